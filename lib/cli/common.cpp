@@ -1,0 +1,79 @@
+#include "cli/common.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "core/exit_status.h"
+
+#ifndef VETKIT_VERSION
+#define VETKIT_VERSION "0.1.0"
+#endif
+
+namespace vetkit {
+
+const char kExitStatusHelp[] =
+    "Exit status: 0 ok, 1 findings (problems in the data), 2 trouble (usage, I/O, unreadable "
+    "input).";
+
+void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
+                      const std::string& formats) {
+  if (flags & kOptOutput)
+    app.add_option("-o,--output", opts->output,
+                   "Write to FILE (atomically: whole or not at all); - is stdout")
+        ->capture_default_str()
+        ->type_name("FILE");
+  if (flags & kOptSchema)
+    app.add_option("--schema", opts->schema, "Schema YAML (default: the installed veteran.yaml)")
+        ->type_name("FILE");
+  if (flags & kOptFormat)
+    app.add_option("--format", opts->format, "Output format: " + formats)->type_name("FORMAT");
+  if (flags & kOptLang)
+    app.add_option("--lang", opts->lang, "Language of messages: zh or en")
+        ->check(CLI::IsMember({"zh", "en"}))
+        ->capture_default_str();
+  if (flags & kOptQuiet) app.add_flag("-q,--quiet", opts->quiet, "Print no summary or progress");
+  if (flags & kOptNoMask)
+    app.add_flag("--no-mask", opts->no_mask, "Print identity and phone numbers in full");
+  app.set_version_flag("--version", std::string(app.get_name()) + " (vetkit) " VETKIT_VERSION);
+  app.footer(kExitStatusHelp);
+}
+
+int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  // A closed pipe shows up as EPIPE on write, which the writers treat as a clean end.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << app.get_name() << ": error: " << e.what() << "\n"
+              << "Run with --help for more information.\n";
+    return kExitTrouble;
+  }
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    printError(app.get_name(), "out of memory");
+  } catch (const std::exception& e) {
+    printError(app.get_name(), std::string("internal error: ") + e.what());
+  }
+  return kExitTrouble;
+}
+
+void printDiagnostic(const std::string& tool, const Diagnostic& d) {
+  std::string line = tool + ": " + severityName(d.severity) + ": " + formatLocation(d) + ": " +
+                     formatMessage(d) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void printError(const std::string& tool, const std::string& message) {
+  std::string line = tool + ": error: " + message + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace vetkit

@@ -1,0 +1,49 @@
+// What every tool shares on its command line: the common options with one meaning everywhere
+// (-o, --schema, --format, --lang, -q, --no-mask, --version), the exit-code footer, and the
+// mapping of CLI11's outcomes to the exit-code table.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "core/diag.h"
+
+namespace vetkit {
+
+struct CommonOptions {
+  std::string output = "-";
+  std::string schema;  // empty: Schema::defaultPath()
+  std::string format;
+  std::string lang = "zh";
+  bool quiet = false;
+  bool no_mask = false;
+};
+
+enum CommonFlags : unsigned {
+  kOptOutput = 1u << 0,
+  kOptSchema = 1u << 1,
+  kOptFormat = 1u << 2,
+  kOptLang = 1u << 3,
+  kOptQuiet = 1u << 4,
+  kOptNoMask = 1u << 5,
+};
+
+/// Adds the common options selected by `flags` to `app`, with their shared help texts.
+void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
+                      const std::string& formats = "");
+
+/// Parses argv and runs `body`; CLI11 errors become exit 2 with a one-line message naming the
+/// tool, --help and --version exit 0. A broken pipe (reader went away) ends quietly.
+int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+
+/// Prints a diagnostic to stderr as `TOOL: severity: location: message`.
+void printDiagnostic(const std::string& tool, const Diagnostic& d);
+
+/// Prints `TOOL: error: message` to stderr.
+void printError(const std::string& tool, const std::string& message);
+
+/// The footer every --help ends with.
+extern const char kExitStatusHelp[];
+
+}  // namespace vetkit

@@ -1,0 +1,122 @@
+#include "core/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace vetkit {
+
+namespace {
+constexpr size_t kBufferSize = 1 << 20;
+}
+
+AtomicFile::~AtomicFile() {
+  abandon();
+}
+
+bool AtomicFile::open(const std::string& path, std::string* err) {
+  path_ = path;
+  buffer_.reserve(kBufferSize);
+  if (path == "-") {
+    is_stdout_ = true;
+    fd_ = STDOUT_FILENO;
+    return true;
+  }
+  std::string tmpl = path + ".tmp.XXXXXX";
+  fd_ = mkstemp(tmpl.data());  // mkstemp creates with 0600
+  if (fd_ < 0) {
+    *err = path + ": cannot create: " + std::strerror(errno);
+    return false;
+  }
+  tmp_path_ = tmpl;
+  return true;
+}
+
+bool AtomicFile::flushBuffer() {
+  size_t done = 0;
+  while (done < buffer_.size() && !failed_) {
+    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      failed_ = true;
+      errno_ = errno;
+      broken_pipe_ = errno == EPIPE;
+    } else {
+      done += size_t(n);
+    }
+  }
+  flushed_ += done;
+  buffer_.clear();
+  return !failed_;
+}
+
+void AtomicFile::write(std::string_view data) {
+  if (failed_ || fd_ < 0) return;
+  buffer_.append(data);
+  if (buffer_.size() >= kBufferSize) flushBuffer();
+}
+
+bool AtomicFile::commit(std::string* err) {
+  if (fd_ < 0) {
+    *err = path_ + ": not open";
+    return false;
+  }
+  flushBuffer();
+  if (is_stdout_) {
+    fd_ = -1;
+    if (failed_ && !broken_pipe_) {
+      *err = std::string("standard output: ") + std::strerror(errno_);
+      return false;
+    }
+    return true;
+  }
+  if (!failed_ && fsync(fd_) != 0) {
+    failed_ = true;
+    errno_ = errno;
+  }
+  if (::close(fd_) != 0 && !failed_) {
+    failed_ = true;
+    errno_ = errno;
+  }
+  fd_ = -1;
+  if (!failed_ && std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    failed_ = true;
+    errno_ = errno;
+  }
+  if (failed_) {
+    *err = path_ + ": cannot write: " + std::strerror(errno_);
+    unlink(tmp_path_.c_str());
+    tmp_path_.clear();
+    return false;
+  }
+  tmp_path_.clear();
+  return true;
+}
+
+bool AtomicFile::rollback(size_t mark) {
+  if (mark >= flushed_) {
+    buffer_.resize(mark - flushed_);
+    return true;
+  }
+  if (is_stdout_ || failed_) return false;
+  buffer_.clear();
+  if (ftruncate(fd_, off_t(mark)) != 0 || lseek(fd_, off_t(mark), SEEK_SET) < 0) {
+    failed_ = true;
+    errno_ = errno;
+    return false;
+  }
+  flushed_ = mark;
+  return true;
+}
+
+void AtomicFile::abandon() {
+  if (fd_ >= 0 && !is_stdout_) ::close(fd_);
+  fd_ = -1;
+  if (!tmp_path_.empty()) unlink(tmp_path_.c_str());
+  tmp_path_.clear();
+}
+
+}  // namespace vetkit

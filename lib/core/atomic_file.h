@@ -1,0 +1,50 @@
+// Output that appears whole or not at all: data is written to a temporary file beside the
+// target and renamed over it only on commit(), so a crash or an error never leaves a
+// half-written file. "-" means standard output, written directly.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace vetkit {
+
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  /// Removes the temporary file unless commit() succeeded.
+  ~AtomicFile();
+
+  /// Opens a temporary file next to `path` (mode 0600: these are personal data), or stdout
+  /// for "-".
+  bool open(const std::string& path, std::string* err);
+  /// Buffered write; errors are sticky and reported by commit().
+  void write(std::string_view data);
+  /// Flushes, syncs and renames the temporary file over the target.
+  bool commit(std::string* err);
+  /// The number of bytes written so far, to roll back to.
+  size_t mark() const { return flushed_ + buffer_.size(); }
+  /// Forgets everything written after `mark`: the output of an input that failed half-way.
+  /// False when that part already went down a pipe.
+  bool rollback(size_t mark);
+  /// Drops the temporary file (called by the destructor too).
+  void abandon();
+  /// True once a write failed with EPIPE: the reader went away, which is not an error.
+  bool brokenPipe() const { return broken_pipe_; }
+
+ private:
+  bool flushBuffer();
+
+  std::string path_, tmp_path_;
+  int fd_ = -1;
+  bool is_stdout_ = false;
+  bool failed_ = false;
+  bool broken_pipe_ = false;
+  int errno_ = 0;
+  size_t flushed_ = 0;
+  std::string buffer_;
+};
+
+}  // namespace vetkit

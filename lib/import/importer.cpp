@@ -1,0 +1,323 @@
+#include "import/importer.h"
+
+#include <filesystem>
+#include <set>
+
+#include "core/exit_status.h"
+#include "import/header.h"
+#include "import/normalize.h"
+#include "record/json_writer.h"
+#include "text/fold.h"
+#include "text/utf8.h"
+
+namespace vetkit {
+
+namespace {
+
+// What a column of the sheet becomes in the record.
+constexpr int kExtra = -1;    // under _extra, by its header text
+constexpr int kIgnored = -2;  // dropped (序号)
+
+bool isIntegerText(std::string_view s, long* v) {
+  if (s.empty() || s.size() > 9) return false;
+  long n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  *v = n;
+  return true;
+}
+
+}  // namespace
+
+// The state of one sheet being imported: its header once found, and the reusable buffers
+// each row is normalised into.
+class Importer::SheetImport {
+ public:
+  SheetImport(Importer& imp, const std::string& path, const std::string& src,
+              const std::string& sheet)
+      : imp_(imp),
+        path_(path),
+        src_(src),
+        sheet_(sheet),
+        normalizer_(imp.schema_),
+        values_(imp.schema_.fields().size()),
+        writer_(&line_) {}
+
+  // Row sink: buffers rows until the header is known, then writes records.
+  bool onRow(const Row& row) {
+    if (decided_) {
+      if (header_ok_) writeRecord(row);
+      return header_ok_;
+    }
+    head_.push_back(row);
+    int forced = imp_.options_.header_row;
+    bool enough = forced > 0 ? row.number >= forced : head_.size() >= kHeaderSearchRows;
+    if (enough) decide();
+    return !decided_ || header_ok_;
+  }
+
+  // Called when the sheet ended: a short sheet decides here.
+  void finish() {
+    if (!decided_) decide();
+  }
+
+  bool imported() const { return header_ok_; }
+  size_t records() const { return records_; }
+
+ private:
+  void decide() {
+    decided_ = true;
+    if (head_.empty()) return;  // an empty sheet: nothing to say
+    if (!detectHeader(imp_.schema_, head_, imp_.options_.header_row, &header_)) {
+      int forced = imp_.options_.header_row;
+      std::string n = std::to_string(forced > 0 ? forced : int(kHeaderSearchRows));
+      imp_.report(Severity::Warning, path_, sheet_, forced, "",
+                  forced > 0 ? "not-header" : "no-header", {{"row", n}, {"rows", n}});
+      return;
+    }
+    header_ok_ = true;
+    mapColumns();
+    for (const Row& r : head_)
+      if (r.number > header_.row) writeRecord(r);
+    head_.clear();
+    head_.shrink_to_fit();
+  }
+
+  void mapColumns() {
+    const auto& cols = header_.columns;
+    int max_col = cols.empty() ? 0 : cols.back().col;
+    slot_.assign(size_t(max_col) + 1, kExtra);
+    std::vector<bool> present(imp_.schema_.fields().size());
+    for (const HeaderColumn& h : cols) {
+      if (h.field && !h.duplicate) {
+        slot_[h.col] = int(h.field->index);
+        present[h.field->index] = true;
+        columns_json_.emplace_back(h.field->id, columnLetter(h.col));
+      } else if (h.ignored) {
+        slot_[h.col] = kIgnored;
+      } else {
+        imp_.reportUnknownColumn(path_, sheet_, header_.row, h, cols);
+      }
+    }
+    for (const Field& f : imp_.schema_.fields())
+      if (f.required_column && !present[f.index])
+        imp_.report(Severity::Error, path_, sheet_, header_.row, "", "missing-column",
+                    {{"label", f.labels.empty() ? f.id : f.labels[0]}, {"field", f.id}});
+  }
+
+  const HeaderColumn* headerAt(int col) const { return header_.column(col); }
+
+  // Rows that are not people: blank in every field column, a repeated header, or the row of
+  // column numbers (1 2 3 …) that some templates put under the header.
+  bool isNoise(const Row& row) const {
+    bool any_field = false;
+    int header_like = 0;
+    bool numbering = !row.cells.empty();
+    long first = -1;
+    for (const Cell& c : row.cells) {
+      int s = c.col < int(slot_.size()) ? slot_[c.col] : kExtra;
+      if (s >= 0) any_field = true;
+      if (const HeaderColumn* h = headerAt(c.col); h && h->text == c.text) ++header_like;
+      long v;
+      if (numbering && isIntegerText(c.text, &v)) {
+        if (first < 0) first = v - c.col;
+        numbering = v - c.col == first;
+      } else {
+        numbering = false;
+      }
+    }
+    return !any_field || header_like >= 2 || (numbering && row.cells.size() >= 3);
+  }
+
+  void writeRecord(const Row& row) {
+    if (isNoise(row)) return;
+    for (Normalized& v : values_) v.kind = Normalized::Kind::Empty;
+    extras_.clear();
+    const auto& fields = imp_.schema_.fields();
+    for (const Cell& c : row.cells) {
+      int s = c.col < int(slot_.size()) ? slot_[c.col] : kExtra;
+      if (s == kIgnored) continue;
+      if (s == kExtra) {
+        const HeaderColumn* h = headerAt(c.col);
+        std::string key = h ? foldValue(h->text) : std::string();
+        if (key.empty()) key = columnLetter(c.col);
+        std::string value = foldValue(c.text);
+        if (!value.empty()) extras_.emplace_back(std::move(key), std::move(value));
+        continue;
+      }
+      normalizer_.normalize(fields[size_t(s)], c, &values_[size_t(s)]);
+    }
+
+    line_.clear();
+    writer_.beginObject();
+    const Normalized* id = nullptr;
+    for (const Field& f : fields) {
+      const Normalized& v = values_[f.index];
+      if (v.kind == Normalized::Kind::Empty) continue;
+      if (!v.id15.empty()) id = &v;
+      writer_.key(f.id);
+      switch (v.kind) {
+        case Normalized::Kind::String:
+          writer_.string(v.text);
+          break;
+        case Normalized::Kind::Number:
+          writer_.number(v.text);
+          break;
+        case Normalized::Kind::Bool:
+          writer_.boolean(v.boolean);
+          break;
+        case Normalized::Kind::Array:
+          writer_.beginArray();
+          for (const std::string& item : v.items) writer_.string(item);
+          writer_.endArray();
+          break;
+        case Normalized::Kind::Empty:
+          break;
+      }
+    }
+    if (id) {
+      writer_.key("_id15");
+      writer_.string(id->id15);
+    }
+    if (!extras_.empty()) {
+      writer_.key("_extra");
+      writer_.beginObject();
+      for (const auto& [k, v] : extras_) {
+        writer_.key(k);
+        writer_.string(v);
+      }
+      writer_.endObject();
+    }
+    if (records_ == 0) {
+      // The sheet's layout rides on its first record, for tools that locate cells later.
+      writer_.key("_columns");
+      writer_.beginObject();
+      for (const auto& [field, letter] : columns_json_) {
+        writer_.key(field);
+        writer_.string(letter);
+      }
+      writer_.endObject();
+    }
+    writer_.key("_src");
+    writer_.string(src_);
+    if (!sheet_.empty()) {
+      writer_.key("_sheet");
+      writer_.string(sheet_);
+    }
+    writer_.key("_row");
+    writer_.integer(row.number);
+    writer_.endObject();
+    writer_.endLine();
+    imp_.out_->write(line_);
+    ++records_;
+  }
+
+  Importer& imp_;
+  const std::string& path_;
+  const std::string& src_;
+  const std::string& sheet_;
+  Normalizer normalizer_;
+  std::vector<Row> head_;
+  bool decided_ = false, header_ok_ = false;
+  HeaderMap header_;
+  std::vector<int> slot_;
+  std::vector<std::pair<std::string, std::string>> columns_json_;
+  std::vector<Normalized> values_;
+  std::vector<std::pair<std::string, std::string>> extras_;
+  std::string line_;
+  JsonWriter writer_;
+  size_t records_ = 0;
+};
+
+Importer::Importer(const Schema& schema, ImportOptions options, AtomicFile* out,
+                   DiagnosticSink diag)
+    : schema_(schema), options_(std::move(options)), out_(out), diag_(std::move(diag)) {}
+
+void Importer::report(Severity severity, const std::string& path, const std::string& sheet, int row,
+                      const std::string& column, const std::string& code, const MessageArgs& args,
+                      const std::string& value) {
+  Diagnostic d;
+  d.severity = severity;
+  d.file = path;
+  d.sheet = sheet;
+  d.row = row;
+  d.column = column;
+  d.code = code;
+  d.message = schema_.messages().format(code, options_.lang, args);
+  d.value = value;
+  reported_ = true;
+  if (diag_) diag_(d);
+}
+
+void Importer::reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
+                                   const HeaderColumn& h,
+                                   const std::vector<HeaderColumn>& columns) {
+  std::string name = foldValue(h.text);
+  if (h.duplicate) {
+    const HeaderColumn* first = nullptr;
+    for (const HeaderColumn& other : columns)
+      if (other.field == h.field && !other.duplicate) first = &other;
+    std::string first_col = first ? columnLetter(first->col) : "";
+    report(Severity::Warning, path, sheet, row, columnLetter(h.col), "duplicate-column",
+           {{"field", h.field->id}, {"first", first_col}}, name);
+    return;
+  }
+  if (!unknown_seen_.insert(name).second) return;  // once per file
+  report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column", {}, name);
+}
+
+int Importer::importFile(const std::string& path) {
+  FileSummary summary;
+  summary.path = path;
+  reported_ = false;
+  unknown_seen_.clear();
+  size_t mark = out_->mark();
+  std::string err;
+  auto fail = [&](const std::string& reason) {
+    report(Severity::Error, path, "", 0, "", "unreadable", {{"reason", reason}});
+    out_->rollback(mark);
+    summary.status = kExitTrouble;
+    summary.records = 0;
+    summaries_.push_back(summary);
+    return kExitTrouble;
+  };
+
+  std::unique_ptr<Workbook> wb = openTable(path, options_.csv, &err);
+  if (!wb) return fail(err);
+  std::string src = path == "-" ? "-" : std::filesystem::path(path).filename().string();
+
+  const auto& sheets = wb->sheets();
+  bool matched = options_.sheet.empty();
+  for (size_t i = 0; i < sheets.size(); ++i) {
+    const SheetInfo& info = sheets[i];
+    if (!options_.sheet.empty()) {
+      if (info.name != options_.sheet) continue;
+      matched = true;
+    } else if (info.hidden) {
+      continue;  // hidden sheets hold code lists and scratch work, not submissions
+    }
+    SheetImport sheet(*this, path, src, info.name);
+    if (!wb->readSheet(
+            i, [&](const Row& r) { return sheet.onRow(r); }, &err))
+      return fail(info.name.empty() ? err : "sheet '" + info.name + "': " + err);
+    sheet.finish();
+    summary.records += sheet.records();
+    if (sheet.imported()) ++summary.sheets;
+  }
+  if (!matched) {
+    report(Severity::Error, path, "", 0, "", "no-sheet", {{"sheet", options_.sheet}});
+    out_->rollback(mark);
+    summary.status = kExitTrouble;
+    summaries_.push_back(summary);
+    return kExitTrouble;
+  }
+  for (const ReadWarning& w : wb->warnings)
+    report(Severity::Warning, path, "", 0, "", w.code, w.args);
+  summary.status = reported_ ? kExitFindings : kExitOk;
+  summaries_.push_back(summary);
+  return summary.status;
+}
+
+}  // namespace vetkit

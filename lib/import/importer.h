@@ -1,0 +1,64 @@
+// vetimport's engine: any table in, record stream out. Each sheet's header is found and
+// mapped to schema fields, each data row becomes one JSON line of canonical values with its
+// provenance (_src, _sheet, _row), and nothing the sheet held is dropped: unknown columns go
+// to _extra, values that cannot be normalised are kept as typed.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "core/diag.h"
+#include "io/input.h"
+#include "schema/messages.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+struct HeaderColumn;
+
+struct ImportOptions {
+  std::string sheet;   // read only the sheet of this name; empty: every visible sheet
+  int header_row = 0;  // 0: detect
+  CsvOptions csv;
+  std::string lang = "zh";  // language of diagnostics
+};
+
+struct FileSummary {
+  std::string path;
+  int status = 0;  // ExitStatus of this input
+  size_t sheets = 0;
+  size_t records = 0;
+};
+
+class Importer {
+ public:
+  Importer(const Schema& schema, ImportOptions options, AtomicFile* out, DiagnosticSink diag);
+
+  /// Imports one input. Returns kExitOk, kExitFindings when something was reported (unknown
+  /// or missing columns, skipped sheets), or kExitTrouble when the input could not be read —
+  /// then none of its records stay in the output.
+  int importFile(const std::string& path);
+
+  const std::vector<FileSummary>& summaries() const { return summaries_; }
+
+ private:
+  class SheetImport;
+  void report(Severity severity, const std::string& path, const std::string& sheet, int row,
+              const std::string& column, const std::string& code, const MessageArgs& args,
+              const std::string& value = {});
+
+  void reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
+                           const HeaderColumn& h, const std::vector<HeaderColumn>& columns);
+
+  const Schema& schema_;
+  ImportOptions options_;
+  AtomicFile* out_;
+  DiagnosticSink diag_;
+  std::vector<FileSummary> summaries_;
+  bool reported_ = false;
+  std::set<std::string> unknown_seen_;  // unknown headers already reported for this file
+};
+
+}  // namespace vetkit

@@ -1,0 +1,183 @@
+#include "import/normalize.h"
+
+#include <algorithm>
+
+#include "record/json_writer.h"
+#include "text/date.h"
+#include "text/fold.h"
+#include "text/id_number.h"
+
+namespace vetkit {
+
+namespace {
+
+void setString(Normalized* out, std::string value, bool verbatim) {
+  out->kind = Normalized::Kind::String;
+  out->text = std::move(value);
+  out->verbatim = verbatim;
+}
+
+bool allDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out) const {
+  out->kind = Normalized::Kind::Empty;
+  out->verbatim = false;
+  out->items.clear();
+  out->id15.clear();
+  std::string folded = foldValue(cell.text);
+  if (folded.empty()) return;
+
+  switch (field.type) {
+    case FieldType::Text:
+      setString(out, std::move(folded), false);
+      return;
+    case FieldType::Code: {
+      const CodeEntry* e = field.table->lookup(folded);
+      if (e) {
+        setString(out, e->code, false);
+      } else {
+        setString(out, std::move(folded), true);
+      }
+      return;
+    }
+    case FieldType::CodeSet:
+      codeSet(field, folded, out);
+      return;
+    case FieldType::Date:
+      date(cell, folded, out);
+      return;
+    case FieldType::Number:
+      number(field, folded, out);
+      return;
+    case FieldType::YesNo:
+      if (auto b = schema_.yesno(folded)) {
+        out->kind = Normalized::Kind::Bool;
+        out->boolean = *b;
+      } else {
+        setString(out, std::move(folded), true);
+      }
+      return;
+    case FieldType::IdNumber: {
+      std::string id = foldIdNumber(folded);
+      std::string up = upgradeId15(id);
+      if (!up.empty()) {
+        out->id15 = id;
+        id = up;
+      }
+      setString(out, std::move(id), false);
+      return;
+    }
+    case FieldType::Phone: {
+      std::string phone;
+      for (char c : folded)
+        if (c != ' ') phone += c;
+      setString(out, std::move(phone), false);
+      return;
+    }
+    case FieldType::Division:
+      division(field, folded, out);
+      return;
+  }
+}
+
+void Normalizer::date(const Cell& cell, const std::string& folded, Normalized* out) const {
+  std::string text = folded;
+  // Excel stores 1978.10 typed into a number cell as 1978.1: a one-digit "month" 1 from a
+  // numeric cell was October. (1978.01 keeps its zero and stays January.)
+  if (cell.kind == Cell::Kind::Number && text.size() == 6 && text[4] == '.' && text[5] == '1')
+    text += '0';
+  PartialDate d;
+  if (parseDate(text, &d)) {
+    setString(out, formatIsoDate(d), false);
+  } else {
+    setString(out, folded, true);
+  }
+}
+
+void Normalizer::codeSet(const Field& field, const std::string& folded, Normalized* out) const {
+  out->kind = Normalized::Kind::Array;
+  if (const CodeEntry* whole = field.table->lookup(folded)) {
+    out->items.push_back(whole->code);
+    return;
+  }
+  // Split on any separator; members are looked up one by one.
+  const auto& seps = schema_.setSeparators();
+  size_t start = 0, i = 0;
+  auto flush = [&](size_t end) {
+    std::string member = foldValue(std::string_view(folded).substr(start, end - start));
+    if (member.empty()) return;
+    const CodeEntry* e = field.table->lookup(member);
+    if (!e) out->verbatim = true;
+    std::string value = e ? e->code : member;
+    if (std::find(out->items.begin(), out->items.end(), value) == out->items.end())
+      out->items.push_back(std::move(value));
+  };
+  while (i < folded.size()) {
+    size_t len = 0;
+    for (const std::string& s : seps)
+      if (!s.empty() && folded.compare(i, s.size(), s) == 0) {
+        len = s.size();
+        break;
+      }
+    if (len) {
+      flush(i);
+      i += len;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  flush(folded.size());
+  if (out->items.empty()) out->kind = Normalized::Kind::Empty;
+}
+
+void Normalizer::number(const Field& field, const std::string& folded, Normalized* out) const {
+  std::string_view v = folded;
+  for (const std::string& unit : field.unit_suffixes) {
+    std::string u = foldValue(unit);
+    if (v.size() > u.size() && v.ends_with(u)) {
+      v.remove_suffix(u.size());
+      v = trimBlanks(v);
+      break;
+    }
+  }
+  std::string n(v);
+  if (!n.empty() && n[0] == '+') n.erase(0, 1);
+  // JSON has no leading zeros: 085 is 85, 0.5 stays.
+  size_t lead = 0;
+  while (lead + 1 < n.size() && n[lead] == '0' && n[lead + 1] >= '0' && n[lead + 1] <= '9') ++lead;
+  n.erase(0, lead);
+  if (!n.empty() && n.back() == '.') n.pop_back();
+  if (isJsonNumber(n)) {
+    out->kind = Normalized::Kind::Number;
+    out->text = std::move(n);
+  } else {
+    setString(out, folded, true);
+  }
+}
+
+void Normalizer::division(const Field& field, const std::string& folded, Normalized* out) const {
+  if (folded.size() == 6 && allDigits(folded)) {
+    setString(out, folded, false);
+    return;
+  }
+  // A division field may name a table of local names (the collecting units) to try first.
+  if (field.table) {
+    if (const CodeEntry* e = field.table->lookup(folded)) {
+      setString(out, e->local ? e->division : e->code, false);
+      return;
+    }
+  }
+  std::string code = schema_.divisions().codeForName(folded);
+  if (!code.empty()) {
+    setString(out, code, false);
+  } else {
+    setString(out, folded, true);
+  }
+}
+
+}  // namespace vetkit

@@ -1,0 +1,39 @@
+// Turning a cell as typed into the record stream's canonical value for its field (DOMAIN.md
+// §5): codes from labels and aliases, ISO dates at the precision given, JSON numbers and
+// booleans, folded identity numbers. What cannot be normalised is kept as typed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "io/sheet.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+struct Normalized {
+  enum class Kind { Empty, String, Number, Bool, Array };
+  Kind kind = Kind::Empty;
+  std::string text;  // String and Number (a JSON number literal)
+  bool boolean = false;
+  std::vector<std::string> items;  // Array: codes, or members kept as typed
+  bool verbatim = false;           // (part of) the value could not be normalised
+  std::string id15;                // the original of an identity number upgraded from 15 digits
+};
+
+class Normalizer {
+ public:
+  explicit Normalizer(const Schema& schema) : schema_(schema) {}
+  /// Normalises `cell` for `field` into `out` (reused between calls to spare allocations).
+  void normalize(const Field& field, const Cell& cell, Normalized* out) const;
+
+ private:
+  void date(const Cell& cell, const std::string& folded, Normalized* out) const;
+  void codeSet(const Field& field, const std::string& folded, Normalized* out) const;
+  void number(const Field& field, const std::string& folded, Normalized* out) const;
+  void division(const Field& field, const std::string& folded, Normalized* out) const;
+
+  const Schema& schema_;
+};
+
+}  // namespace vetkit

@@ -1,0 +1,23 @@
+// CSV and TSV through libcsv, as Chinese Excel and WPS save them: UTF-8 with or without BOM,
+// or GBK/GB18030; CRLF or LF; quoted fields with newlines. One unnamed sheet.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/sheet.h"
+#include "text/encoding.h"
+
+namespace vetkit {
+
+struct CsvOptions {
+  TextEncoding encoding = TextEncoding::Auto;
+  char delimiter = 0;  // 0: guessed from the first line (',' '\t' ';')
+};
+
+/// Opens `path` ("-" for standard input) as delimited text. Fails for unreadable files and for
+/// binary data. Encoding problems found while reading are reported in Workbook::warnings.
+std::unique_ptr<Workbook> openCsv(const std::string& path, const CsvOptions& options,
+                                  std::string* err);
+
+}  // namespace vetkit

@@ -1,0 +1,60 @@
+#include "schema/divisions.h"
+
+#include <fstream>
+#include <map>
+
+namespace vetkit {
+
+bool Divisions::load(const std::string& path, std::string* err) {
+  std::ifstream in(path);
+  if (!in) {
+    *err = path + ": cannot open division table";
+    return false;
+  }
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string::npos || t1 != 6) {
+      *err = path + ":" + std::to_string(line_no) + ": expected code<TAB>status<TAB>name";
+      return false;
+    }
+    Division d{line.substr(0, 6), line.substr(t2 + 1),
+               line.substr(t1 + 1, t2 - t1 - 1) == "current"};
+    by_code_.emplace(d.code, entries_.size());
+    entries_.push_back(std::move(d));
+  }
+  // Short names: every suffix that is itself a division's own name (after its parent's), kept
+  // only when one current division has it.
+  std::map<std::string, std::vector<size_t>> short_names;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Division& d = entries_[i];
+    if (!d.current) continue;
+    by_name_.emplace(d.name, d.code);
+    std::string parent;
+    if (d.code.substr(2) != "0000") {
+      std::string parent_code =
+          d.code.substr(4) == "00" ? d.code.substr(0, 2) + "0000" : d.code.substr(0, 4) + "00";
+      if (const Division* p = find(parent_code)) parent = p->name;
+    }
+    if (!parent.empty() && d.name.starts_with(parent) && d.name.size() > parent.size())
+      short_names[d.name.substr(parent.size())].push_back(i);
+  }
+  for (const auto& [name, idx] : short_names)
+    if (idx.size() == 1 && !by_name_.count(name)) by_name_.emplace(name, entries_[idx[0]].code);
+  return true;
+}
+
+const Division* Divisions::find(std::string_view code) const {
+  auto it = by_code_.find(std::string(code));
+  return it == by_code_.end() ? nullptr : &entries_[it->second];
+}
+
+std::string Divisions::codeForName(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? std::string() : it->second;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,35 @@
+// The GB/T 2260 division table, current and historical codes: an identity number keeps the
+// address code in force when it was issued, so a code abolished in 1999 stays valid in it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace vetkit {
+
+struct Division {
+  std::string code;  // six digits
+  std::string name;  // full name with its parents: 湖南省娄底市双峰县
+  bool current = true;
+};
+
+class Divisions {
+ public:
+  /// Reads the tab-separated table written by scripts/gen-divisions.
+  bool load(const std::string& path, std::string* err);
+  /// The entry for a six-digit code, or nullptr.
+  const Division* find(std::string_view code) const;
+  /// The current code whose full name is `name`, or whose name ends with `name` when exactly
+  /// one current division does (双峰县 -> 431321). Empty when unknown or ambiguous.
+  std::string codeForName(std::string_view name) const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<Division> entries_;
+  std::unordered_map<std::string, size_t> by_code_;
+  std::unordered_map<std::string, std::string> by_name_;  // full and unique short names
+};
+
+}  // namespace vetkit

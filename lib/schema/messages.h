@@ -1,0 +1,27 @@
+// Diagnostic messages by rule code and language, read from schemas/messages.yaml so that a
+// site can reword them without recompiling.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace vetkit {
+
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
+class Messages {
+ public:
+  /// Reads a messages file; false with `err` set when it is missing or malformed.
+  bool load(const std::string& path, std::string* err);
+  /// The message for `code` in `lang` ("zh", "en") with {name} placeholders filled; falls
+  /// back to English, then to the code itself.
+  std::string format(std::string_view code, std::string_view lang, const MessageArgs& args) const;
+
+ private:
+  std::unordered_map<std::string, std::string> text_;  // "code\tlang" -> template
+};
+
+}  // namespace vetkit

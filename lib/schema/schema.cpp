@@ -1,0 +1,238 @@
+#include "schema/schema.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "text/fold.h"
+
+namespace vetkit {
+
+namespace {
+
+struct TypeName {
+  const char* name;
+  FieldType type;
+};
+constexpr TypeName kTypes[] = {
+    {"text", FieldType::Text},         {"code", FieldType::Code},
+    {"codeset", FieldType::CodeSet},   {"date", FieldType::Date},
+    {"number", FieldType::Number},     {"yesno", FieldType::YesNo},
+    {"idnumber", FieldType::IdNumber}, {"phone", FieldType::Phone},
+    {"division", FieldType::Division},
+};
+
+std::string where(const YAML::Node& n) {
+  return std::to_string(n.Mark().line + 1) + ": ";
+}
+
+std::vector<std::string> strings(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  if (n.IsScalar()) {
+    out.push_back(n.as<std::string>());
+  } else {
+    for (const auto& item : n) out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* fieldTypeName(FieldType t) {
+  for (const auto& tn : kTypes)
+    if (tn.type == t) return tn.name;
+  return "text";
+}
+
+const CodeEntry* CodeTable::find(std::string_view code) const {
+  auto it = by_code_.find(std::string(code));
+  return it == by_code_.end() ? nullptr : &entries[it->second];
+}
+
+const CodeEntry* CodeTable::lookup(std::string_view text) const {
+  if (const CodeEntry* e = find(text)) return e;
+  auto it = by_key_.find(foldKey(text));
+  return it == by_key_.end() ? nullptr : &entries[it->second];
+}
+
+// Builds a Schema from YAML; all yaml-cpp exceptions stop here.
+class SchemaLoader {
+ public:
+  static bool load(const YAML::Node& root, const std::string& dir, Schema* s, std::string* err) {
+    s->name_ = root["schema"] ? root["schema"].as<std::string>() : "schema";
+    std::unordered_map<std::string, std::vector<std::string>> groups;
+    for (const auto& g : root["groups"]) groups[g.first.as<std::string>()] = strings(g.second);
+
+    for (const auto& t : root["tables"]) {
+      auto table = std::make_unique<CodeTable>();
+      table->id = t.first.as<std::string>();
+      for (const auto& e : t.second) {
+        CodeEntry entry;
+        entry.code = e["code"].as<std::string>();
+        entry.label = e["label"] ? e["label"].as<std::string>() : entry.code;
+        if (e["group"]) entry.group = e["group"].as<std::string>();
+        if (e["local"]) entry.local = e["local"].as<bool>();
+        if (e["division"]) entry.division = e["division"].as<std::string>();
+        size_t idx = table->entries.size();
+        if (!table->by_code_.emplace(entry.code, idx).second) {
+          *err = where(e) + "table " + table->id + ": duplicate code " + entry.code;
+          return false;
+        }
+        std::vector<std::string> keys = strings(e["aliases"]);
+        keys.push_back(entry.label);
+        keys.push_back(entry.code);
+        // Excel drops leading zeros of a number typed as 01: 1 means 01.
+        size_t nz = entry.code.find_first_not_of('0');
+        if (nz != 0 && nz != std::string::npos) keys.push_back(entry.code.substr(nz));
+        for (const std::string& k : keys) {
+          auto [it, fresh] = table->by_key_.emplace(foldKey(k), idx);
+          if (!fresh && it->second != idx) {
+            *err = where(e) + "table " + table->id + ": '" + k + "' names two codes";
+            return false;
+          }
+        }
+        table->entries.push_back(std::move(entry));
+      }
+      s->tables_.push_back(std::move(table));
+    }
+
+    for (const auto& f : root["fields"]) {
+      Field field;
+      field.id = f["id"].as<std::string>();
+      field.labels = strings(f["labels"]);
+      std::string type = f["type"] ? f["type"].as<std::string>() : "text";
+      auto tn = std::find_if(std::begin(kTypes), std::end(kTypes),
+                             [&](const TypeName& x) { return type == x.name; });
+      if (tn == std::end(kTypes)) {
+        *err = where(f) + "field " + field.id + ": unknown type '" + type + "'";
+        return false;
+      }
+      field.type = tn->type;
+      bool needs_table = field.type == FieldType::Code || field.type == FieldType::CodeSet;
+      if (needs_table || f["table"]) {
+        std::string tid = f["table"] ? f["table"].as<std::string>() : "";
+        field.table = s->table(tid);
+        if (!field.table) {
+          *err = where(f) + "field " + field.id + ": no code table '" + tid + "'";
+          return false;
+        }
+      }
+      field.unit_suffixes = strings(f["units"]);
+      for (const std::string& r : strings(f["required"])) {
+        if (r == "all") {
+          field.required_all = true;
+        } else if (groups.count(r)) {
+          for (const auto& c : groups[r]) field.required_for.push_back(c);
+        } else {
+          field.required_for.push_back(r);
+        }
+      }
+      if (f["required_column"]) field.required_column = f["required_column"].as<bool>();
+      field.index = s->fields_.size();
+      if (!s->field_by_id_.emplace(field.id, field.index).second) {
+        *err = where(f) + "duplicate field " + field.id;
+        return false;
+      }
+      std::vector<std::string> keys = field.labels;
+      keys.push_back(field.id);
+      for (const std::string& label : keys) {
+        auto [it, fresh] = s->field_by_label_.emplace(foldKey(label), field.index);
+        if (!fresh && it->second != field.index) {
+          *err = where(f) + "label '" + label + "' names two fields";
+          return false;
+        }
+      }
+      s->fields_.push_back(std::move(field));
+    }
+
+    std::string cat = root["category_field"] ? root["category_field"].as<std::string>() : "";
+    s->category_field_ = s->field(cat);
+    if (!cat.empty() && !s->category_field_) {
+      *err = "category_field '" + cat + "' is not a field";
+      return false;
+    }
+    for (const auto& c : strings(root["ignored_columns"]))
+      s->ignored_columns_.push_back(foldKey(c));
+    s->set_separators_ = strings(root["set_separators"]);
+    for (const auto& v : strings(root["yesno"]["true"])) s->yesno_[foldKey(v)] = true;
+    for (const auto& v : strings(root["yesno"]["false"])) s->yesno_[foldKey(v)] = false;
+
+    auto sibling = [&](const char* key) {
+      std::string path = root[key].as<std::string>();
+      return !path.empty() && path[0] != '/' ? dir + "/" + path : path;
+    };
+    if (root["divisions"] && !s->divisions_.load(sibling("divisions"), err)) return false;
+    if (root["messages"] && !s->messages_.load(sibling("messages"), err)) return false;
+    return true;
+  }
+};
+
+std::unique_ptr<Schema> Schema::load(const std::string& path, std::string* err) {
+  auto schema = std::make_unique<Schema>();
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    std::string dir = std::filesystem::path(path).parent_path().string();
+    if (dir.empty()) dir = ".";
+    if (!SchemaLoader::load(root, dir, schema.get(), err)) {
+      *err = path + ":" + *err;
+      return nullptr;
+    }
+  } catch (const YAML::BadFile&) {
+    *err = path + ": cannot open schema";
+    return nullptr;
+  } catch (const YAML::Exception& e) {
+    *err = path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg;
+    return nullptr;
+  }
+  return schema;
+}
+
+std::string Schema::defaultPath() {
+  if (const char* dir = std::getenv("VETKIT_SCHEMA_DIR"); dir && *dir)
+    return std::string(dir) + "/veteran.yaml";
+  std::error_code ec;
+  std::string installed = VETKIT_INSTALL_SCHEMA_DIR "/veteran.yaml";
+  std::string source = VETKIT_SOURCE_SCHEMA_DIR "/veteran.yaml";
+  // A build tree prefers its own sources, so tests never pick up a stale installed copy.
+  if (std::filesystem::exists(source, ec)) return source;
+  return installed;
+}
+
+const Field* Schema::field(std::string_view id) const {
+  auto it = field_by_id_.find(std::string(id));
+  return it == field_by_id_.end() ? nullptr : &fields_[it->second];
+}
+
+const Field* Schema::fieldForHeader(std::string_view header) const {
+  std::string key = foldKey(header);
+  if (key.empty()) return nullptr;
+  auto it = field_by_label_.find(key);
+  return it == field_by_label_.end() ? nullptr : &fields_[it->second];
+}
+
+bool Schema::isIgnoredColumn(std::string_view header) const {
+  std::string key = foldKey(header);
+  return std::find(ignored_columns_.begin(), ignored_columns_.end(), key) != ignored_columns_.end();
+}
+
+const CodeTable* Schema::table(std::string_view id) const {
+  for (const auto& t : tables_)
+    if (t->id == id) return t.get();
+  return nullptr;
+}
+
+std::optional<bool> Schema::yesno(std::string_view text) const {
+  auto it = yesno_.find(foldKey(text));
+  if (it == yesno_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Schema::isRequired(const Field& f, std::string_view category) const {
+  if (f.required_all) return true;
+  return std::find(f.required_for.begin(), f.required_for.end(), category) != f.required_for.end();
+}
+
+}  // namespace vetkit

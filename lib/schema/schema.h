@@ -1,0 +1,96 @@
+// The schema: fields, their header labels and types, code tables and units, read from YAML
+// (schemas/veteran.yaml). Nothing about the domain is written in C++; it is all looked up here.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "schema/divisions.h"
+#include "schema/messages.h"
+
+namespace vetkit {
+
+enum class FieldType { Text, Code, CodeSet, Date, Number, YesNo, IdNumber, Phone, Division };
+
+/// "text", "code", ... as written in the YAML.
+const char* fieldTypeName(FieldType t);
+
+struct CodeEntry {
+  std::string code;
+  std::string label;
+  std::string group;     // category table: veteran / family / disabled
+  bool local = false;    // units table: a unit with no GB/T 2260 code of its own
+  std::string division;  // units table: the official division a local unit lies in
+};
+
+class CodeTable {
+ public:
+  std::string id;
+  std::vector<CodeEntry> entries;
+
+  /// The entry whose code is exactly `code`.
+  const CodeEntry* find(std::string_view code) const;
+  /// The entry a cell's text means: its code, label or an alias, compared after foldKey().
+  const CodeEntry* lookup(std::string_view text) const;
+
+ private:
+  friend class SchemaLoader;
+  std::unordered_map<std::string, size_t> by_code_, by_key_;
+};
+
+struct Field {
+  std::string id;
+  std::vector<std::string> labels;
+  FieldType type = FieldType::Text;
+  const CodeTable* table = nullptr;
+  std::vector<std::string> unit_suffixes;  // number fields: 平方米, ㎡ ...
+  bool required_all = false;
+  std::vector<std::string> required_for;  // category codes (groups already expanded)
+  bool required_column = false;
+  size_t index = 0;  // position in Schema::fields()
+};
+
+class Schema {
+ public:
+  /// Loads a schema file; its division table is read from beside it.
+  static std::unique_ptr<Schema> load(const std::string& path, std::string* err);
+  /// $VETKIT_SCHEMA_DIR/veteran.yaml, else the source tree's or the installed schema.
+  static std::string defaultPath();
+
+  const std::string& name() const { return name_; }
+  const std::vector<Field>& fields() const { return fields_; }
+  const Field* field(std::string_view id) const;
+  /// The field a header cell names, matched on foldKey() of its labels and its id.
+  const Field* fieldForHeader(std::string_view header) const;
+  /// Columns such as 序号 that carry nothing about the person.
+  bool isIgnoredColumn(std::string_view header) const;
+  const CodeTable* table(std::string_view id) const;
+  /// The field holding the category, which decides what else is required.
+  const Field* categoryField() const { return category_field_; }
+  /// true / false for a yes-no spelling (是, 无, √ ...), nothing when unknown.
+  std::optional<bool> yesno(std::string_view text) const;
+  const std::vector<std::string>& setSeparators() const { return set_separators_; }
+  /// Whether records of `category` (a code) must have `f`.
+  bool isRequired(const Field& f, std::string_view category) const;
+  const Divisions& divisions() const { return divisions_; }
+  const Messages& messages() const { return messages_; }
+
+ private:
+  friend class SchemaLoader;
+  std::string name_;
+  std::vector<Field> fields_;
+  std::vector<std::unique_ptr<CodeTable>> tables_;
+  std::unordered_map<std::string, size_t> field_by_id_, field_by_label_;
+  std::unordered_map<std::string, bool> yesno_;
+  std::vector<std::string> ignored_columns_;  // folded
+  std::vector<std::string> set_separators_;
+  const Field* category_field_ = nullptr;
+  Divisions divisions_;
+  Messages messages_;
+};
+
+}  // namespace vetkit

@@ -1,0 +1,159 @@
+#include "text/encoding.h"
+
+#include <iconv.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "text/utf8.h"
+
+namespace vetkit {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return out;
+}
+
+// iconv for the rare 4-byte sequences, and to build the 2-byte table once.
+bool iconvToUtf8(std::string_view in, std::string* out) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == iconv_t(-1)) return false;
+  char buf[16];
+  char* src = const_cast<char*>(in.data());
+  size_t src_left = in.size();
+  char* dst = buf;
+  size_t dst_left = sizeof buf;
+  bool ok = iconv(cd, &src, &src_left, &dst, &dst_left) != size_t(-1) && src_left == 0;
+  iconv_close(cd);
+  if (ok) out->assign(buf, size_t(dst - buf));
+  return ok;
+}
+
+// The two-byte plane (lead 0x81-0xFE, trail 0x40-0xFE except 0x7F) decoded once through iconv,
+// so the hot loop is a table look-up. Each entry packs up to 3 UTF-8 bytes and their count.
+class TwoByteTable {
+ public:
+  TwoByteTable() {
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    for (int lead = 0x81; lead <= 0xFE; ++lead) {
+      for (int trail = 0x40; trail <= 0xFE; ++trail) {
+        if (trail == 0x7F) continue;
+        char in[2] = {char(lead), char(trail)};
+        char outb[8];
+        char* src = in;
+        size_t src_left = 2;
+        char* dst = outb;
+        size_t dst_left = sizeof outb;
+        uint32_t entry = 0;
+        if (cd != iconv_t(-1) && iconv(cd, &src, &src_left, &dst, &dst_left) != size_t(-1)) {
+          size_t n = size_t(dst - outb);
+          if (n >= 1 && n <= 3) {
+            entry = uint32_t(n) << 24;
+            for (size_t k = 0; k < n; ++k) entry |= uint32_t(uint8_t(outb[k])) << (8 * k);
+          }
+        }
+        if (cd != iconv_t(-1)) iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        table_[(lead - 0x81) * 191 + (trail - 0x40)] = entry;
+      }
+    }
+    if (cd != iconv_t(-1)) iconv_close(cd);
+  }
+  uint32_t at(uint8_t lead, uint8_t trail) const {
+    return table_[(lead - 0x81) * 191 + (trail - 0x40)];
+  }
+
+ private:
+  std::array<uint32_t, 126 * 191> table_{};
+};
+
+const TwoByteTable& twoByteTable() {
+  static const TwoByteTable table;
+  return table;
+}
+
+const char kReplacement[] = "\xEF\xBF\xBD";
+
+}  // namespace
+
+bool parseEncodingName(std::string_view name, TextEncoding* out) {
+  std::string n = lower(name);
+  if (n == "utf-8" || n == "utf8") {
+    *out = TextEncoding::Utf8;
+  } else if (n == "gbk" || n == "gb2312" || n == "gb18030" || n == "cp936") {
+    *out = TextEncoding::Gb18030;
+  } else if (n == "auto") {
+    *out = TextEncoding::Auto;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final) {
+  std::string joined;
+  std::string_view in = chunk;
+  if (!pending_.empty()) {
+    joined = pending_ + std::string(chunk);
+    in = joined;
+    pending_.clear();
+  }
+  const TwoByteTable& table = twoByteTable();
+  const auto* p = reinterpret_cast<const uint8_t*>(in.data());
+  size_t n = in.size(), i = 0;
+  out->reserve(out->size() + n + n / 2);
+  while (i < n) {
+    size_t run = i;
+    while (run < n && p[run] < 0x80) ++run;
+    if (run > i) {
+      out->append(in.data() + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
+    uint8_t lead = p[i];
+    if (lead == 0x80 || lead == 0xFF) {
+      out->append(kReplacement), ++invalid_, ++i;
+      continue;
+    }
+    if (i + 1 >= n) {
+      if (!final)
+        pending_.assign(in.substr(i));
+      else
+        out->append(kReplacement), ++invalid_;
+      break;
+    }
+    uint8_t second = p[i + 1];
+    if (second >= 0x30 && second <= 0x39) {  // four-byte sequence
+      if (i + 4 > n) {
+        if (!final)
+          pending_.assign(in.substr(i));
+        else
+          out->append(kReplacement), ++invalid_;
+        break;
+      }
+      std::string utf8;
+      if (iconvToUtf8(in.substr(i, 4), &utf8)) {
+        out->append(utf8);
+        i += 4;
+      } else {
+        out->append(kReplacement), ++invalid_, ++i;
+      }
+      continue;
+    }
+    uint32_t entry =
+        (second >= 0x40 && second <= 0xFE && second != 0x7F) ? table.at(lead, second) : 0;
+    if (entry == 0) {
+      out->append(kReplacement), ++invalid_, ++i;
+      continue;
+    }
+    size_t len = entry >> 24;
+    for (size_t k = 0; k < len; ++k) out->push_back(char(entry >> (8 * k) & 0xFF));
+    i += 2;
+  }
+}
+
+}  // namespace vetkit

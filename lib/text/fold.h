@@ -1,0 +1,25 @@
+// Folding turns what people type into one spelling: full-width digits and letters become
+// ASCII (NFKC), the ideographic space becomes a space, and surrounding blanks go.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vetkit {
+
+/// Unicode NFKC. Text that is already stable (nearly all of it) is copied without calling
+/// utf8proc. Invalid UTF-8 is returned unchanged.
+std::string nfkc(std::string_view s);
+
+/// Strips ASCII blanks (space, tab, CR, LF, VT, FF) from both ends.
+std::string_view trimBlanks(std::string_view s);
+
+/// NFKC, then trimmed: the form every cell value is read in.
+std::string foldValue(std::string_view s);
+
+/// The matching key of a header label or code alias: folded, ASCII lower-cased, with every
+/// blank, '*', ':' and bracketed note removed — so "身份证号码（18位）" and "* 身份证号码"
+/// both become "身份证号码". Returns empty when nothing is left.
+std::string foldKey(std::string_view s);
+
+}  // namespace vetkit

@@ -1,0 +1,95 @@
+#include "text/id_number.h"
+
+#include "text/fold.h"
+#include "text/utf8.h"
+
+namespace vetkit {
+
+namespace {
+constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+constexpr char kCheck[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
+
+bool allDigits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return !s.empty();
+}
+}  // namespace
+
+char idCheckChar(std::string_view first17) {
+  if (first17.size() < 17 || !allDigits(first17.substr(0, 17))) return 0;
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return kCheck[sum % 11];
+}
+
+std::string foldIdNumber(std::string_view raw) {
+  std::string n = foldValue(raw);
+  std::string out;
+  out.reserve(n.size());
+  for (char c : n) {
+    if (c == ' ' || c == '\t') continue;
+    out += c == 'x' ? 'X' : c;
+  }
+  if (!out.empty() && out[0] == '\'') out.erase(0, 1);
+  return out;
+}
+
+std::string upgradeId15(std::string_view id15) {
+  if (id15.size() != 15 || !allDigits(id15)) return {};
+  std::string id18;
+  id18.reserve(18);
+  id18.append(id15.substr(0, 6)).append("19").append(id15.substr(6));
+  id18 += idCheckChar(id18);
+  return id18;
+}
+
+std::string identityKey(std::string_view raw) {
+  std::string id = foldIdNumber(raw);
+  std::string up = upgradeId15(id);
+  return up.empty() ? id : up;
+}
+
+IdStatus checkIdNumber(std::string_view id, IdParts* parts) {
+  if (id.size() != 18 || !allDigits(id.substr(0, 17)) ||
+      !(allDigits(id.substr(17)) || id[17] == 'X'))
+    return IdStatus::BadFormat;
+  auto num = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = 0; i < len; ++i) v = v * 10 + (id[pos + i] - '0');
+    return v;
+  };
+  PartialDate birth{num(6, 4), num(10, 2), num(12, 2)};
+  if (!isValidDay(birth.year, birth.month, birth.day) || birth.year < 1800)
+    return IdStatus::BadBirthDate;
+  if (parts) {
+    parts->region = id.substr(0, 6);
+    parts->birth = birth;
+    parts->gender = num(16, 1) % 2 == 1 ? 1 : 2;
+  }
+  if (idCheckChar(id) != id[17]) return IdStatus::BadChecksum;
+  return IdStatus::Ok;
+}
+
+std::string maskIdNumber(std::string_view id) {
+  // Count characters, not bytes: a malformed value may hold CJK text.
+  std::string out;
+  size_t chars = 0, i = 0;
+  while (i < id.size()) decodeUtf8(id, &i), ++chars;
+  if (chars <= 8) return std::string(chars, '*');
+  size_t k = 0;
+  i = 0;
+  while (i < id.size()) {
+    size_t start = i;
+    decodeUtf8(id, &i);
+    if (k < 4 || k >= chars - 4) {
+      out.append(id.substr(start, i - start));
+    } else {
+      out += '*';
+    }
+    ++k;
+  }
+  return out;
+}
+
+}  // namespace vetkit

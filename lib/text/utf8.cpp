@@ -1,0 +1,132 @@
+#include "text/utf8.h"
+
+namespace vetkit {
+
+namespace {
+
+// Length of the sequence a lead byte starts, 0 for a byte that cannot lead.
+inline int sequenceLength(unsigned char c) {
+  if (c < 0x80) return 1;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return 2;
+  if (c < 0xF0) return 3;
+  if (c < 0xF5) return 4;
+  return 0;
+}
+
+// Checks one sequence of `len` bytes at `p`, rejecting overlong forms and surrogates.
+inline bool validSequence(const unsigned char* p, int len) {
+  for (int i = 1; i < len; ++i)
+    if ((p[i] & 0xC0) != 0x80) return false;
+  if (len == 3) {
+    if (p[0] == 0xE0 && p[1] < 0xA0) return false;
+    if (p[0] == 0xED && p[1] >= 0xA0) return false;
+  } else if (len == 4) {
+    if (p[0] == 0xF0 && p[1] < 0x90) return false;
+    if (p[0] == 0xF4 && p[1] >= 0x90) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool isAscii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+bool isValidUtf8(std::string_view s, bool allow_truncated_tail) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = sequenceLength(p[i]);
+    if (len == 0) return false;
+    if (i + len > n) {
+      if (!allow_truncated_tail) return false;
+      for (size_t j = i + 1; j < n; ++j)
+        if ((p[j] & 0xC0) != 0x80) return false;
+      return true;
+    }
+    if (!validSequence(p + i, len)) return false;
+    i += len;
+  }
+  return true;
+}
+
+char32_t decodeUtf8(std::string_view s, size_t* pos) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + *pos;
+  size_t left = s.size() - *pos;
+  int len = sequenceLength(p[0]);
+  if (len == 0 || size_t(len) > left || !validSequence(p, len)) {
+    *pos += 1;
+    return 0xFFFD;
+  }
+  *pos += len;
+  switch (len) {
+    case 1:
+      return p[0];
+    case 2:
+      return char32_t(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    case 3:
+      return char32_t(p[0] & 0x0F) << 12 | char32_t(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    default:
+      return char32_t(p[0] & 0x07) << 18 | char32_t(p[1] & 0x3F) << 12 |
+             char32_t(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+  }
+}
+
+void appendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += char(cp);
+  } else if (cp < 0x800) {
+    out += char(0xC0 | (cp >> 6));
+    out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += char(0xE0 | (cp >> 12));
+    out += char(0x80 | ((cp >> 6) & 0x3F));
+    out += char(0x80 | (cp & 0x3F));
+  } else {
+    out += char(0xF0 | (cp >> 18));
+    out += char(0x80 | ((cp >> 12) & 0x3F));
+    out += char(0x80 | ((cp >> 6) & 0x3F));
+    out += char(0x80 | (cp & 0x3F));
+  }
+}
+
+size_t sanitizeUtf8(std::string_view s, std::string* out) {
+  size_t replaced = 0;
+  out->clear();
+  out->reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    char32_t cp = decodeUtf8(s, &i);
+    if (cp == 0xFFFD && i == start + 1 && static_cast<unsigned char>(s[start]) >= 0x80) {
+      ++replaced;
+      appendUtf8(*out, cp);
+    } else {
+      out->append(s.substr(start, i - start));
+    }
+  }
+  return replaced;
+}
+
+size_t displayWidth(std::string_view s) {
+  size_t width = 0, i = 0;
+  while (i < s.size()) {
+    char32_t c = decodeUtf8(s, &i);
+    bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+                (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+                (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+}  // namespace vetkit

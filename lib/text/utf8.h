@@ -1,0 +1,28 @@
+// Small UTF-8 primitives: the record stream is UTF-8 throughout, so every reader ends here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vetkit {
+
+/// True when `s` is well-formed UTF-8. With `allow_truncated_tail`, an incomplete sequence at
+/// the very end is accepted (for checking a chunk cut out of a longer stream).
+bool isValidUtf8(std::string_view s, bool allow_truncated_tail = false);
+
+/// True when every byte is below 0x80.
+bool isAscii(std::string_view s);
+
+/// Decodes the code point at `*pos` and advances it; invalid bytes give U+FFFD and advance 1.
+char32_t decodeUtf8(std::string_view s, size_t* pos);
+
+/// Appends the UTF-8 form of `cp`.
+void appendUtf8(std::string& out, char32_t cp);
+
+/// Copies `s`, replacing each invalid byte with U+FFFD. Returns the number replaced.
+size_t sanitizeUtf8(std::string_view s, std::string* out);
+
+/// Columns a terminal gives `s`: East Asian wide and full-width characters count 2.
+size_t displayWidth(std::string_view s);
+
+}  // namespace vetkit

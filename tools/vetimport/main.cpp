@@ -1,0 +1,99 @@
+// vetimport: spreadsheets and CSV in, the record stream out.
+static const char kUsage[] =
+    R"(Read spreadsheets (.xlsx) and CSV/TSV files as operators make them and write one
+record stream: JSON Lines, one person per line, canonical field ids and values.
+
+Usage: vetimport [OPTIONS] [FILE...]
+
+Every visible sheet of a workbook is read; the header row is found below title rows by its
+labels (姓名, 公民身份号码, ...). CSV may be UTF-8 (with or without BOM) or GBK/GB18030, which
+is detected. With no FILE, or FILE -, standard input is read as CSV.
+
+Examples:
+  vetimport 双峰县退役军人信息采集表.xlsx > 双峰县.jsonl
+  vetimport --sheet 乡镇A -o a.jsonl 双峰县.xlsx
+  vetimport --encoding gbk 娄星区.csv | vetvalidate
+  vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl)";
+
+#include "cli/common.h"
+#include "core/exit_status.h"
+#include "import/importer.h"
+#include "schema/schema.h"
+
+using namespace vetkit;
+
+int main(int argc, char** argv) {
+  CLI::App app(kUsage, "vetimport");
+  CommonOptions common;
+  std::vector<std::string> files;
+  ImportOptions options;
+  std::string encoding = "auto";
+  addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptLang | kOptQuiet);
+  app.add_option("files", files, "Spreadsheets, CSV or TSV files; - is standard input")
+      ->type_name("FILE");
+  app.add_option("--sheet", options.sheet, "Read only the sheet of this name")->type_name("NAME");
+  app.add_option("--header-row", options.header_row,
+                 "The header is on row N (default: found by its labels)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk (gb18030)")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        TextEncoding e;
+        return parseEncodingName(v, &e) ? std::string() : "unknown encoding '" + v + "'";
+      });
+
+  return runTool(app, argc, argv, [&] {
+    parseEncodingName(encoding, &options.csv.encoding);
+    options.lang = common.lang;
+    if (files.empty()) files.push_back("-");
+
+    std::string err;
+    auto schema = Schema::load(common.schema.empty() ? Schema::defaultPath() : common.schema, &err);
+    if (!schema) {
+      printError("vetimport", err);
+      return int(kExitTrouble);
+    }
+    AtomicFile out;
+    if (!out.open(common.output, &err)) {
+      printError("vetimport", err);
+      return int(kExitTrouble);
+    }
+    Importer importer(*schema, options, &out,
+                      [](const Diagnostic& d) { printDiagnostic("vetimport", d); });
+    int status = kExitOk;
+    for (const std::string& f : files) status = worstStatus(status, importer.importFile(f));
+
+    size_t records = 0, failed = 0;
+    for (const FileSummary& s : importer.summaries()) {
+      records += s.records;
+      if (s.status == kExitTrouble) ++failed;
+      if (!common.quiet)
+        std::fprintf(stderr, "%s\n",
+                     schema->messages()
+                         .format("import-file", common.lang,
+                                 {{"file", s.path},
+                                  {"sheets", std::to_string(s.sheets)},
+                                  {"records", std::to_string(s.records)}})
+                         .c_str());
+    }
+    // All inputs failed: leave no output file at all.
+    if (failed == files.size() && common.output != "-") {
+      out.abandon();
+      return int(kExitTrouble);
+    }
+    if (!out.commit(&err)) {
+      printError("vetimport", err);
+      return int(kExitTrouble);
+    }
+    if (!common.quiet && files.size() > 1)
+      std::fprintf(stderr, "%s\n",
+                   schema->messages()
+                       .format("import-total", common.lang,
+                               {{"files", std::to_string(files.size())},
+                                {"failed", std::to_string(failed)},
+                                {"records", std::to_string(records)}})
+                       .c_str());
+    return status;
+  });
+}

@@ -64,6 +64,7 @@ class Importer::SheetImport {
   }
 
   bool imported() const { return header_ok_; }
+  bool hadRows() const { return header_ok_ || !head_.empty(); }
   size_t records() const { return records_; }
 
  private:
@@ -289,6 +290,7 @@ int Importer::importFile(const std::string& path) {
   std::string src = path == "-" ? "-" : std::filesystem::path(path).filename().string();
 
   const auto& sheets = wb->sheets();
+  bool any_rows = false;
   bool matched = options_.sheet.empty();
   for (size_t i = 0; i < sheets.size(); ++i) {
     const SheetInfo& info = sheets[i];
@@ -303,6 +305,7 @@ int Importer::importFile(const std::string& path) {
             i, [&](const Row& r) { return sheet.onRow(r); }, &err))
       return fail(info.name.empty() ? err : "sheet '" + info.name + "': " + err);
     sheet.finish();
+    any_rows = any_rows || sheet.hadRows();
     summary.records += sheet.records();
     if (sheet.imported()) ++summary.sheets;
   }
@@ -313,6 +316,7 @@ int Importer::importFile(const std::string& path) {
     summaries_.push_back(summary);
     return kExitTrouble;
   }
+  if (!any_rows) report(Severity::Warning, path, "", 0, "", "empty", {});
   for (const ReadWarning& w : wb->warnings)
     report(Severity::Warning, path, "", 0, "", w.code, w.args);
   summary.status = reported_ ? kExitFindings : kExitOk;

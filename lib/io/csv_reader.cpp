@@ -118,8 +118,11 @@ bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* tex
       text->assign(raw);  // nothing to decide on yet
       return true;
     }
-    encoding_ = isValidUtf8(utf8_pending_ + std::string(raw), !final) ? TextEncoding::Utf8
-                                                                      : TextEncoding::Gb18030;
+    // A few stray bytes in a UTF-8 file must not turn the whole file into mojibake.
+    size_t multibyte, invalid;
+    countUtf8(raw, &multibyte, &invalid);
+    // GBK text forms a well-formed UTF-8 sequence for under a tenth of its characters.
+    encoding_ = multibyte > invalid ? TextEncoding::Utf8 : TextEncoding::Gb18030;
   }
   if (encoding_ == TextEncoding::Gb18030) {
     gbk_.decode(raw, text, final);

@@ -58,6 +58,26 @@ bool isValidUtf8(std::string_view s, bool allow_truncated_tail) {
   return true;
 }
 
+void countUtf8(std::string_view s, size_t* multibyte, size_t* invalid) {
+  *multibyte = *invalid = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = sequenceLength(p[i]);
+    if (len == 0 || i + len > n || !validSequence(p + i, len)) {
+      if (i + len > n && len > 0) break;  // cut at the end: not evidence either way
+      ++*invalid, ++i;
+      continue;
+    }
+    ++*multibyte;
+    i += len;
+  }
+}
+
 char32_t decodeUtf8(std::string_view s, size_t* pos) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + *pos;
   size_t left = s.size() - *pos;

@@ -10,6 +10,10 @@ namespace vetkit {
 /// the very end is accepted (for checking a chunk cut out of a longer stream).
 bool isValidUtf8(std::string_view s, bool allow_truncated_tail = false);
 
+/// Counts the well-formed multi-byte sequences and the invalid bytes of `s`: text in another
+/// encoding (GBK) is almost never well-formed UTF-8, so the ratio tells the two apart.
+void countUtf8(std::string_view s, size_t* multibyte, size_t* invalid);
+
 /// True when every byte is below 0x80.
 bool isAscii(std::string_view s);
 

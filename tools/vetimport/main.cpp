@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     for (const FileSummary& s : importer.summaries()) {
       records += s.records;
       if (s.status == kExitTrouble) ++failed;
-      if (!common.quiet)
+      if (!common.quiet && s.status != kExitTrouble)
         std::fprintf(stderr, "%s\n",
                      schema->messages()
                          .format("import-file", common.lang,

@@ -1,0 +1,244 @@
+#include "io/zip_file.h"
+
+#include <minizip/unzip.h>
+#include <minizip/zip.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace vetkit {
+
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+
+unzFile uf(void* h) {
+  return static_cast<unzFile>(h);
+}
+
+// Tells the kinds of "not a zip" apart by the first bytes, so a renamed .xls or a truncated
+// download gets a reason a clerk can act on rather than a bare "not a zip file".
+std::string diagnoseUnopenable(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::string("cannot open file: ") + std::strerror(errno);
+  unsigned char head[8] = {};
+  size_t n = std::fread(head, 1, sizeof head, f);
+  bool failed = std::ferror(f) != 0;
+  int readErrno = errno;
+  std::fclose(f);
+  if (failed) return std::string("cannot read file: ") + std::strerror(readErrno);
+  if (n == 0) return "not a zip file (empty file)";
+  static const unsigned char kCfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+  if (n == 8 && std::memcmp(head, kCfb, 8) == 0)
+    return "not a zip file (a legacy .xls or a password-protected workbook)";
+  if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
+    return "truncated or corrupt zip file (no central directory)";
+  return "not a zip file";
+}
+
+std::string unzError(int rc) {
+  switch (rc) {
+    case UNZ_CRCERROR:
+      return "crc mismatch";
+    case UNZ_ERRNO:
+      return "read error or truncated data";
+    case Z_DATA_ERROR:
+      return "corrupt compressed data";
+    case Z_MEM_ERROR:
+      return "out of memory";
+    case UNZ_BADZIPFILE:
+      return "bad zip entry";
+    default:
+      return "zip error " + std::to_string(rc);
+  }
+}
+
+bool writeAllInZip(zipFile z, const std::string& content) {
+  for (size_t off = 0; off < content.size(); off += kChunk) {
+    size_t n = std::min(kChunk, content.size() - off);
+    if (zipWriteInFileInZip(z, content.data() + off, unsigned(n)) != ZIP_OK) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string normalizeZipName(std::string_view name) {
+  std::string s;
+  s.reserve(name.size());
+  for (char c : name) {
+    if (c == '\\') c = '/';
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    if (c == '/' && s.empty()) continue;
+    s.push_back(c);
+  }
+  return s;
+}
+
+std::unique_ptr<ZipFile> ZipFile::open(const std::string& path, std::string* err) {
+  unzFile h = unzOpen64(path.c_str());
+  if (!h) {
+    *err = diagnoseUnopenable(path);
+    return nullptr;
+  }
+  std::unique_ptr<ZipFile> z(new ZipFile());
+  z->handle_ = h;
+  std::vector<char> name(65536 + 1);
+  int rc = unzGoToFirstFile(h);
+  while (rc == UNZ_OK) {
+    unz_file_info64 info;
+    rc = unzGetCurrentFileInfo64(h, &info, name.data(), uLong(name.size() - 1), nullptr, 0, nullptr,
+                                 0);
+    if (rc != UNZ_OK) break;
+    unz64_file_pos pos;
+    if (unzGetFilePos64(h, &pos) != UNZ_OK) break;
+    int idx = int(z->names_.size());
+    z->names_.emplace_back(name.data(), std::min<size_t>(info.size_filename, name.size() - 1));
+    z->positions_.emplace_back(pos.pos_in_zip_directory, pos.num_of_file);
+    // First entry wins when two names differ only in case, as in most unzip tools.
+    z->index_.emplace(normalizeZipName(z->names_.back()), idx);
+    rc = unzGoToNextFile(h);
+  }
+  if (rc != UNZ_END_OF_LIST_OF_FILE) {
+    *err = "truncated or corrupt zip file (bad central directory)";
+    return nullptr;
+  }
+  return z;
+}
+
+ZipFile::~ZipFile() {
+  if (handle_) unzClose(uf(handle_));
+}
+
+int ZipFile::find(std::string_view name) const {
+  auto it = index_.find(normalizeZipName(name));
+  return it == index_.end() ? -1 : it->second;
+}
+
+std::string ZipFile::describe(int index) const {
+  return "zip entry '" + names_[index] + "'";
+}
+
+std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) {
+  if (index < 0 || size_t(index) >= names_.size()) {
+    *err = "no such zip entry";
+    return nullptr;
+  }
+  unz64_file_pos pos;
+  pos.pos_in_zip_directory = positions_[index].first;
+  pos.num_of_file = positions_[index].second;
+  unzFile h = uf(handle_);
+  if (unzGoToFilePos64(h, &pos) != UNZ_OK) {
+    *err = describe(index) + ": cannot locate entry";
+    return nullptr;
+  }
+  unz_file_info64 info;
+  if (unzGetCurrentFileInfo64(h, &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
+    *err = describe(index) + ": bad entry header";
+    return nullptr;
+  }
+  if (info.flag & 1) {
+    *err = describe(index) + ": entry is encrypted";
+    return nullptr;
+  }
+  if (info.compression_method != 0 && info.compression_method != Z_DEFLATED) {
+    *err = describe(index) + ": unsupported compression method " +
+           std::to_string(info.compression_method);
+    return nullptr;
+  }
+  int rc = unzOpenCurrentFile(h);
+  if (rc != UNZ_OK) {
+    *err = describe(index) + ": " + unzError(rc);
+    return nullptr;
+  }
+  return std::unique_ptr<Entry>(new Entry(this, index));
+}
+
+ZipFile::Entry::~Entry() {
+  if (open_) unzCloseCurrentFile(uf(zip_->handle_));
+}
+
+long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
+  if (size > kChunk * 16) size = kChunk * 16;
+  int n = unzReadCurrentFile(uf(zip_->handle_), buf, unsigned(size));
+  if (n < 0) {
+    *err = zip_->describe(index_) + ": " + unzError(n);
+    return -1;
+  }
+  return n;
+}
+
+bool ZipFile::Entry::finish(std::string* err) {
+  open_ = false;
+  int rc = unzCloseCurrentFile(uf(zip_->handle_));
+  if (rc != UNZ_OK) {
+    *err = zip_->describe(index_) + ": " + unzError(rc);
+    return false;
+  }
+  return true;
+}
+
+bool ZipFile::read(int index, const std::function<bool(const char*, size_t)>& chunk,
+                   std::string* err) {
+  auto entry = openEntry(index, err);
+  if (!entry) return false;
+  std::vector<char> buf(kChunk);
+  for (;;) {
+    long n = entry->read(buf.data(), buf.size(), err);
+    if (n < 0) return false;
+    if (n == 0) break;
+    // Stopping early leaves the CRC unchecked, which is what the caller asked for.
+    if (!chunk(buf.data(), size_t(n))) return true;
+  }
+  return entry->finish(err);
+}
+
+bool ZipFile::readAll(int index, std::string* out, std::string* err, size_t limit) {
+  out->clear();
+  bool tooBig = false;
+  bool ok = read(
+      index,
+      [&](const char* p, size_t n) {
+        if (out->size() + n > limit) {
+          tooBig = true;
+          return false;
+        }
+        out->append(p, n);
+        return true;
+      },
+      err);
+  if (tooBig) {
+    *err = describe(index) + ": larger than " + std::to_string(limit) + " bytes";
+    return false;
+  }
+  return ok;
+}
+
+bool writeZip(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& entries, std::string* err) {
+  zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
+  if (!z) {
+    *err = "cannot create zip file '" + path + "'";
+    return false;
+  }
+  bool ok = true;
+  for (const auto& [name, content] : entries) {
+    zip_fileinfo fi = {};
+    if (zipOpenNewFileInZip64(z, name.c_str(), &fi, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
+                              Z_DEFAULT_COMPRESSION, content.size() >= 0xffffffffu) != ZIP_OK ||
+        !writeAllInZip(z, content) || zipCloseFileInZip(z) != ZIP_OK) {
+      *err = "cannot write zip entry '" + name + "'";
+      ok = false;
+      break;
+    }
+  }
+  if (zipClose(z, nullptr) != ZIP_OK && ok) {
+    *err = "cannot finish zip file '" + path + "'";
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,75 @@
+// Read access to zip archives (the container of .xlsx) over minizip, with entries streamed in
+// chunks so that a sheet of a million rows never has to be inflated into memory at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace vetkit {
+
+class ZipFile {
+ public:
+  /// Opens `path`; nullptr and `err` ("not a zip file", "truncated or corrupt zip file ...").
+  static std::unique_ptr<ZipFile> open(const std::string& path, std::string* err);
+  ~ZipFile();
+  ZipFile(const ZipFile&) = delete;
+  ZipFile& operator=(const ZipFile&) = delete;
+
+  /// Entry names as stored in the archive, in archive order.
+  const std::vector<std::string>& names() const { return names_; }
+  /// Index of entry `name` ignoring ASCII case, backslashes and a leading '/'; -1 if absent.
+  int find(std::string_view name) const;
+
+  /// Streams entry `index` to `chunk` in pieces of at most 64 KiB; `chunk` returns false to stop.
+  bool read(int index, const std::function<bool(const char*, size_t)>& chunk, std::string* err);
+  /// Reads entry `index` whole into `out`, refusing entries larger than `limit` bytes.
+  bool readAll(int index, std::string* out, std::string* err, size_t limit = size_t(1) << 30);
+
+  /// Pull-style access to one entry, for parsers that fill their own buffers; only one entry of
+  /// a ZipFile can be open at a time.
+  class Entry {
+   public:
+    ~Entry();
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    /// Fills up to `size` bytes; returns the count, 0 at the end, -1 (and sets `err`) on damage.
+    long read(char* buf, size_t size, std::string* err);
+    /// Closes the entry; after a complete read this is where a CRC mismatch is reported.
+    bool finish(std::string* err);
+
+   private:
+    friend class ZipFile;
+    Entry(ZipFile* zip, int index) : zip_(zip), index_(index) {}
+    ZipFile* zip_;
+    int index_;
+    bool open_ = true;
+  };
+  /// Opens entry `index` for reading; nullptr and `err` if it cannot be.
+  std::unique_ptr<Entry> openEntry(int index, std::string* err);
+
+ private:
+  ZipFile() = default;
+  std::string describe(int index) const;
+
+  void* handle_ = nullptr;  // unzFile, kept opaque so minizip stays out of this header
+  std::vector<std::string> names_;
+  std::vector<std::pair<uint64_t, uint64_t>> positions_;  // unz64_file_pos of each entry
+  std::unordered_map<std::string, int> index_;            // normalised name -> entry
+};
+
+/// Normalises a zip entry name for lookup: ASCII lower case, '/' separators, no leading '/'.
+std::string normalizeZipName(std::string_view name);
+
+/// Writes a deflated zip holding `entries` (name, content) in the given order; for tests and
+/// fixtures.
+bool writeZip(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& entries, std::string* err);
+
+}  // namespace vetkit

@@ -1,0 +1,288 @@
+// Header detection, value normalisation, CSV reading and the importer end to end in-process.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/exit_status.h"
+#include "import/header.h"
+#include "import/importer.h"
+#include "import/normalize.h"
+#include "io/csv_reader.h"
+
+using namespace vetkit;
+
+namespace {
+
+const Schema& schema() {
+  static std::unique_ptr<Schema> s = [] {
+    std::string err;
+    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
+    EXPECT_TRUE(loaded) << err;
+    return loaded;
+  }();
+  return *s;
+}
+
+Row row(int number, std::vector<std::string> texts) {
+  Row r;
+  r.number = number;
+  for (size_t i = 0; i < texts.size(); ++i)
+    if (!texts[i].empty()) r.cells.push_back(Cell{int(i), Cell::Kind::Text, texts[i]});
+  return r;
+}
+
+// The JSON of one normalised value, for compact expectations.
+std::string norm(const char* field, const char* text, Cell::Kind kind = Cell::Kind::Text) {
+  Normalizer n(schema());
+  Normalized v;
+  n.normalize(*schema().field(field), Cell{0, kind, text}, &v);
+  std::string out;
+  switch (v.kind) {
+    case Normalized::Kind::Empty:
+      return "<empty>";
+    case Normalized::Kind::String:
+      out = '"' + v.text + '"';
+      break;
+    case Normalized::Kind::Number:
+      out = v.text;
+      break;
+    case Normalized::Kind::Bool:
+      out = v.boolean ? "true" : "false";
+      break;
+    case Normalized::Kind::Array:
+      out = "[";
+      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? "," : "") + v.items[i];
+      out += "]";
+      break;
+  }
+  return v.verbatim ? out + " (verbatim)" : out;
+}
+
+std::string writeTemp(const std::string& name, const std::string& bytes) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct ImportResult {
+  int status;
+  std::string output;
+  std::vector<Diagnostic> diags;
+};
+
+ImportResult import(const std::string& path, ImportOptions options = {}) {
+  ImportResult r;
+  std::string out_path = ::testing::TempDir() + "/out.jsonl", err;
+  AtomicFile out;
+  EXPECT_TRUE(out.open(out_path, &err)) << err;
+  options.lang = "en";
+  Importer imp(schema(), options, &out, [&](const Diagnostic& d) { r.diags.push_back(d); });
+  r.status = imp.importFile(path);
+  EXPECT_TRUE(out.commit(&err)) << err;
+  r.output = slurp(out_path);
+  return r;
+}
+
+bool hasCode(const ImportResult& r, const std::string& code) {
+  for (const Diagnostic& d : r.diags)
+    if (d.code == code) return true;
+  return false;
+}
+
+}  // namespace
+
+// --- header detection ------------------------------------------------------------------
+
+TEST(Header, FoundBelowATitleAndANoteRow) {
+  std::vector<Row> rows = {row(1, {"娄底市退役军人和其他优抚对象信息采集表"}),
+                           row(2, {"填报单位：双峰县", "", "", "填报日期：2026年11月"}),
+                           row(3, {"序号", "姓名", "性别", "公民身份号码", "备注"}),
+                           row(4, {"1", "张三", "男", "11010519491231002X"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), rows, 0, &h));
+  EXPECT_EQ(h.row, 3);
+  EXPECT_EQ(h.mappedCount(), 3);
+  EXPECT_TRUE(h.column(0)->ignored);
+  EXPECT_EQ(h.column(3)->field->id, "id_number");
+  EXPECT_EQ(h.column(4)->field, nullptr);
+}
+
+TEST(Header, SplitOverTwoRowsUnderAGroupHeading) {
+  std::vector<Row> rows = {row(1, {"个人基本信息", "", "", "服役情况"}),
+                           row(2, {"姓名", "性别", "公民身份号码", "服役情况"}),
+                           row(3, {"", "", "", "入伍时间", "退伍时间"}),
+                           row(4, {"张三", "男", "11010519491231002X", "1968.03", "1972.12"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), rows, 0, &h));
+  EXPECT_EQ(h.row, 3);  // data starts below the second header row
+  EXPECT_EQ(h.first_row, 2);
+  EXPECT_EQ(h.column(3)->field->id, "enlist_date");
+  EXPECT_EQ(h.column(4)->field->id, "discharge_date");
+  EXPECT_EQ(h.mappedCount(), 5);
+}
+
+TEST(Header, NoHeaderInNotesSheet) {
+  std::vector<Row> rows = {row(1, {"填表说明"}), row(2, {"1. 身份证号码请填写18位"})};
+  HeaderMap h;
+  EXPECT_FALSE(detectHeader(schema(), rows, 0, &h));
+}
+
+TEST(Header, ForcedRowAndDuplicateColumns) {
+  std::vector<Row> rows = {row(1, {"姓名", "性别"}), row(2, {"姓名", "联系电话", "手机号码"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), rows, 2, &h));
+  EXPECT_EQ(h.row, 2);
+  EXPECT_FALSE(h.column(1)->duplicate);
+  EXPECT_TRUE(h.column(2)->duplicate);  // 手机号码 is phone again
+  EXPECT_FALSE(detectHeader(schema(), rows, 5, &h));
+}
+
+// --- value normalisation ----------------------------------------------------------------
+
+TEST(Normalize, Codes) {
+  EXPECT_EQ(norm("ethnicity", "汉"), "\"01\"");
+  EXPECT_EQ(norm("ethnicity", " 汉族 "), "\"01\"");
+  EXPECT_EQ(norm("gender", "２"), "\"2\"");
+  EXPECT_EQ(norm("category", "退役士兵"), "\"12\"");
+  EXPECT_EQ(norm("political_status", "中共党员"), "\"01\"");
+  EXPECT_EQ(norm("ethnicity", "火星族"), "\"火星族\" (verbatim)");
+  EXPECT_EQ(norm("ethnicity", "  "), "<empty>");
+}
+
+TEST(Normalize, CodeSetsWithEverySeparator) {
+  EXPECT_EQ(norm("benefit_types", "伤残抚恤、定期抚恤"), "[1,2]");
+  EXPECT_EQ(norm("benefit_types", "伤残抚恤，定期生活补助;其他"), "[1,3,9]");
+  EXPECT_EQ(norm("insurance", "基本医疗保险 职工养老保险"), "[1,3]");
+  EXPECT_EQ(norm("insurance", "新农合,新农保,新农合"), "[2,5]");
+  EXPECT_EQ(norm("benefit_types", "1、2"), "[1,2]");
+  EXPECT_EQ(norm("benefit_types", "伤残抚恤、发红包"), "[1,发红包] (verbatim)");
+}
+
+TEST(Normalize, DatesKeepTheirPrecision) {
+  EXPECT_EQ(norm("birth_date", "1978.03"), "\"1978-03\"");
+  EXPECT_EQ(norm("birth_date", "１９７８年３月５日"), "\"1978-03-05\"");
+  EXPECT_EQ(norm("birth_date", "1978-03-05", Cell::Kind::Date), "\"1978-03-05\"");
+  EXPECT_EQ(norm("birth_date", "1978-03-05T00:00:00", Cell::Kind::Date), "\"1978-03-05\"");
+  EXPECT_EQ(norm("birth_date", "1978-02-30"), "\"1978-02-30\" (verbatim)");
+  // A number cell holding 1978.1 was typed as 1978.10.
+  EXPECT_EQ(norm("enlist_date", "1978.1", Cell::Kind::Number), "\"1978-10\"");
+  EXPECT_EQ(norm("enlist_date", "1978.1"), "\"1978-01\"");
+}
+
+TEST(Normalize, NumbersYesNoIdsPhonesDivisions) {
+  EXPECT_EQ(norm("housing_area", "85.5"), "85.5");
+  EXPECT_EQ(norm("housing_area", "８５平方米"), "85");
+  EXPECT_EQ(norm("housing_area", "120㎡"), "120");
+  EXPECT_EQ(norm("housing_area", "085"), "85");
+  EXPECT_EQ(norm("housing_area", "约80"), "\"约80\" (verbatim)");
+  EXPECT_EQ(norm("dibao", "是"), "true");
+  EXPECT_EQ(norm("has_housing", "无"), "false");
+  EXPECT_EQ(norm("plaque_hung", "√"), "true");
+  EXPECT_EQ(norm("dibao", "不清楚"), "\"不清楚\" (verbatim)");
+  EXPECT_EQ(norm("id_number", "１１０１０５１９４９１２３１００２ｘ"), "\"11010519491231002X\"");
+  EXPECT_EQ(norm("id_number", "4.30102E+17"), "\"4.30102E+17\"");
+  EXPECT_EQ(norm("phone", "138 1234 5678"), "\"13812345678\"");
+  EXPECT_EQ(norm("hukou_division", "431321"), "\"431321\"");
+  EXPECT_EQ(norm("hukou_division", "双峰县"), "\"431321\"");
+  EXPECT_EQ(norm("hukou_division", "娄底经开区"), "\"431302\"");
+  EXPECT_EQ(norm("unit", "娄底经开区"), "\"LD01\"");
+  EXPECT_EQ(norm("hukou_division", "火星"), "\"火星\" (verbatim)");
+}
+
+TEST(Normalize, FifteenDigitIdKeepsTheOriginal) {
+  Normalizer n(schema());
+  Normalized v;
+  n.normalize(*schema().field("id_number"), Cell{0, Cell::Kind::Text, "610104620927690"}, &v);
+  EXPECT_EQ(v.text, "610104196209276908");
+  EXPECT_EQ(v.id15, "610104620927690");
+}
+
+// --- the importer on CSV ---------------------------------------------------------------
+
+TEST(Import, GbkCsvWithCrlfAndATitleRow) {
+  // 娄底市采集表 / 姓名,性别,公民身份号码 / 张三,男,11010519491231002X — in GBK.
+  std::string gbk =
+      "\xC2\xA6\xB5\xD7\xCA\xD0\xB2\xC9\xBC\xAF\xB1\xED,,\r\n"
+      "\xD0\xD5\xC3\xFB,\xD0\xD4\xB1\xF0,\xB9\xAB\xC3\xF1\xC9\xED\xB7\xDD\xBA\xC5\xC2\xEB\r\n"
+      "\xD5\xC5\xC8\xFD,\xC4\xD0,11010519491231002X\r\n";
+  ImportResult r = import(writeTemp("gbk.csv", gbk));
+  EXPECT_EQ(r.output,
+            "{\"name\":\"张三\",\"gender\":\"1\",\"id_number\":\"11010519491231002X\","
+            "\"_columns\":{\"name\":\"A\",\"gender\":\"B\",\"id_number\":\"C\"},"
+            "\"_src\":\"gbk.csv\",\"_row\":3}\n");
+  EXPECT_TRUE(hasCode(r, "missing-column"));  // no 对象类别, 出生日期
+  EXPECT_EQ(r.status, kExitFindings);
+}
+
+TEST(Import, RowNumbersCountBlankLinesAndQuotedNewlines) {
+  std::string csv =
+      "\xEF\xBB\xBF对象类别,姓名,性别,出生日期,公民身份号码\n"
+      "12,\"张\n三\",男,1949.12.31,11010519491231002X\n"
+      "\n"
+      "12,李四,女,1949-12-31,11010519491231002X\n";
+  ImportResult r = import(writeTemp("rows.csv", csv));
+  EXPECT_NE(r.output.find("\"name\":\"张\\n三\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"_row\":2}"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"_row\":4}"), std::string::npos) << r.output;
+  EXPECT_EQ(r.status, kExitOk);
+}
+
+TEST(Import, CrlfBlankLinesDoNotShiftRows) {
+  std::string csv = "对象类别,姓名,性别,出生日期,公民身份号码\r\n\r\n12,李四,女,1949,X\r\n";
+  ImportResult r = import(writeTemp("crlf.csv", csv));
+  EXPECT_NE(r.output.find("\"_row\":3}"), std::string::npos) << r.output;
+}
+
+TEST(Import, UnknownColumnsKeptUnderExtraAndReportedOnce) {
+  std::string csv = "对象类别,姓名,性别,出生日期,公民身份号码,备注\n12,甲,男,1950,1,说明一\n12,乙,男,1950,2,\n";
+  ImportResult r = import(writeTemp("extra.csv", csv));
+  EXPECT_NE(r.output.find("\"_extra\":{\"备注\":\"说明一\"}"), std::string::npos) << r.output;
+  int unknown = 0;
+  for (const Diagnostic& d : r.diags) unknown += d.code == "unknown-column";
+  EXPECT_EQ(unknown, 1);
+  EXPECT_EQ(r.status, kExitFindings);
+}
+
+TEST(Import, NoiseRowsAreNotPeople) {
+  std::string csv =
+      "对象类别,姓名,性别,出生日期,公民身份号码\n1,2,3,4,5\n12,甲,男,1950,1\n"
+      "对象类别,姓名,性别,出生日期,公民身份号码\n,,,,\n";
+  ImportResult r = import(writeTemp("noise.csv", csv));
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(Import, BadInputsAreTroubleAndLeaveNothing) {
+  EXPECT_EQ(import(writeTemp("binary.csv", std::string("ab\0cd", 5))).status, kExitTrouble);
+  ImportResult missing = import(::testing::TempDir() + "/does-not-exist.csv");
+  EXPECT_EQ(missing.status, kExitTrouble);
+  EXPECT_EQ(missing.output, "");
+  ImportResult empty = import(writeTemp("empty.csv", ""));
+  EXPECT_EQ(empty.status, kExitFindings);  // an upload with nothing in it is a finding
+  EXPECT_TRUE(hasCode(empty, "empty"));
+  EXPECT_EQ(empty.output, "");
+}
+
+TEST(Import, StrayInvalidBytesInUtf8AreReplacedNotMisdecoded) {
+  // Valid UTF-8 header, then a byte that is neither UTF-8 nor GB18030 in a later chunk.
+  std::string csv = "对象类别,姓名,性别,出生日期,公民身份号码\n12,\xFF甲,男,1950,1\n";
+  ImportResult r = import(writeTemp("bad-utf8.csv", csv));
+  EXPECT_TRUE(hasCode(r, "encoding")) << r.output;
+  EXPECT_NE(r.output.find("\"name\":\"\xEF\xBF\xBD甲\""), std::string::npos) << r.output;
+  EXPECT_EQ(r.status, kExitFindings);
+}
+
+TEST(Import, ForcedEncodingAndSemicolons) {
+  std::string csv = "对象类别;姓名;性别;出生日期;公民身份号码\n12;甲;男;1950;1\n";
+  ImportOptions o;
+  ASSERT_TRUE(parseEncodingName("utf-8", &o.csv.encoding));
+  ImportResult r = import(writeTemp("semi.csv", csv), o);
+  EXPECT_NE(r.output.find("\"name\":\"甲\""), std::string::npos) << r.output;
+}

@@ -1,0 +1,116 @@
+// The schema as loaded from schemas/veteran.yaml: labels, codes, aliases, divisions.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "schema/schema.h"
+
+using namespace vetkit;
+
+namespace {
+const Schema& schema() {
+  static std::unique_ptr<Schema> s = [] {
+    std::string err;
+    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
+    EXPECT_TRUE(loaded) << err;
+    return loaded;
+  }();
+  return *s;
+}
+}  // namespace
+
+TEST(Schema, EveryDomainFieldIsPresent) {
+  for (const char* id :
+       {"category", "name", "gender", "ethnicity", "birth_date", "id_number", "political_status",
+        "phone", "hukou_division", "hukou_address", "unit", "enlist_date", "discharge_date",
+        "service_identity", "service_unit", "service_number", "placement", "employment_status",
+        "employer", "has_housing", "housing_nature", "housing_area", "benefit_types",
+        "disability_grade", "disability_nature", "insurance", "dibao", "disability_subsidy",
+        "related_name", "relation", "appeals", "photo", "plaque_hung", "plaque_date",
+        "collected_at", "collector", "collection_mode"})
+    EXPECT_NE(schema().field(id), nullptr) << id;
+}
+
+TEST(Schema, HeadersMapThroughLabelsAfterFolding) {
+  auto id = [](const char* header) {
+    const Field* f = schema().fieldForHeader(header);
+    return f ? f->id : std::string("-");
+  };
+  EXPECT_EQ(id("公民身份号码"), "id_number");
+  EXPECT_EQ(id("身份证号码（18位）"), "id_number");
+  EXPECT_EQ(id(" 身份证号 "), "id_number");
+  EXPECT_EQ(id("*姓名"), "name");
+  EXPECT_EQ(id("出生年月"), "birth_date");
+  EXPECT_EQ(id("面积（平方米）"), "housing_area");
+  EXPECT_EQ(id("入伍（参加工作）时间"), "enlist_date");
+  EXPECT_EQ(id("id_number"), "id_number");
+  EXPECT_EQ(id("备注"), "-");
+  EXPECT_TRUE(schema().isIgnoredColumn("序号"));
+}
+
+TEST(Schema, CodesByCodeLabelAliasAndDroppedZero) {
+  const CodeTable* eth = schema().table("ethnicity");
+  ASSERT_NE(eth, nullptr);
+  EXPECT_EQ(eth->lookup("汉")->code, "01");
+  EXPECT_EQ(eth->lookup("汉族")->code, "01");
+  EXPECT_EQ(eth->lookup("01")->code, "01");
+  EXPECT_EQ(eth->lookup("1")->code, "01");  // Excel dropped the zero
+  EXPECT_EQ(eth->lookup("苗族")->code, "06");
+  EXPECT_EQ(eth->lookup("火星族"), nullptr);
+  const CodeTable* cat = schema().table("category");
+  EXPECT_EQ(cat->lookup("退役士兵")->code, "12");
+  EXPECT_EQ(cat->lookup("军属")->code, "24");
+  EXPECT_EQ(cat->lookup("享受国家抚恤的伤残民兵民工")->group, "disabled");
+}
+
+TEST(Schema, RequirementsByCategoryGroup) {
+  const Field* related = schema().field("related_name");
+  EXPECT_TRUE(schema().isRequired(*related, "21"));
+  EXPECT_FALSE(schema().isRequired(*related, "12"));
+  EXPECT_TRUE(schema().isRequired(*schema().field("name"), "31"));
+  EXPECT_TRUE(schema().isRequired(*schema().field("disability_grade"), "31"));
+}
+
+TEST(Schema, YesNoSpellings) {
+  EXPECT_EQ(schema().yesno("是"), true);
+  EXPECT_EQ(schema().yesno("有"), true);
+  EXPECT_EQ(schema().yesno("√"), true);
+  EXPECT_EQ(schema().yesno("无"), false);
+  EXPECT_EQ(schema().yesno("否"), false);
+  EXPECT_EQ(schema().yesno("也许"), std::nullopt);
+}
+
+TEST(Schema, DivisionsHoldCurrentAndHistoricalCodes) {
+  const Divisions& d = schema().divisions();
+  ASSERT_NE(d.find("431321"), nullptr);
+  EXPECT_TRUE(d.find("431321")->current);
+  ASSERT_NE(d.find("432501"), nullptr);  // 娄底地区娄底市, abolished: valid in old IDs
+  EXPECT_FALSE(d.find("432501")->current);
+  EXPECT_EQ(d.find("999999"), nullptr);
+  EXPECT_EQ(d.codeForName("双峰县"), "431321");
+  EXPECT_EQ(d.codeForName("湖南省娄底市双峰县"), "431321");
+}
+
+TEST(Schema, MessagesInBothLanguages) {
+  const Messages& m = schema().messages();
+  EXPECT_EQ(m.format("missing-column", "zh", {{"label", "姓名"}}), "缺少必需的列「姓名」");
+  EXPECT_EQ(m.format("missing-column", "en", {{"label", "姓名"}, {"field", "name"}}),
+            "missing column 姓名 (name)");
+  EXPECT_EQ(m.format("no-such-code", "zh", {}), "no-such-code");
+}
+
+TEST(Schema, BrokenFilesAreReportedWithTheirLine) {
+  std::string path = ::testing::TempDir() + "/broken.yaml";
+  std::ofstream(path) << "fields:\n  - id: x\n    type: colour\n";
+  std::string err;
+  EXPECT_EQ(Schema::load(path, &err), nullptr);
+  EXPECT_NE(err.find("unknown type 'colour'"), std::string::npos) << err;
+  std::ofstream(path) << "fields: [\n";
+  EXPECT_EQ(Schema::load(path, &err), nullptr);
+  EXPECT_NE(err.find("broken.yaml:"), std::string::npos) << err;
+  EXPECT_EQ(Schema::load(path + ".missing", &err), nullptr);
+  std::ofstream(path) << "fields:\n  - id: a\n    labels: [甲]\n  - id: b\n    labels: [甲]\n";
+  EXPECT_EQ(Schema::load(path, &err), nullptr);
+  EXPECT_NE(err.find("names two fields"), std::string::npos) << err;
+}

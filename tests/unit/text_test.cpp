@@ -1,0 +1,215 @@
+// The text layer: identity numbers, dates, folding, UTF-8 and GB18030.
+#include <gtest/gtest.h>
+
+#include "text/date.h"
+#include "text/encoding.h"
+#include "text/fold.h"
+#include "text/id_number.h"
+#include "text/utf8.h"
+
+using namespace vetkit;
+
+// --- identity numbers: the public vectors of DOMAIN.md §4 -----------------------------------
+
+TEST(IdNumber, CheckCharacterOfKnownVectors) {
+  EXPECT_EQ(idCheckChar("11010519491231002"), 'X');  // weighted sum 167, 167 mod 11 = 2
+  EXPECT_EQ(idCheckChar("44052418800101001"), '4');
+  EXPECT_EQ(idCheckChar("1101051949123100"), 0);  // too short
+  EXPECT_EQ(idCheckChar("1101051949123100A"), 0);
+}
+
+TEST(IdNumber, ValidNumbersPass) {
+  IdParts parts;
+  EXPECT_EQ(checkIdNumber("11010519491231002X", &parts), IdStatus::Ok);
+  EXPECT_EQ(parts.region, "110105");
+  EXPECT_EQ(parts.birth, (PartialDate{1949, 12, 31}));
+  EXPECT_EQ(parts.gender, 2);  // sequence 002 is even
+  EXPECT_EQ(checkIdNumber("440524188001010014", &parts), IdStatus::Ok);
+  EXPECT_EQ(parts.birth.year, 1880);
+  EXPECT_EQ(parts.gender, 1);
+}
+
+TEST(IdNumber, InvalidNumbersAreCaughtWithTheRightReason) {
+  EXPECT_EQ(checkIdNumber("440308199901101513"), IdStatus::BadChecksum);
+  EXPECT_EQ(checkIdNumber("440308199902301512"), IdStatus::BadBirthDate);  // 30 February
+  EXPECT_EQ(checkIdNumber("4.30102E+17"), IdStatus::BadFormat);
+  EXPECT_EQ(checkIdNumber("43010219900101123"), IdStatus::BadFormat);
+  EXPECT_EQ(checkIdNumber("43010219900101123Y"), IdStatus::BadFormat);
+  // Went through a double: the last digits changed and the check fails.
+  EXPECT_EQ(checkIdNumber("430102199001011264"), IdStatus::BadChecksum);
+}
+
+TEST(IdNumber, FifteenDigitsUpgradeToEighteen) {
+  EXPECT_EQ(upgradeId15("610104620927690"), "610104196209276908");
+  EXPECT_EQ(upgradeId15("61010462092769"), "");
+  EXPECT_EQ(upgradeId15("61010462092769X"), "");
+  EXPECT_EQ(identityKey("610104620927690"), "610104196209276908");
+  EXPECT_EQ(identityKey("610104196209276908"), "610104196209276908");
+}
+
+TEST(IdNumber, FoldingFullWidthLowerCaseAndApostrophe) {
+  EXPECT_EQ(foldIdNumber("１１０１０５１９４９１２３１００２ｘ"), "11010519491231002X");
+  EXPECT_EQ(foldIdNumber(" 11010519491231002x "), "11010519491231002X");
+  EXPECT_EQ(foldIdNumber("'11010519491231002X"), "11010519491231002X");
+  EXPECT_EQ(foldIdNumber("110105 19491231 002X"), "11010519491231002X");
+  // Scientific notation is not "repaired".
+  EXPECT_EQ(foldIdNumber("4.30102E+17"), "4.30102E+17");
+  EXPECT_EQ(identityKey("１１０１０５１９４９１２３１００２ｘ"), "11010519491231002X");
+}
+
+TEST(IdNumber, Masking) {
+  EXPECT_EQ(maskIdNumber("430102199001011234"), "4301**********1234");
+  EXPECT_EQ(maskIdNumber("12345678"), "********");
+  EXPECT_EQ(maskIdNumber("13812345678"), "1381***5678");
+}
+
+// --- dates -------------------------------------------------------------------------------
+
+struct DateCase {
+  const char* text;
+  const char* iso;  // nullptr: must be rejected
+};
+
+class DateForms : public ::testing::TestWithParam<DateCase> {};
+
+TEST_P(DateForms, ParseToIsoAtTheGivenPrecision) {
+  PartialDate d;
+  const DateCase& c = GetParam();
+  bool ok = parseDate(c.text, &d);
+  if (c.iso) {
+    ASSERT_TRUE(ok) << c.text;
+    EXPECT_EQ(formatIsoDate(d), c.iso) << c.text;
+  } else {
+    EXPECT_FALSE(ok) << c.text << " parsed as " << formatIsoDate(d);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Text, DateForms,
+    ::testing::Values(DateCase{"1978", "1978"}, DateCase{"1978.03", "1978-03"},
+                      DateCase{"1978.3", "1978-03"}, DateCase{"1978.3.5", "1978-03-05"},
+                      DateCase{"1978年3月", "1978-03"}, DateCase{"1978年3月5日", "1978-03-05"},
+                      DateCase{"1978年03月05日", "1978-03-05"}, DateCase{"1978年", "1978"},
+                      DateCase{"1978-3-5", "1978-03-05"}, DateCase{"1978-03-05", "1978-03-05"},
+                      DateCase{"1978/03/05", "1978-03-05"}, DateCase{"1978/3/5 0:00", "1978-03-05"},
+                      DateCase{"1978-03-05T00:00:00", "1978-03-05"},
+                      DateCase{"1978-03-05 00:00:00", "1978-03-05"},
+                      DateCase{"19780305", "1978-03-05"}, DateCase{"197803", "1978-03"},
+                      DateCase{"78.03", "1978-03"}, DateCase{"05.03", "2005-03"},
+                      DateCase{"28189", "1977-03-05"},  // an Excel serial in a CSV
+                      DateCase{"2000-02-29", "2000-02-29"},
+                      // rejected
+                      DateCase{"1978-02-30", nullptr}, DateCase{"1900-02-29", nullptr},
+                      DateCase{"1978.13", nullptr}, DateCase{"1978.03-05", nullptr},
+                      DateCase{"19780230", nullptr}, DateCase{"abc", nullptr},
+                      DateCase{"", nullptr}, DateCase{"1978年3月5", "1978-03-05"},
+                      DateCase{"3/5/1978", nullptr}, DateCase{"123", nullptr},
+                      DateCase{"1978-03-05 noon", nullptr}, DateCase{"1700", nullptr}));
+
+TEST(Date, ExcelSerials) {
+  PartialDate d;
+  ASSERT_TRUE(excelSerialToDate(1, false, &d));
+  EXPECT_EQ(d, (PartialDate{1900, 1, 1}));
+  ASSERT_TRUE(excelSerialToDate(59, false, &d));
+  EXPECT_EQ(d, (PartialDate{1900, 2, 28}));
+  EXPECT_FALSE(excelSerialToDate(60, false, &d));  // the 1900 leap-year bug
+  ASSERT_TRUE(excelSerialToDate(61, false, &d));
+  EXPECT_EQ(d, (PartialDate{1900, 3, 1}));
+  ASSERT_TRUE(excelSerialToDate(28189, false, &d));
+  EXPECT_EQ(d, (PartialDate{1977, 3, 5}));
+  ASSERT_TRUE(excelSerialToDate(0, true, &d) == false);
+  ASSERT_TRUE(excelSerialToDate(1, true, &d));
+  EXPECT_EQ(d, (PartialDate{1904, 1, 2}));
+  ASSERT_TRUE(excelSerialToDate(26727, true, &d));  // 28189 - 1462
+  EXPECT_EQ(d, (PartialDate{1977, 3, 5}));
+  EXPECT_FALSE(excelSerialToDate(2958466, false, &d));
+}
+
+TEST(Date, PartialComparison) {
+  EXPECT_EQ(comparePartial({1978, 3, 0}, {1978, 3, 5}), 0);
+  EXPECT_EQ(comparePartial({1978, 3, 0}, {1978, 4, 1}), -1);
+  EXPECT_EQ(comparePartial({1979, 0, 0}, {1978, 12, 31}), 1);
+}
+
+// --- folding -----------------------------------------------------------------------------
+
+TEST(Fold, FullWidthAndIdeographicSpace) {
+  EXPECT_EQ(foldValue("　１２３ＡＢ　"), "123AB");
+  EXPECT_EQ(foldValue("  张三 "), "张三");
+  EXPECT_EQ(foldValue("阿依古丽·买买提"), "阿依古丽·买买提");
+  EXPECT_EQ(nfkc("㎡"), "m2");
+  EXPECT_EQ(nfkc("e\xCC\x81"), "\xC3\xA9");  // combining acute composes
+  EXPECT_EQ(nfkc("汉族"), "汉族");
+}
+
+TEST(Fold, KeysDropBlanksMarkersAndBracketedNotes) {
+  EXPECT_EQ(foldKey("身份证号码（18位）"), "身份证号码");
+  EXPECT_EQ(foldKey("* 姓 名"), "姓名");
+  EXPECT_EQ(foldKey("面积(平方米)"), "面积");
+  EXPECT_EQ(foldKey("出生日期【必填】"), "出生日期");
+  EXPECT_EQ(foldKey("联系电话："), "联系电话");
+  EXPECT_EQ(foldKey("ID_Number"), "id_number");
+  EXPECT_EQ(foldKey("（备注）"), "");
+}
+
+// --- UTF-8 and GB18030 --------------------------------------------------------------------
+
+TEST(Utf8, Validation) {
+  EXPECT_TRUE(isValidUtf8("汉族 abc"));
+  EXPECT_FALSE(isValidUtf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(isValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(isValidUtf8("\xBA\xBA\xD7\xE5"));  // 汉族 in GBK
+  EXPECT_FALSE(isValidUtf8("\xE6\xB1"));
+  EXPECT_TRUE(isValidUtf8("\xE6\xB1", true));  // cut at a chunk boundary
+  std::string clean;
+  EXPECT_EQ(sanitizeUtf8("a\xFF" "b", &clean), 1u);
+  EXPECT_EQ(clean, "a\xEF\xBF\xBD" "b");
+}
+
+TEST(Utf8, DisplayWidthCountsWideCharacters) {
+  EXPECT_EQ(displayWidth("abc"), 3u);
+  EXPECT_EQ(displayWidth("汉族"), 4u);
+  EXPECT_EQ(displayWidth("ＡＢ"), 4u);
+}
+
+TEST(Gb18030, DecodesTwoAndFourByteSequences) {
+  Gb18030Decoder d;
+  std::string out;
+  d.decode("\xBA\xBA\xD7\xE5,1978", &out, true);  // 汉族,1978
+  EXPECT_EQ(out, "汉族,1978");
+  out.clear();
+  d.decode("\x81\x30\x81\x30", &out, true);  // U+0080, a four-byte sequence
+  EXPECT_EQ(out, "\xC2\x80");
+  EXPECT_EQ(d.invalidCount(), 0u);
+}
+
+TEST(Gb18030, CarriesASplitCharacterToTheNextChunk) {
+  Gb18030Decoder d;
+  std::string out;
+  d.decode("a\xBA", &out, false);
+  EXPECT_EQ(out, "a");
+  d.decode("\xBA" "b", &out, true);
+  EXPECT_EQ(out, "a汉b");
+  EXPECT_EQ(d.invalidCount(), 0u);
+}
+
+TEST(Gb18030, InvalidBytesAreReplacedAndCounted) {
+  Gb18030Decoder d;
+  std::string out;
+  d.decode("\x80x\xFF", &out, true);
+  EXPECT_EQ(out, "\xEF\xBF\xBDx\xEF\xBF\xBD");
+  EXPECT_EQ(d.invalidCount(), 2u);
+  Gb18030Decoder tail;
+  out.clear();
+  tail.decode("a\xBA", &out, true);  // a lead byte with nothing after it
+  EXPECT_EQ(tail.invalidCount(), 1u);
+}
+
+TEST(Encoding, Names) {
+  TextEncoding e;
+  ASSERT_TRUE(parseEncodingName("GBK", &e));
+  EXPECT_EQ(e, TextEncoding::Gb18030);
+  ASSERT_TRUE(parseEncodingName("utf-8", &e));
+  EXPECT_EQ(e, TextEncoding::Utf8);
+  EXPECT_FALSE(parseEncodingName("latin1", &e));
+}

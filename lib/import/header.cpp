@@ -40,6 +40,7 @@ bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced
     best = rowNumbered(rows, forced_row);
     if (!best) return false;
     best_count = countMapped(schema, *best);
+    if (best_count == 0) return false;
   } else {
     for (const Row& r : rows) {
       int n = countMapped(schema, r);

@@ -80,7 +80,9 @@ struct ImportResult {
 
 ImportResult import(const std::string& path, ImportOptions options = {}) {
   ImportResult r;
-  std::string out_path = ::testing::TempDir() + "/out.jsonl", err;
+  // ctest runs tests as parallel processes: each needs its own output file.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string out_path = ::testing::TempDir() + "/" + info->name() + ".out.jsonl", err;
   AtomicFile out;
   EXPECT_TRUE(out.open(out_path, &err)) << err;
   options.lang = "en";

@@ -244,7 +244,8 @@ TEST(Import, CrlfBlankLinesDoNotShiftRows) {
 }
 
 TEST(Import, UnknownColumnsKeptUnderExtraAndReportedOnce) {
-  std::string csv = "对象类别,姓名,性别,出生日期,公民身份号码,备注\n12,甲,男,1950,1,说明一\n12,乙,男,1950,2,\n";
+  std::string csv =
+      "对象类别,姓名,性别,出生日期,公民身份号码,备注\n12,甲,男,1950,1,说明一\n12,乙,男,1950,2,\n";
   ImportResult r = import(writeTemp("extra.csv", csv));
   EXPECT_NE(r.output.find("\"_extra\":{\"备注\":\"说明一\"}"), std::string::npos) << r.output;
   int unknown = 0;

@@ -21,14 +21,43 @@ const Schema& schema() {
 }  // namespace
 
 TEST(Schema, EveryDomainFieldIsPresent) {
-  for (const char* id :
-       {"category", "name", "gender", "ethnicity", "birth_date", "id_number", "political_status",
-        "phone", "hukou_division", "hukou_address", "unit", "enlist_date", "discharge_date",
-        "service_identity", "service_unit", "service_number", "placement", "employment_status",
-        "employer", "has_housing", "housing_nature", "housing_area", "benefit_types",
-        "disability_grade", "disability_nature", "insurance", "dibao", "disability_subsidy",
-        "related_name", "relation", "appeals", "photo", "plaque_hung", "plaque_date",
-        "collected_at", "collector", "collection_mode"})
+  for (const char* id : {"category",
+                         "name",
+                         "gender",
+                         "ethnicity",
+                         "birth_date",
+                         "id_number",
+                         "political_status",
+                         "phone",
+                         "hukou_division",
+                         "hukou_address",
+                         "unit",
+                         "enlist_date",
+                         "discharge_date",
+                         "service_identity",
+                         "service_unit",
+                         "service_number",
+                         "placement",
+                         "employment_status",
+                         "employer",
+                         "has_housing",
+                         "housing_nature",
+                         "housing_area",
+                         "benefit_types",
+                         "disability_grade",
+                         "disability_nature",
+                         "insurance",
+                         "dibao",
+                         "disability_subsidy",
+                         "related_name",
+                         "relation",
+                         "appeals",
+                         "photo",
+                         "plaque_hung",
+                         "plaque_date",
+                         "collected_at",
+                         "collector",
+                         "collection_mode"})
     EXPECT_NE(schema().field(id), nullptr) << id;
 }
 

@@ -86,25 +86,23 @@ TEST_P(DateForms, ParseToIsoAtTheGivenPrecision) {
 
 INSTANTIATE_TEST_SUITE_P(
     Text, DateForms,
-    ::testing::Values(DateCase{"1978", "1978"}, DateCase{"1978.03", "1978-03"},
-                      DateCase{"1978.3", "1978-03"}, DateCase{"1978.3.5", "1978-03-05"},
-                      DateCase{"1978年3月", "1978-03"}, DateCase{"1978年3月5日", "1978-03-05"},
-                      DateCase{"1978年03月05日", "1978-03-05"}, DateCase{"1978年", "1978"},
-                      DateCase{"1978-3-5", "1978-03-05"}, DateCase{"1978-03-05", "1978-03-05"},
-                      DateCase{"1978/03/05", "1978-03-05"}, DateCase{"1978/3/5 0:00", "1978-03-05"},
-                      DateCase{"1978-03-05T00:00:00", "1978-03-05"},
-                      DateCase{"1978-03-05 00:00:00", "1978-03-05"},
-                      DateCase{"19780305", "1978-03-05"}, DateCase{"197803", "1978-03"},
-                      DateCase{"78.03", "1978-03"}, DateCase{"05.03", "2005-03"},
-                      DateCase{"28189", "1977-03-05"},  // an Excel serial in a CSV
-                      DateCase{"2000-02-29", "2000-02-29"},
-                      // rejected
-                      DateCase{"1978-02-30", nullptr}, DateCase{"1900-02-29", nullptr},
-                      DateCase{"1978.13", nullptr}, DateCase{"1978.03-05", nullptr},
-                      DateCase{"19780230", nullptr}, DateCase{"abc", nullptr},
-                      DateCase{"", nullptr}, DateCase{"1978年3月5", "1978-03-05"},
-                      DateCase{"3/5/1978", nullptr}, DateCase{"123", nullptr},
-                      DateCase{"1978-03-05 noon", nullptr}, DateCase{"1700", nullptr}));
+    ::testing::Values(
+        DateCase{"1978", "1978"}, DateCase{"1978.03", "1978-03"}, DateCase{"1978.3", "1978-03"},
+        DateCase{"1978.3.5", "1978-03-05"}, DateCase{"1978年3月", "1978-03"},
+        DateCase{"1978年3月5日", "1978-03-05"}, DateCase{"1978年03月05日", "1978-03-05"},
+        DateCase{"1978年", "1978"}, DateCase{"1978-3-5", "1978-03-05"},
+        DateCase{"1978-03-05", "1978-03-05"}, DateCase{"1978/03/05", "1978-03-05"},
+        DateCase{"1978/3/5 0:00", "1978-03-05"}, DateCase{"1978-03-05T00:00:00", "1978-03-05"},
+        DateCase{"1978-03-05 00:00:00", "1978-03-05"}, DateCase{"19780305", "1978-03-05"},
+        DateCase{"197803", "1978-03"}, DateCase{"78.03", "1978-03"}, DateCase{"05.03", "2005-03"},
+        DateCase{"28189", "1977-03-05"},  // an Excel serial in a CSV
+        DateCase{"2000-02-29", "2000-02-29"},
+        // rejected
+        DateCase{"1978-02-30", nullptr}, DateCase{"1900-02-29", nullptr},
+        DateCase{"1978.13", nullptr}, DateCase{"1978.03-05", nullptr},
+        DateCase{"19780230", nullptr}, DateCase{"abc", nullptr}, DateCase{"", nullptr},
+        DateCase{"1978年3月5", "1978-03-05"}, DateCase{"3/5/1978", nullptr},
+        DateCase{"123", nullptr}, DateCase{"1978-03-05 noon", nullptr}, DateCase{"1700", nullptr}));
 
 TEST(Date, ExcelSerials) {
   PartialDate d;
@@ -162,8 +160,13 @@ TEST(Utf8, Validation) {
   EXPECT_FALSE(isValidUtf8("\xE6\xB1"));
   EXPECT_TRUE(isValidUtf8("\xE6\xB1", true));  // cut at a chunk boundary
   std::string clean;
-  EXPECT_EQ(sanitizeUtf8("a\xFF" "b", &clean), 1u);
-  EXPECT_EQ(clean, "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(sanitizeUtf8("a\xFF"
+                         "b",
+                         &clean),
+            1u);
+  EXPECT_EQ(clean,
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 TEST(Utf8, DisplayWidthCountsWideCharacters) {
@@ -188,7 +191,10 @@ TEST(Gb18030, CarriesASplitCharacterToTheNextChunk) {
   std::string out;
   d.decode("a\xBA", &out, false);
   EXPECT_EQ(out, "a");
-  d.decode("\xBA" "b", &out, true);
+  d.decode(
+      "\xBA"
+      "b",
+      &out, true);
   EXPECT_EQ(out, "a汉b");
   EXPECT_EQ(d.invalidCount(), 0u);
 }

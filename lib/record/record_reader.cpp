@@ -1,0 +1,243 @@
+#include "record/record_reader.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+namespace vetkit {
+
+namespace od = simdjson::ondemand;
+
+const std::string& Record::column(size_t index) const {
+  static const std::string kNone;
+  return columns && index < columns->size() ? (*columns)[index] : kNone;
+}
+
+struct RecordReader::Impl {
+  const Schema& schema;
+  od::parser parser;
+  std::string padded;  // the line copied with simdjson's required padding after it
+  std::unordered_map<std::string_view, size_t> field_index;
+  // The layout of each sheet seen so far, by "src\tsheet", to carry `_columns` forward.
+  std::map<std::string, std::shared_ptr<const ColumnMap>> layouts;
+
+  explicit Impl(const Schema& s) : schema(s) {
+    for (const Field& f : s.fields()) field_index.emplace(f.id, f.index);
+  }
+
+  static std::string_view trimToken(std::string_view t) {
+    while (!t.empty() &&
+           (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+      t.remove_suffix(1);
+    return t;
+  }
+
+  // Reads one JSON value into a FieldValue; false on a parse error.
+  bool readValue(od::value v, FieldValue* out) {
+    od::json_type type;
+    if (v.type().get(type)) return false;
+    switch (type) {
+      case od::json_type::string: {
+        std::string_view s;
+        if (v.get_string().get(s)) return false;
+        out->kind = FieldValue::Kind::String;
+        out->text.assign(s);
+        return true;
+      }
+      case od::json_type::number: {
+        out->kind = FieldValue::Kind::Number;
+        out->text.assign(trimToken(v.raw_json_token()));
+        return true;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (v.get_bool().get(b)) return false;
+        out->kind = FieldValue::Kind::Bool;
+        out->boolean = b;
+        return true;
+      }
+      case od::json_type::null:
+        out->kind = FieldValue::Kind::Absent;
+        return !v.is_null().error();
+      case od::json_type::array: {
+        od::array arr;
+        if (v.get_array().get(arr)) return false;
+        out->kind = FieldValue::Kind::Array;
+        out->items.clear();
+        for (auto item : arr) {
+          od::value iv;
+          if (item.get(iv)) return false;
+          std::string_view s;
+          od::json_type it;
+          if (iv.type().get(it)) return false;
+          if (it == od::json_type::string) {
+            if (iv.get_string().get(s)) return false;
+            out->items.emplace_back(s);
+          } else if (it == od::json_type::object || it == od::json_type::array) {
+            out->items.emplace_back(it == od::json_type::object ? "{}" : "[]");
+          } else {
+            out->items.emplace_back(trimToken(iv.raw_json_token()));
+          }
+        }
+        return true;
+      }
+      case od::json_type::object: {
+        // Not a value any field holds: marked so the validator reports its type.
+        od::object obj;
+        if (v.get_object().get(obj)) return false;
+        for (auto member : obj)
+          if (member.error()) return false;
+        out->kind = FieldValue::Kind::Other;
+        out->text = "{}";
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+RecordReader::RecordReader(const Schema& schema) : impl_(std::make_unique<Impl>(schema)) {}
+RecordReader::~RecordReader() = default;
+
+bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
+  Impl& m = *impl_;
+  size_t nfields = m.schema.fields().size();
+  out->fields.resize(nfields);
+  for (FieldValue& f : out->fields) f.kind = FieldValue::Kind::Absent;
+  out->line.assign(line);
+  out->src.clear();
+  out->sheet.clear();
+  out->id15.clear();
+  out->row = 0;
+  out->has_columns_key = false;
+
+  m.padded.assign(line);
+  m.padded.append(simdjson::SIMDJSON_PADDING, ' ');
+  od::document doc;
+  if (auto e = m.parser.iterate(m.padded.data(), line.size(), m.padded.size()).get(doc)) {
+    *err = simdjson::error_message(e);
+    return false;
+  }
+  od::object obj;
+  if (doc.get_object().get(obj)) {
+    *err = "not a JSON object";
+    return false;
+  }
+  std::shared_ptr<ColumnMap> columns;
+  for (auto member : obj) {
+    std::string_view key;
+    if (auto e = member.unescaped_key().get(key)) {
+      *err = simdjson::error_message(e);
+      return false;
+    }
+    od::value v;
+    if (auto e = member.value().get(v)) {
+      *err = simdjson::error_message(e);
+      return false;
+    }
+    auto it = m.field_index.find(key);
+    if (it != m.field_index.end()) {
+      if (!m.readValue(v, &out->fields[it->second])) {
+        *err = "bad value of " + std::string(key);
+        return false;
+      }
+      continue;
+    }
+    std::string_view s;
+    if (key == "_src" && !v.get_string().get(s)) {
+      out->src.assign(s);
+    } else if (key == "_sheet" && !v.get_string().get(s)) {
+      out->sheet.assign(s);
+    } else if (key == "_row") {
+      int64_t row;
+      if (!v.get_int64().get(row)) out->row = long(row);
+    } else if (key == "_id15" && !v.get_string().get(s)) {
+      out->id15.assign(s);
+    } else if (key == "_columns") {
+      od::object cols;
+      if (v.get_object().get(cols)) continue;
+      columns = std::make_shared<ColumnMap>(nfields);
+      for (auto c : cols) {
+        std::string_view field, letter;
+        if (c.unescaped_key().get(field) || c.value().get_string().get(letter)) continue;
+        // The key view is only valid until the next call: look it up before moving on.
+        auto f = m.field_index.find(field);
+        if (f != m.field_index.end()) (*columns)[f->second].assign(letter);
+      }
+      out->has_columns_key = true;
+    }
+    // Other keys (_extra, _issues, _sources, ...) stay in `line` and travel with it.
+  }
+  std::string layout_key = out->src + '\t' + out->sheet;
+  if (columns) {
+    m.layouts[layout_key] = columns;
+    out->columns = columns;
+  } else {
+    auto it = m.layouts.find(layout_key);
+    out->columns = it == m.layouts.end() ? nullptr : it->second;
+  }
+  return true;
+}
+
+bool RecordReader::readFile(const std::string& path, const std::function<bool(Record&)>& sink,
+                            const std::function<void(size_t, const std::string&)>& bad_line,
+                            std::string* err) {
+  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = std::strerror(errno);
+    return false;
+  }
+  std::string buf, carry;
+  buf.resize(1 << 20);
+  Record rec;
+  size_t line_no = 0;
+  bool ok = true, stop = false;
+  auto handle = [&](std::string_view line) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) return;
+    std::string why;
+    if (!parse(line, &rec, &why)) {
+      bad_line(line_no, why);
+      return;
+    }
+    rec.line_number = line_no;
+    if (!sink(rec)) stop = true;
+  };
+  while (!stop) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *err = std::strerror(errno);
+      ok = false;
+      break;
+    }
+    if (n == 0) break;
+    std::string_view chunk(buf.data(), size_t(n));
+    size_t start = 0;
+    while (!stop) {
+      size_t nl = chunk.find('\n', start);
+      if (nl == std::string_view::npos) {
+        carry.append(chunk.substr(start));
+        break;
+      }
+      if (!carry.empty()) {
+        carry.append(chunk.substr(start, nl - start));
+        handle(carry);
+        carry.clear();
+      } else {
+        handle(chunk.substr(start, nl - start));
+      }
+      start = nl + 1;
+    }
+  }
+  if (ok && !stop && !carry.empty()) handle(carry);
+  if (fd != STDIN_FILENO) ::close(fd);
+  return ok;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,109 @@
+// Reading the record stream back: values by field, provenance, `_columns` carried forward.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "record/json_writer.h"
+#include "record/record_reader.h"
+
+using namespace vetkit;
+
+namespace {
+const Schema& schema() {
+  static std::unique_ptr<Schema> s = [] {
+    std::string err;
+    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
+    EXPECT_TRUE(loaded) << err;
+    return loaded;
+  }();
+  return *s;
+}
+size_t idx(const char* id) {
+  return schema().field(id)->index;
+}
+}  // namespace
+
+TEST(JsonWriter, EscapesAndNumbers) {
+  std::string out;
+  JsonWriter w(&out);
+  w.beginObject();
+  w.key("a\"b");
+  w.string("x\ny\t\x01\\");
+  w.key("n");
+  w.number("1.5");
+  w.key("l");
+  w.beginArray();
+  w.string("1");
+  w.boolean(true);
+  w.null();
+  w.endArray();
+  w.endObject();
+  EXPECT_EQ(out, "{\"a\\\"b\":\"x\\ny\\t\\u0001\\\\\",\"n\":1.5,\"l\":[\"1\",true,null]}");
+  EXPECT_TRUE(isJsonNumber("-0.5e10"));
+  EXPECT_FALSE(isJsonNumber("085"));
+  EXPECT_FALSE(isJsonNumber("1."));
+  EXPECT_FALSE(isJsonNumber("+1"));
+}
+
+TEST(RecordReader, ValuesAndProvenance) {
+  RecordReader reader(schema());
+  Record r;
+  std::string err;
+  ASSERT_TRUE(reader.parse(
+      R"({"name":"张\n三","gender":"1","housing_area":85.50,"dibao":false,"benefit_types":["1","x"],)"
+      R"("_id15":"610104620927690","_extra":{"备注":"a"},"_src":"a.xlsx","_sheet":"乡镇A","_row":14})",
+      &r, &err))
+      << err;
+  EXPECT_EQ(r.fields[idx("name")].text, "张\n三");
+  EXPECT_EQ(r.fields[idx("gender")].kind, FieldValue::Kind::String);
+  EXPECT_EQ(r.fields[idx("housing_area")].text, "85.50");
+  EXPECT_EQ(r.fields[idx("housing_area")].kind, FieldValue::Kind::Number);
+  EXPECT_EQ(r.fields[idx("dibao")].kind, FieldValue::Kind::Bool);
+  EXPECT_FALSE(r.fields[idx("dibao")].boolean);
+  EXPECT_EQ(r.fields[idx("benefit_types")].items, (std::vector<std::string>{"1", "x"}));
+  EXPECT_FALSE(r.fields[idx("id_number")].present());
+  EXPECT_EQ(r.src, "a.xlsx");
+  EXPECT_EQ(r.sheet, "乡镇A");
+  EXPECT_EQ(r.row, 14);
+  EXPECT_EQ(r.id15, "610104620927690");
+}
+
+TEST(RecordReader, ColumnsCarryForwardPerSheet) {
+  RecordReader reader(schema());
+  Record a, b, c;
+  std::string err;
+  ASSERT_TRUE(reader.parse(
+      R"({"name":"甲","_columns":{"name":"C","gender":"D"},"_src":"x","_sheet":"s1","_row":3})", &a,
+      &err));
+  ASSERT_TRUE(reader.parse(R"({"name":"乙","_src":"x","_sheet":"s1","_row":4})", &b, &err));
+  ASSERT_TRUE(reader.parse(R"({"name":"丙","_src":"x","_sheet":"s2","_row":4})", &c, &err));
+  EXPECT_EQ(a.column(idx("name")), "C");
+  EXPECT_TRUE(a.has_columns_key);
+  EXPECT_EQ(b.column(idx("gender")), "D");
+  EXPECT_FALSE(b.has_columns_key);
+  EXPECT_EQ(c.column(idx("name")), "");  // another sheet: unknown
+}
+
+TEST(RecordReader, MalformedLinesAreReportedAndSkipped) {
+  std::string path = ::testing::TempDir() + "/stream.jsonl";
+  std::ofstream(path) << "{\"name\":\"甲\",\"_row\":2}\n"
+                      << "not json\n"
+                      << "\n"
+                      << "[1,2]\n"
+                      << "{\"name\":\"乙\",\"_row\":5}";  // no final newline
+  RecordReader reader(schema());
+  std::vector<std::string> names;
+  std::vector<size_t> bad;
+  std::string err;
+  ASSERT_TRUE(reader.readFile(
+      path,
+      [&](Record& r) {
+        names.push_back(r.fields[idx("name")].text);
+        return true;
+      },
+      [&](size_t line, const std::string&) { bad.push_back(line); }, &err));
+  EXPECT_EQ(names, (std::vector<std::string>{"甲", "乙"}));
+  EXPECT_EQ(bad, (std::vector<size_t>{2, 4}));
+  EXPECT_FALSE(reader.readFile(
+      path + ".missing", [](Record&) { return true; }, [](size_t, const std::string&) {}, &err));
+}

@@ -43,7 +43,9 @@ class Importer::SheetImport {
         sheet_(sheet),
         normalizer_(imp.schema_),
         values_(imp.schema_.fields().size()),
-        writer_(&line_) {}
+        writer_(&line_) {
+    for (const Field& f : imp.schema_.fields()) quoted_keys_.push_back(quotedKey(f.id));
+  }
 
   // Row sink: buffers rows until the header is known, then writes records.
   bool onRow(const Row& row) {
@@ -90,6 +92,8 @@ class Importer::SheetImport {
     const auto& cols = header_.columns;
     int max_col = cols.empty() ? 0 : cols.back().col;
     slot_.assign(size_t(max_col) + 1, kExtra);
+    header_text_.assign(size_t(max_col) + 1, std::string());
+    for (const HeaderColumn& h : cols) header_text_[h.col] = h.text;
     std::vector<bool> present(imp_.schema_.fields().size());
     for (const HeaderColumn& h : cols) {
       if (h.field && !h.duplicate) {
@@ -120,7 +124,7 @@ class Importer::SheetImport {
     for (const Cell& c : row.cells) {
       int s = c.col < int(slot_.size()) ? slot_[c.col] : kExtra;
       if (s >= 0) any_field = true;
-      if (const HeaderColumn* h = headerAt(c.col); h && h->text == c.text) ++header_like;
+      if (c.col < int(header_text_.size()) && header_text_[c.col] == c.text) ++header_like;
       long v;
       if (numbering && isIntegerText(c.text, &v)) {
         if (first < 0) first = v - c.col;
@@ -158,7 +162,7 @@ class Importer::SheetImport {
       const Normalized& v = values_[f.index];
       if (v.kind == Normalized::Kind::Empty) continue;
       if (!v.id15.empty()) id = &v;
-      writer_.key(f.id);
+      writer_.rawKey(quoted_keys_[f.index]);
       switch (v.kind) {
         case Normalized::Kind::String:
           writer_.string(v.text);
@@ -224,8 +228,10 @@ class Importer::SheetImport {
   bool decided_ = false, header_ok_ = false;
   HeaderMap header_;
   std::vector<int> slot_;
+  std::vector<std::string> header_text_;  // by column, to spot a repeated header row
   std::vector<std::pair<std::string, std::string>> columns_json_;
   std::vector<Normalized> values_;
+  std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::vector<std::pair<std::string, std::string>> extras_;
   std::string line_;
   JsonWriter writer_;

@@ -1,6 +1,8 @@
 #include "import/normalize.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "record/json_writer.h"
 #include "text/date.h"
@@ -11,9 +13,9 @@ namespace vetkit {
 
 namespace {
 
-void setString(Normalized* out, std::string value, bool verbatim) {
+void setString(Normalized* out, std::string_view value, bool verbatim) {
   out->kind = Normalized::Kind::String;
-  out->text = std::move(value);
+  out->text.assign(value);
   out->verbatim = verbatim;
 }
 
@@ -28,19 +30,24 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   out->verbatim = false;
   out->items.clear();
   out->id15.clear();
-  std::string folded = foldValue(cell.text);
+  if (field.fold) {
+    foldValueInto(cell.text, &folded_);
+  } else {
+    folded_.assign(trimBlanks(cell.text));
+  }
+  const std::string& folded = folded_;
   if (folded.empty()) return;
 
   switch (field.type) {
     case FieldType::Text:
-      setString(out, std::move(folded), false);
+      setString(out, folded, false);
       return;
     case FieldType::Code: {
-      const CodeEntry* e = field.table->lookup(folded);
+      const CodeEntry* e = lookupCached(field, folded);
       if (e) {
         setString(out, e->code, false);
       } else {
-        setString(out, std::move(folded), true);
+        setString(out, folded, true);
       }
       return;
     }
@@ -54,34 +61,58 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
       number(field, folded, out);
       return;
     case FieldType::YesNo:
-      if (auto b = schema_.yesno(folded)) {
+      if (auto b = yesnoCached(field, folded)) {
         out->kind = Normalized::Kind::Bool;
         out->boolean = *b;
       } else {
-        setString(out, std::move(folded), true);
+        setString(out, folded, true);
       }
       return;
     case FieldType::IdNumber: {
-      std::string id = foldIdNumber(folded);
-      std::string up = upgradeId15(id);
-      if (!up.empty()) {
-        out->id15 = id;
-        id = up;
+      setString(out, folded, false);
+      canonicalizeIdNumber(&out->text);
+      if (out->text.size() == 15) {
+        std::string up = upgradeId15(out->text);
+        if (!up.empty()) {
+          out->id15 = std::move(out->text);
+          out->text = std::move(up);
+        }
       }
-      setString(out, std::move(id), false);
       return;
     }
-    case FieldType::Phone: {
-      std::string phone;
-      for (char c : folded)
-        if (c != ' ') phone += c;
-      setString(out, std::move(phone), false);
+    case FieldType::Phone:
+      setString(out, folded, false);
+      std::erase(out->text, ' ');
       return;
-    }
     case FieldType::Division:
       division(field, folded, out);
       return;
   }
+}
+
+size_t Normalizer::cacheSlot(const Field& field, std::string_view text) const {
+  uint64_t head = 0;
+  std::memcpy(&head, text.data(), std::min<size_t>(text.size(), 8));
+  uint64_t h = (head ^ (text.size() * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+  return field.index * kCacheWays + (h >> 58);
+}
+
+const CodeEntry* Normalizer::lookupCached(const Field& field, std::string_view text) const {
+  CacheEntry& slot = cache_[cacheSlot(field, text)];
+  if (slot.filled && slot.text == text) return slot.code;
+  slot.filled = true;
+  slot.text.assign(text);
+  slot.code = field.table->lookup(text);
+  return slot.code;
+}
+
+std::optional<bool> Normalizer::yesnoCached(const Field& field, std::string_view text) const {
+  CacheEntry& slot = cache_[cacheSlot(field, text)];
+  if (slot.filled && slot.text == text) return slot.yesno;
+  slot.filled = true;
+  slot.text.assign(text);
+  slot.yesno = schema_.yesno(text);
+  return slot.yesno;
 }
 
 void Normalizer::date(const Cell& cell, const std::string& folded, Normalized* out) const {
@@ -118,11 +149,13 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
   };
   while (i < folded.size()) {
     size_t len = 0;
-    for (const std::string& s : seps)
-      if (!s.empty() && folded.compare(i, s.size(), s) == 0) {
-        len = s.size();
-        break;
-      }
+    if (separator_leads_[static_cast<unsigned char>(folded[i])]) {
+      for (const std::string& s : seps)
+        if (!s.empty() && folded.compare(i, s.size(), s) == 0) {
+          len = s.size();
+          break;
+        }
+    }
     if (len) {
       flush(i);
       i += len;

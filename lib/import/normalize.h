@@ -3,6 +3,8 @@
 // booleans, folded identity numbers. What cannot be normalised is kept as typed.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,11 @@ struct Normalized {
 
 class Normalizer {
  public:
-  explicit Normalizer(const Schema& schema) : schema_(schema) {}
+  explicit Normalizer(const Schema& schema)
+      : schema_(schema), cache_(schema.fields().size() * kCacheWays) {
+    for (const std::string& sep : schema.setSeparators())
+      if (!sep.empty()) separator_leads_[static_cast<unsigned char>(sep[0])] = true;
+  }
   /// Normalises `cell` for `field` into `out` (reused between calls to spare allocations).
   void normalize(const Field& field, const Cell& cell, Normalized* out) const;
 
@@ -31,9 +37,24 @@ class Normalizer {
   void date(const Cell& cell, const std::string& folded, Normalized* out) const;
   void codeSet(const Field& field, const std::string& folded, Normalized* out) const;
   void number(const Field& field, const std::string& folded, Normalized* out) const;
+  // Code and yes/no values repeat endlessly (男, 汉族, 是): a small direct-mapped cache per
+  // field spares the hash-table look-up and the folding behind it.
+  static constexpr size_t kCacheWays = 64;
+  struct CacheEntry {
+    bool filled = false;
+    std::string text;
+    const CodeEntry* code = nullptr;
+    std::optional<bool> yesno;
+  };
+  size_t cacheSlot(const Field& field, std::string_view text) const;
+  const CodeEntry* lookupCached(const Field& field, std::string_view text) const;
+  std::optional<bool> yesnoCached(const Field& field, std::string_view text) const;
   void division(const Field& field, const std::string& folded, Normalized* out) const;
 
   const Schema& schema_;
+  std::array<bool, 256> separator_leads_{};  // first bytes of the set separators
+  mutable std::vector<CacheEntry> cache_;    // kCacheWays slots per field
+  mutable std::string folded_;               // the cell being normalised, folded
 };
 
 }  // namespace vetkit

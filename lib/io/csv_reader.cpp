@@ -65,6 +65,8 @@ class CsvWorkbook : public Workbook {
   static void onField(void* s, size_t len, void* data);
   static void onRow(int c, void* data);
   bool decodeChunk(std::string_view raw, bool final, std::string* text, std::string* err);
+  bool feed(csv_parser* parser, Parse* state, std::string* buffer, bool final, std::string* err);
+  void splitPlainLine(csv_parser* parser, Parse* state, std::string_view line);
 
   std::string path_;
   int fd_;
@@ -112,10 +114,9 @@ void CsvWorkbook::onRow(int c, void* data) {
 
 bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* text,
                               std::string* err) {
-  text->clear();
   if (encoding_ == TextEncoding::Auto) {
     if (isAscii(raw) && !final) {
-      text->assign(raw);  // nothing to decide on yet
+      text->append(raw);  // nothing to decide on yet
       return true;
     }
     // A few stray bytes in a UTF-8 file must not turn the whole file into mojibake.
@@ -129,27 +130,90 @@ bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* tex
     return true;
   }
   // UTF-8: pass through, keeping a sequence cut at the chunk end for the next chunk.
-  std::string joined = utf8_pending_ + std::string(raw);
-  utf8_pending_.clear();
-  size_t cut = joined.size();
+  std::string joined;
+  if (!utf8_pending_.empty()) {
+    joined = std::move(utf8_pending_) + std::string(raw);
+    utf8_pending_.clear();
+    raw = joined;
+  }
+  size_t cut = raw.size();
   if (!final) {
     size_t back = 0;
-    while (back < 3 && back < joined.size() &&
-           (static_cast<unsigned char>(joined[joined.size() - 1 - back]) & 0xC0) == 0x80)
+    while (back < 3 && back < raw.size() &&
+           (static_cast<unsigned char>(raw[raw.size() - 1 - back]) & 0xC0) == 0x80)
       ++back;
-    if (back < joined.size() &&
-        static_cast<unsigned char>(joined[joined.size() - 1 - back]) >= 0xC0)
-      cut = joined.size() - 1 - back;
-    utf8_pending_ = joined.substr(cut);
+    if (back < raw.size() && static_cast<unsigned char>(raw[raw.size() - 1 - back]) >= 0xC0)
+      cut = raw.size() - 1 - back;
+    utf8_pending_.assign(raw.substr(cut));
   }
-  std::string_view body(joined.data(), cut);
+  std::string_view body = raw.substr(0, cut);
   if (isValidUtf8(body)) {
-    text->assign(body);
+    text->append(body);
   } else {
-    utf8_invalid_ += sanitizeUtf8(body, text);
+    std::string clean;
+    utf8_invalid_ += sanitizeUtf8(body, &clean);
+    text->append(clean);
   }
   (void)err;
   return true;
+}
+
+// libcsv's state between rows (ROW_NOT_BEGUN in its source; pstate is in its public struct).
+constexpr int kRowNotBegun = 0;
+
+// libcsv looks at every byte through a state machine and a callback; most lines of a county's
+// sheet hold no quote at all. Such a line, met between rows, is split here with memchr, and
+// everything else — quoted fields, fields spanning lines, stray carriage returns — goes to
+// libcsv, so the two paths never disagree on anything but speed.
+void CsvWorkbook::splitPlainLine(csv_parser* parser, Parse* state, std::string_view line) {
+  char delim = char(parser->delim_char);
+  size_t start = 0;
+  while (true) {
+    size_t end = line.find(delim, start);
+    std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
+    onField(const_cast<char*>(field.data()), field.size(), state);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  onRow('\n', state);
+}
+
+bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bool final,
+                       std::string* err) {
+  std::string_view text = *buffer;
+  size_t start = 0;
+  bool ok = true;
+  while (start < text.size() && !state->stopped) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos && !final) break;  // the rest waits for the next chunk
+    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+    std::string_view line = text.substr(start, end - start);
+    start = end;
+    std::string_view body = line;
+    if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
+    if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+    bool plain = options_.fast_path && parser->pstate == kRowNotBegun &&
+                 body.find('"') == std::string_view::npos &&
+                 body.find('\r') == std::string_view::npos;
+    if (plain) {
+      if (body.empty()) {
+        ++state->row.number;  // a blank line is a row a person sees
+        state->last_terminator = '\n';
+      } else {
+        splitPlainLine(parser, state, body);
+      }
+      continue;
+    }
+    if (csv_parse(parser, line.data(), line.size(), onField, onRow, state) != line.size()) {
+      *err = std::string("malformed CSV: ") + csv_strerror(csv_error(parser));
+      ok = false;
+      break;
+    }
+  }
+  buffer->erase(0, start);
+  return ok;
 }
 
 bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err) {
@@ -201,15 +265,12 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
       csv_set_delim(&parser, static_cast<unsigned char>(delim));
       first = false;
     }
-    if (!text.empty() &&
-        csv_parse(&parser, text.data(), text.size(), onField, onRow, &state) != text.size()) {
-      *err = std::string("malformed CSV: ") + csv_strerror(csv_error(&parser));
-      ok = false;
-    }
+    if (!feed(&parser, &state, &text, eof, err)) ok = false;
     raw.clear();
     if (eof) break;
   }
-  if (ok && !state.stopped) csv_fini(&parser, onField, onRow, &state);
+  if (ok && !state.stopped && parser.pstate != kRowNotBegun)
+    csv_fini(&parser, onField, onRow, &state);
   csv_free(&parser);
   size_t invalid = gbk_.invalidCount() + utf8_invalid_;
   if (invalid > 0)

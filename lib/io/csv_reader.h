@@ -12,7 +12,8 @@ namespace vetkit {
 
 struct CsvOptions {
   TextEncoding encoding = TextEncoding::Auto;
-  char delimiter = 0;  // 0: guessed from the first line (',' '\t' ';')
+  char delimiter = 0;     // 0: guessed from the first line (',' '\t' ';')
+  bool fast_path = true;  // split quote-free lines without libcsv (off: tests compare both)
 };
 
 /// Opens `path` ("-" for standard input) as delimited text. Fails for unreadable files and for

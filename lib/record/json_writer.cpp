@@ -1,17 +1,75 @@
 #include "record/json_writer.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace vetkit {
 
+namespace {
+
+// True when one of the eight bytes of `w` is a control character, '"' or '\\' (bit tricks
+// from "Bit Twiddling Hacks": haszero / hasless).
+inline bool needsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto hasZero = [&](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return below_space | hasZero(w ^ (kOnes * '"')) | hasZero(w ^ (kOnes * '\\'));
+}
+
+}  // namespace
+
+std::string quotedKey(std::string_view key) {
+  std::string out;
+  JsonWriter::appendQuoted(&out, key);
+  out += ':';
+  return out;
+}
+
 void JsonWriter::appendQuoted(std::string* out, std::string_view s) {
+  // Nearly every value needs no escape: find out first, then copy it in one piece.
+  size_t i = 0, n = s.size();
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (needsEscape(w)) break;
+  }
+  for (; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+  }
+  if (i == n) {
+    size_t at = out->size();
+    out->resize(at + n + 2);
+    char* p = out->data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), n);
+    p[n + 1] = '"';
+    return;
+  }
+  appendEscaped(out, s);
+}
+
+void JsonWriter::appendEscaped(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out->reserve(out->size() + s.size() + 2);
   *out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t run = 0, i = 0, n = s.size();
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (!needsEscape(w)) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out->append(s.data() + run, i - run);
-    run = i + 1;
+    run = ++i;
     switch (c) {
       case '"':
         *out += "\\\"";
@@ -34,7 +92,7 @@ void JsonWriter::appendQuoted(std::string* out, std::string_view s) {
         *out += kHex[c & 15];
     }
   }
-  out->append(s.data() + run, s.size() - run);
+  out->append(s.data() + run, n - run);
   *out += '"';
 }
 

@@ -22,6 +22,12 @@ class JsonWriter {
     *out_ += ':';
     after_key_ = true;
   }
+  /// A key already written as `"key":` (see quotedKey): spares escaping constant keys.
+  void rawKey(std::string_view quoted) {
+    separate();
+    out_->append(quoted);
+    after_key_ = true;
+  }
   void string(std::string_view s) { separate(), appendString(s); }
   /// `literal` must already be a valid JSON number.
   void number(std::string_view literal) { separate(), out_->append(literal); }
@@ -34,6 +40,10 @@ class JsonWriter {
   /// Appends `s` as a quoted JSON string (UTF-8 passed through, controls escaped).
   static void appendQuoted(std::string* out, std::string_view s);
 
+ private:
+  static void appendEscaped(std::string* out, std::string_view s);
+
+ public:
  private:
   void separate() {
     if (after_key_) {
@@ -49,6 +59,9 @@ class JsonWriter {
   bool first_ = true;
   bool after_key_ = false;
 };
+
+/// `"key":` for rawKey().
+std::string quotedKey(std::string_view key);
 
 /// True when `s` is a JSON number literal (RFC 8259 grammar).
 bool isJsonNumber(std::string_view s);

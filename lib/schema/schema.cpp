@@ -48,12 +48,12 @@ const char* fieldTypeName(FieldType t) {
 }
 
 const CodeEntry* CodeTable::find(std::string_view code) const {
-  auto it = by_code_.find(std::string(code));
+  auto it = by_code_.find(code);
   return it == by_code_.end() ? nullptr : &entries[it->second];
 }
 
 const CodeEntry* CodeTable::lookup(std::string_view text) const {
-  if (const CodeEntry* e = find(text)) return e;
+  if (auto it = by_spelling_.find(text); it != by_spelling_.end()) return &entries[it->second];
   auto it = by_key_.find(foldKey(text));
   return it == by_key_.end() ? nullptr : &entries[it->second];
 }
@@ -88,6 +88,7 @@ class SchemaLoader {
         size_t nz = entry.code.find_first_not_of('0');
         if (nz != 0 && nz != std::string::npos) keys.push_back(entry.code.substr(nz));
         for (const std::string& k : keys) {
+          table->by_spelling_.emplace(k, idx);
           auto [it, fresh] = table->by_key_.emplace(foldKey(k), idx);
           if (!fresh && it->second != idx) {
             *err = where(e) + "table " + table->id + ": '" + k + "' names two codes";
@@ -96,6 +97,7 @@ class SchemaLoader {
         }
         table->entries.push_back(std::move(entry));
       }
+      for (const auto& [key, idx] : table->by_key_) table->by_spelling_.emplace(key, idx);
       s->tables_.push_back(std::move(table));
     }
 
@@ -131,6 +133,7 @@ class SchemaLoader {
         }
       }
       if (f["required_column"]) field.required_column = f["required_column"].as<bool>();
+      if (f["fold"]) field.fold = f["fold"].as<std::string>() != "trim";
       field.index = s->fields_.size();
       if (!s->field_by_id_.emplace(field.id, field.index).second) {
         *err = where(f) + "duplicate field " + field.id;
@@ -202,7 +205,7 @@ std::string Schema::defaultPath() {
 }
 
 const Field* Schema::field(std::string_view id) const {
-  auto it = field_by_id_.find(std::string(id));
+  auto it = field_by_id_.find(id);
   return it == field_by_id_.end() ? nullptr : &fields_[it->second];
 }
 
@@ -225,7 +228,8 @@ const CodeTable* Schema::table(std::string_view id) const {
 }
 
 std::optional<bool> Schema::yesno(std::string_view text) const {
-  auto it = yesno_.find(foldKey(text));
+  auto it = yesno_.find(text);
+  if (it == yesno_.end()) it = yesno_.find(foldKey(text));
   if (it == yesno_.end()) return std::nullopt;
   return it->second;
 }

@@ -14,6 +14,15 @@
 
 namespace vetkit {
 
+/// Hash for maps keyed by std::string that are looked up with string_views, so a lookup costs
+/// no allocation.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
 enum class FieldType { Text, Code, CodeSet, Date, Number, YesNo, IdNumber, Phone, Division };
 
 /// "text", "code", ... as written in the YAML.
@@ -39,7 +48,9 @@ class CodeTable {
 
  private:
   friend class SchemaLoader;
-  std::unordered_map<std::string, size_t> by_code_, by_key_;
+  // Spellings as written (and their folded keys) first, so that the common case needs no
+  // folding; then folded keys for everything else.
+  StringMap<size_t> by_code_, by_spelling_, by_key_;
 };
 
 struct Field {
@@ -51,6 +62,7 @@ struct Field {
   bool required_all = false;
   std::vector<std::string> required_for;  // category codes (groups already expanded)
   bool required_column = false;
+  bool fold = true;  // NFKC; false keeps a person's own words as typed (only trimmed)
   size_t index = 0;  // position in Schema::fields()
 };
 
@@ -84,8 +96,8 @@ class Schema {
   std::string name_;
   std::vector<Field> fields_;
   std::vector<std::unique_ptr<CodeTable>> tables_;
-  std::unordered_map<std::string, size_t> field_by_id_, field_by_label_;
-  std::unordered_map<std::string, bool> yesno_;
+  StringMap<size_t> field_by_id_, field_by_label_;
+  StringMap<bool> yesno_;
   std::vector<std::string> ignored_columns_;  // folded
   std::vector<std::string> set_separators_;
   const Field* category_field_ = nullptr;

@@ -1,8 +1,5 @@
 #include "text/date.h"
 
-#include <cstdio>
-#include <vector>
-
 namespace vetkit {
 
 namespace {
@@ -76,7 +73,15 @@ bool excelSerialToDate(long serial, bool date1904, PartialDate* out) {
 
 bool parseDate(std::string_view text, PartialDate* out, int pivot_yy) {
   // Split into digit groups and the separators between them.
-  std::vector<Group> groups;
+  // At most three groups: a fixed array, since this runs for every date cell.
+  struct Groups {
+    Group g[3];
+    size_t n = 0;
+    size_t size() const { return n; }
+    bool empty() const { return n == 0; }
+    void push_back(Group x) { g[n++] = x; }
+    const Group& operator[](size_t i) const { return g[i]; }
+  } groups;
   std::string_view rest;
   size_t i = 0;
   char sep = 0;
@@ -149,15 +154,18 @@ bool parseDate(std::string_view text, PartialDate* out, int pivot_yy) {
 }
 
 std::string formatIsoDate(const PartialDate& d) {
-  char buf[16];
-  if (d.month == 0) {
-    std::snprintf(buf, sizeof buf, "%04d", d.year);
-  } else if (d.day == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  }
-  return buf;
+  // By hand: this runs for every date of every record, and snprintf showed in profiles.
+  char buf[10] = {char('0' + d.year / 1000 % 10),
+                  char('0' + d.year / 100 % 10),
+                  char('0' + d.year / 10 % 10),
+                  char('0' + d.year % 10),
+                  '-',
+                  char('0' + d.month / 10 % 10),
+                  char('0' + d.month % 10),
+                  '-',
+                  char('0' + d.day / 10 % 10),
+                  char('0' + d.day % 10)};
+  return std::string(buf, d.month == 0 ? 4 : d.day == 0 ? 7 : 10);
 }
 
 int comparePartial(const PartialDate& a, const PartialDate& b) {

@@ -42,15 +42,18 @@ const UnstableSet& unstableSet() {
 }
 
 bool isNfkcStable(std::string_view s) {
-  if (isAscii(s)) return true;
   const UnstableSet& set = unstableSet();
-  size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = asciiPrefix(s);
   while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
       ++i;
-      continue;
+    } else if (c >= 0xE4 && c <= 0xE9 && i + 2 < s.size()) {
+      i += 3;  // U+4000..U+9FFF, the CJK ideographs: nothing there decomposes
+    } else if (set.contains(decodeUtf8(s, &i))) {
+      return false;
     }
-    if (set.contains(decodeUtf8(s, &i))) return false;
   }
   return true;
 }
@@ -80,11 +83,20 @@ std::string_view trimBlanks(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-std::string foldValue(std::string_view s) {
+void foldValueInto(std::string_view s, std::string* out) {
   std::string_view t = trimBlanks(s);
-  if (isAscii(t)) return std::string(t);
+  if (isNfkcStable(t)) {
+    out->assign(t);
+    return;
+  }
   std::string n = nfkc(t);
-  return std::string(trimBlanks(n));
+  out->assign(trimBlanks(n));
+}
+
+std::string foldValue(std::string_view s) {
+  std::string out;
+  foldValueInto(s, &out);
+  return out;
 }
 
 std::string foldKey(std::string_view s) {

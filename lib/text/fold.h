@@ -17,6 +17,9 @@ std::string_view trimBlanks(std::string_view s);
 /// NFKC, then trimmed: the form every cell value is read in.
 std::string foldValue(std::string_view s);
 
+/// foldValue() into a buffer the caller reuses, sparing an allocation per cell.
+void foldValueInto(std::string_view s, std::string* out);
+
 /// The matching key of a header label or code alias: folded, ASCII lower-cased, with every
 /// blank, '*', ':' and bracketed note removed — so "身份证号码（18位）" and "* 身份证号码"
 /// both become "身份证号码". Returns empty when nothing is left.

@@ -23,16 +23,17 @@ char idCheckChar(std::string_view first17) {
   return kCheck[sum % 11];
 }
 
+void canonicalizeIdNumber(std::string* id) {
+  std::erase_if(*id, [](char c) { return c == ' ' || c == '\t'; });
+  for (char& c : *id)
+    if (c == 'x') c = 'X';
+  if (!id->empty() && (*id)[0] == '\'') id->erase(0, 1);
+}
+
 std::string foldIdNumber(std::string_view raw) {
-  std::string n = foldValue(raw);
-  std::string out;
-  out.reserve(n.size());
-  for (char c : n) {
-    if (c == ' ' || c == '\t') continue;
-    out += c == 'x' ? 'X' : c;
-  }
-  if (!out.empty() && out[0] == '\'') out.erase(0, 1);
-  return out;
+  std::string id = foldValue(raw);
+  canonicalizeIdNumber(&id);
+  return id;
 }
 
 std::string upgradeId15(std::string_view id15) {

@@ -17,6 +17,9 @@ char idCheckChar(std::string_view first17);
 /// changed: a value in scientific notation stays as it is, to be reported, never "repaired".
 std::string foldIdNumber(std::string_view raw);
 
+/// foldIdNumber() for a value that is already folded (NFKC, trimmed), in place.
+void canonicalizeIdNumber(std::string* id);
+
 /// The 18-digit form of a 15-digit number (born 19YY, check character computed); empty when
 /// `id15` is not 15 digits.
 std::string upgradeId15(std::string_view id15);

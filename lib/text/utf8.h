@@ -14,6 +14,9 @@ bool isValidUtf8(std::string_view s, bool allow_truncated_tail = false);
 /// encoding (GBK) is almost never well-formed UTF-8, so the ratio tells the two apart.
 void countUtf8(std::string_view s, size_t* multibyte, size_t* invalid);
 
+/// The length of the leading run of ASCII bytes.
+size_t asciiPrefix(std::string_view s);
+
 /// True when every byte is below 0x80.
 bool isAscii(std::string_view s);
 

@@ -289,3 +289,44 @@ TEST(Import, ForcedEncodingAndSemicolons) {
   ImportResult r = import(writeTemp("semi.csv", csv), o);
   EXPECT_NE(r.output.find("\"name\":\"甲\""), std::string::npos) << r.output;
 }
+
+// The quote-free fast path and libcsv must read every input the same way.
+TEST(CsvReader, FastPathAgreesWithLibcsv) {
+  const char* inputs[] = {
+      "a,b,c\n1,2,3\n",
+      "a,b,c\r\n1,2,3\r\n\r\n4,5,6\r\n",
+      "a, b ,c\n\"x,1\",\"y\"\"z\",3\n plain , row ,\n",
+      "a,b\n\"multi\nline\",2\n\n3,4",
+      "a,b\n\"multi\r\nline\",2\r\nx,y\r\n",
+      "a,b\n5'10\",tall\nnext,row\n",  // a stray quote inside an unquoted field
+      "a;b;c\n1;;3\n;;\n",
+      "only\n\n\n",
+      ",,,\n,,x\n",
+      "a,b\r\nno newline at end",
+      "a,b\rc,d\n",  // a lone CR
+  };
+  for (const char* text : inputs) {
+    std::string path = writeTemp("diff.csv", text);
+    std::string results[2];
+    for (int fast = 0; fast < 2; ++fast) {
+      CsvOptions o;
+      o.fast_path = fast;
+      std::string err;
+      auto wb = openCsv(path, o, &err);
+      ASSERT_TRUE(wb) << err;
+      ASSERT_TRUE(wb->readSheet(
+          0,
+          [&](const Row& r) {
+            results[fast] += std::to_string(r.number) + ":";
+            for (const Cell& c : r.cells)
+              results[fast] += std::to_string(c.col) + "=" + c.text + "|";
+            results[fast] += "\n";
+            return true;
+          },
+          &err))
+          << err;
+    }
+    EXPECT_EQ(results[0], results[1]) << "input: " << text;
+    EXPECT_FALSE(results[1].empty()) << "input: " << text;
+  }
+}

@@ -9,10 +9,6 @@
 
 namespace vetkit {
 
-namespace {
-constexpr size_t kBufferSize = 1 << 20;
-}
-
 AtomicFile::~AtomicFile() {
   abandon();
 }
@@ -56,7 +52,7 @@ bool AtomicFile::flushBuffer() {
 void AtomicFile::write(std::string_view data) {
   if (failed_ || fd_ < 0) return;
   buffer_.append(data);
-  if (buffer_.size() >= kBufferSize) flushBuffer();
+  wrote();
 }
 
 bool AtomicFile::commit(std::string* err) {

@@ -22,6 +22,12 @@ class AtomicFile {
   bool open(const std::string& path, std::string* err);
   /// Buffered write; errors are sticky and reported by commit().
   void write(std::string_view data);
+  /// The pending buffer, for writers that append in place (no copy per record); call
+  /// wrote() after appending.
+  std::string* buffer() { return &buffer_; }
+  void wrote() {
+    if (buffer_.size() >= kBufferSize) flushBuffer();
+  }
   /// Flushes, syncs and renames the temporary file over the target.
   bool commit(std::string* err);
   /// The number of bytes written so far, to roll back to.
@@ -35,6 +41,7 @@ class AtomicFile {
   bool brokenPipe() const { return broken_pipe_; }
 
  private:
+  static constexpr size_t kBufferSize = 1 << 20;
   bool flushBuffer();
 
   std::string path_, tmp_path_;

@@ -43,12 +43,13 @@ class Importer::SheetImport {
         sheet_(sheet),
         normalizer_(imp.schema_),
         values_(imp.schema_.fields().size()),
-        writer_(&line_) {
+        writer_(imp.out_->buffer()) {
     for (const Field& f : imp.schema_.fields()) quoted_keys_.push_back(quotedKey(f.id));
   }
 
   // Row sink: buffers rows until the header is known, then writes records.
   bool onRow(const Row& row) {
+    if (imp_.out_->brokenPipe()) return false;  // the reader went away: stop reading
     if (decided_) {
       if (header_ok_) writeRecord(row);
       return header_ok_;
@@ -155,7 +156,6 @@ class Importer::SheetImport {
       normalizer_.normalize(fields[size_t(s)], c, &values_[size_t(s)]);
     }
 
-    line_.clear();
     writer_.beginObject();
     const Normalized* id = nullptr;
     for (const Field& f : fields) {
@@ -215,7 +215,7 @@ class Importer::SheetImport {
     writer_.integer(row.number);
     writer_.endObject();
     writer_.endLine();
-    imp_.out_->write(line_);
+    imp_.out_->wrote();
     ++records_;
   }
 
@@ -233,7 +233,6 @@ class Importer::SheetImport {
   std::vector<Normalized> values_;
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::vector<std::pair<std::string, std::string>> extras_;
-  std::string line_;
   JsonWriter writer_;
   size_t records_ = 0;
 };

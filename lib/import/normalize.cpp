@@ -30,18 +30,49 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   out->verbatim = false;
   out->items.clear();
   out->id15.clear();
+  std::string_view trimmed = trimBlanks(cell.text);
+  if (trimmed.empty()) return;
+
+  // Fast paths that need no folded copy: text folded straight into the output, and a code
+  // or yes/no spelled exactly as the schema spells it (the cache remembers the spelling).
+  switch (field.type) {
+    case FieldType::Text:
+      out->kind = Normalized::Kind::String;
+      if (field.fold) {
+        foldValueInto(trimmed, &out->text);
+      } else {
+        out->text.assign(trimmed);
+      }
+      if (out->text.empty()) out->kind = Normalized::Kind::Empty;
+      return;
+    case FieldType::Code:
+      if (const CodeEntry* e = lookupCached(field, trimmed)) {
+        setString(out, e->code, false);
+        return;
+      }
+      break;
+    case FieldType::YesNo:
+      if (auto b = yesnoCached(field, trimmed)) {
+        out->kind = Normalized::Kind::Bool;
+        out->boolean = *b;
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+
   if (field.fold) {
-    foldValueInto(cell.text, &folded_);
+    foldValueInto(trimmed, &folded_);
   } else {
-    folded_.assign(trimBlanks(cell.text));
+    folded_.assign(trimmed);
   }
   const std::string& folded = folded_;
   if (folded.empty()) return;
 
   switch (field.type) {
     case FieldType::Text:
-      setString(out, folded, false);
-      return;
+      return;  // handled above
     case FieldType::Code: {
       const CodeEntry* e = lookupCached(field, folded);
       if (e) {
@@ -131,7 +162,7 @@ void Normalizer::date(const Cell& cell, const std::string& folded, Normalized* o
 
 void Normalizer::codeSet(const Field& field, const std::string& folded, Normalized* out) const {
   out->kind = Normalized::Kind::Array;
-  if (const CodeEntry* whole = field.table->lookup(folded)) {
+  if (const CodeEntry* whole = lookupCached(field, folded)) {
     out->items.push_back(whole->code);
     return;
   }
@@ -139,13 +170,13 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
   const auto& seps = schema_.setSeparators();
   size_t start = 0, i = 0;
   auto flush = [&](size_t end) {
-    std::string member = foldValue(std::string_view(folded).substr(start, end - start));
+    std::string_view member = trimBlanks(std::string_view(folded).substr(start, end - start));
     if (member.empty()) return;
-    const CodeEntry* e = field.table->lookup(member);
+    const CodeEntry* e = lookupCached(field, member);
     if (!e) out->verbatim = true;
-    std::string value = e ? e->code : member;
+    std::string_view value = e ? std::string_view(e->code) : member;
     if (std::find(out->items.begin(), out->items.end(), value) == out->items.end())
-      out->items.push_back(std::move(value));
+      out->items.emplace_back(value);
   };
   while (i < folded.size()) {
     size_t len = 0;
@@ -170,8 +201,7 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
 
 void Normalizer::number(const Field& field, const std::string& folded, Normalized* out) const {
   std::string_view v = folded;
-  for (const std::string& unit : field.unit_suffixes) {
-    std::string u = foldValue(unit);
+  for (const std::string& u : field.unit_suffixes) {
     if (v.size() > u.size() && v.ends_with(u)) {
       v.remove_suffix(u.size());
       v = trimBlanks(v);
@@ -200,7 +230,7 @@ void Normalizer::division(const Field& field, const std::string& folded, Normali
   }
   // A division field may name a table of local names (the collecting units) to try first.
   if (field.table) {
-    if (const CodeEntry* e = field.table->lookup(folded)) {
+    if (const CodeEntry* e = lookupCached(field, folded)) {
       setString(out, e->local ? e->division : e->code, false);
       return;
     }

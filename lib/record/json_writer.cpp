@@ -38,12 +38,9 @@ void JsonWriter::appendQuoted(std::string* out, std::string_view s) {
     if (c < 0x20 || c == '"' || c == '\\') break;
   }
   if (i == n) {
-    size_t at = out->size();
-    out->resize(at + n + 2);
-    char* p = out->data() + at;
-    p[0] = '"';
-    std::memcpy(p + 1, s.data(), n);
-    p[n + 1] = '"';
+    *out += '"';
+    out->append(s);
+    *out += '"';
     return;
   }
   appendEscaped(out, s);

@@ -122,7 +122,8 @@ class SchemaLoader {
           return false;
         }
       }
-      field.unit_suffixes = strings(f["units"]);
+      // Folded once here, as the values they are compared with will be.
+      for (const std::string& u : strings(f["units"])) field.unit_suffixes.push_back(foldValue(u));
       for (const std::string& r : strings(f["required"])) {
         if (r == "all") {
           field.required_all = true;

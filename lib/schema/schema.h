@@ -58,7 +58,7 @@ struct Field {
   std::vector<std::string> labels;
   FieldType type = FieldType::Text;
   const CodeTable* table = nullptr;
-  std::vector<std::string> unit_suffixes;  // number fields: 平方米, ㎡ ...
+  std::vector<std::string> unit_suffixes;  // number fields: 平方米, ㎡ ... (folded)
   bool required_all = false;
   std::vector<std::string> required_for;  // category codes (groups already expanded)
   bool required_column = false;

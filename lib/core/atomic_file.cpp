@@ -31,6 +31,13 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
   return true;
 }
 
+void AtomicFile::openDescriptor(int fd) {
+  path_ = fd == STDERR_FILENO ? "standard error" : "descriptor " + std::to_string(fd);
+  buffer_.reserve(kBufferSize);
+  is_stdout_ = true;
+  fd_ = fd;
+}
+
 bool AtomicFile::flushBuffer() {
   size_t done = 0;
   while (done < buffer_.size() && !failed_) {
@@ -64,7 +71,7 @@ bool AtomicFile::commit(std::string* err) {
   if (is_stdout_) {
     fd_ = -1;
     if (failed_ && !broken_pipe_) {
-      *err = std::string("standard output: ") + std::strerror(errno_);
+      *err = (path_ == "-" ? std::string("standard output") : path_) + ": " + std::strerror(errno_);
       return false;
     }
     return true;

@@ -7,9 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/line_output.h"
+
 namespace vetkit {
 
-class AtomicFile {
+class AtomicFile : public LineOutput {
  public:
   AtomicFile() = default;
   AtomicFile(const AtomicFile&) = delete;
@@ -20,25 +22,24 @@ class AtomicFile {
   /// Opens a temporary file next to `path` (mode 0600: these are personal data), or stdout
   /// for "-".
   bool open(const std::string& path, std::string* err);
+  /// Writes straight to an open descriptor (standard error), with nothing to rename.
+  void openDescriptor(int fd);
   /// Buffered write; errors are sticky and reported by commit().
   void write(std::string_view data);
-  /// The pending buffer, for writers that append in place (no copy per record); call
-  /// wrote() after appending.
-  std::string* buffer() { return &buffer_; }
-  void wrote() {
+  void wrote() override {
     if (buffer_.size() >= kBufferSize) flushBuffer();
   }
   /// Flushes, syncs and renames the temporary file over the target.
   bool commit(std::string* err);
   /// The number of bytes written so far, to roll back to.
-  size_t mark() const { return flushed_ + buffer_.size(); }
+  size_t mark() const override { return flushed_ + buffer_.size(); }
   /// Forgets everything written after `mark`: the output of an input that failed half-way.
   /// False when that part already went down a pipe.
-  bool rollback(size_t mark);
+  bool rollback(size_t mark) override;
   /// Drops the temporary file (called by the destructor too).
   void abandon();
   /// True once a write failed with EPIPE: the reader went away, which is not an error.
-  bool brokenPipe() const { return broken_pipe_; }
+  bool brokenPipe() const override { return broken_pipe_; }
 
  private:
   static constexpr size_t kBufferSize = 1 << 20;
@@ -51,7 +52,6 @@ class AtomicFile {
   bool broken_pipe_ = false;
   int errno_ = 0;
   size_t flushed_ = 0;
-  std::string buffer_;
 };
 
 }  // namespace vetkit

@@ -237,7 +237,7 @@ class Importer::SheetImport {
   size_t records_ = 0;
 };
 
-Importer::Importer(const Schema& schema, ImportOptions options, AtomicFile* out,
+Importer::Importer(const Schema& schema, ImportOptions options, LineOutput* out,
                    DiagnosticSink diag)
     : schema_(schema), options_(std::move(options)), out_(out), diag_(std::move(diag)) {}
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
+#include "core/line_output.h"
 #include "core/diag.h"
 #include "io/input.h"
 #include "schema/messages.h"
@@ -34,7 +34,7 @@ struct FileSummary {
 
 class Importer {
  public:
-  Importer(const Schema& schema, ImportOptions options, AtomicFile* out, DiagnosticSink diag);
+  Importer(const Schema& schema, ImportOptions options, LineOutput* out, DiagnosticSink diag);
 
   /// Imports one input. Returns kExitOk, kExitFindings when something was reported (unknown
   /// or missing columns, skipped sheets), or kExitTrouble when the input could not be read —
@@ -54,7 +54,7 @@ class Importer {
 
   const Schema& schema_;
   ImportOptions options_;
-  AtomicFile* out_;
+  LineOutput* out_;
   DiagnosticSink diag_;
   std::vector<FileSummary> summaries_;
   bool reported_ = false;

@@ -170,6 +170,7 @@ class SchemaLoader {
     };
     if (root["divisions"] && !s->divisions_.load(sibling("divisions"), err)) return false;
     if (root["messages"] && !s->messages_.load(sibling("messages"), err)) return false;
+    if (root["rules"]) s->rules_path_ = sibling("rules");
     return true;
   }
 };

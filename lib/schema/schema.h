@@ -90,6 +90,8 @@ class Schema {
   bool isRequired(const Field& f, std::string_view category) const;
   const Divisions& divisions() const { return divisions_; }
   const Messages& messages() const { return messages_; }
+  /// The validation rules file named by the schema (schemas/rules.yaml), or "".
+  const std::string& rulesPath() const { return rules_path_; }
 
  private:
   friend class SchemaLoader;
@@ -103,6 +105,7 @@ class Schema {
   const Field* category_field_ = nullptr;
   Divisions divisions_;
   Messages messages_;
+  std::string rules_path_;
 };
 
 }  // namespace vetkit

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "import/header.h"
 #include "import/importer.h"

@@ -16,6 +16,7 @@ Examples:
   vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl)";
 
 #include "cli/common.h"
+#include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "import/importer.h"
 #include "schema/schema.h"

@@ -1,0 +1,70 @@
+// The rules of DOMAIN.md §4 applied to records of the stream. Each finding is a Diagnostic
+// located at the cell (file, sheet, row, column letter), with a stable code, the severity the
+// rule set gives it, a message in the chosen language, and the offending value — masked when
+// it is an identity or phone number.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/diag.h"
+#include "record/record.h"
+#include "schema/rules.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+struct ValidateOptions {
+  std::string lang = "zh";
+  bool mask = true;        // mask identity and phone numbers in values
+  std::string photos_dir;  // empty: photos are not checked
+  PartialDate today;       // future-date compares with this day
+};
+
+class Validator {
+ public:
+  Validator(const Schema& schema, const RuleSet& rules, ValidateOptions options);
+
+  /// Checks one record, appending its findings (rules that are off report nothing).
+  /// Records are remembered by identity key to find duplicates across calls.
+  void check(const Record& r, std::vector<Diagnostic>* out);
+
+  /// A finding not tied to a record's values (importer problems), with the rule's severity and
+  /// message; false when the rule is off.
+  bool adopt(Diagnostic* d) const;
+
+ private:
+  struct Context;
+  void report(Context& c, const Field* field, const std::string& code, MessageArgs args,
+              std::string value) const;
+  void checkTypesAndCodes(Context& c) const;
+  void checkRequired(Context& c) const;
+  void checkIdentity(Context& c) const;
+  void checkDates(Context& c) const;
+  void checkCategory(Context& c) const;
+  void checkRanges(Context& c) const;
+  void checkPhonesNames(Context& c) const;
+  void checkPhoto(Context& c) const;
+  void checkDuplicate(Context& c);
+  std::string label(const Field* f) const;
+
+  const Schema& schema_;
+  const RuleSet& rules_;
+  ValidateOptions options_;
+  // duplicate-id: identity key (17 digits and the check character packed in 64 bits) ->
+  // where it was first seen.
+  struct Seen {
+    uint32_t where;  // index into places_
+    uint32_t row;
+  };
+  std::unordered_map<uint64_t, Seen> seen_;
+  std::vector<std::string> places_;  // "src\tsheet"
+  std::unordered_map<std::string, uint32_t> place_index_;
+};
+
+/// Masks a phone number: 138****5678; a landline keeps its area code and last 4 digits.
+std::string maskPhone(std::string_view phone);
+
+}  // namespace vetkit

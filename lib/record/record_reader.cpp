@@ -12,6 +12,8 @@ namespace vetkit {
 
 namespace od = simdjson::ondemand;
 
+constexpr size_t kNotAField = size_t(-1);
+
 const std::string& Record::column(size_t index) const {
   static const std::string kNone;
   return columns && index < columns->size() ? (*columns)[index] : kNone;
@@ -24,8 +26,24 @@ struct RecordReader::Impl {
   std::unordered_map<std::string_view, size_t> field_index;
   // The layout of each sheet seen so far, by "src\tsheet", to carry `_columns` forward.
   std::map<std::string, std::shared_ptr<const ColumnMap>> layouts;
+  std::shared_ptr<const ColumnMap> last_layout;
+  std::string last_src, last_sheet;
 
-  explicit Impl(const Schema& s) : schema(s) {
+  // Records of one stream write their keys in one order, leaving out empty fields: the key
+  // that followed each key last time is remembered, so most look-ups are one comparison.
+  std::vector<std::pair<std::string, size_t>> next_after;  // by previous index; last: start
+
+  size_t fieldIndex(std::string_view key, size_t previous) {
+    size_t slot = previous == kNotAField ? next_after.size() - 1 : previous;
+    auto& guess = next_after[slot];
+    if (guess.first == key) return guess.second;
+    auto it = field_index.find(key);
+    size_t index = it == field_index.end() ? kNotAField : it->second;
+    guess = {std::string(key), index};
+    return index;
+  }
+
+  explicit Impl(const Schema& s) : schema(s), next_after(s.fields().size() + 1) {
     for (const Field& f : s.fields()) field_index.emplace(f.id, f.index);
   }
 
@@ -128,6 +146,7 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
     return false;
   }
   std::shared_ptr<ColumnMap> columns;
+  size_t previous = kNotAField;
   for (auto member : obj) {
     std::string_view key;
     if (auto e = member.unescaped_key().get(key)) {
@@ -139,9 +158,10 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
       *err = simdjson::error_message(e);
       return false;
     }
-    auto it = m.field_index.find(key);
-    if (it != m.field_index.end()) {
-      if (!m.readValue(v, &out->fields[it->second])) {
+    size_t index = m.fieldIndex(key, previous);
+    previous = index;
+    if (index != kNotAField) {
+      if (!m.readValue(v, &out->fields[index])) {
         *err = "bad value of " + std::string(key);
         return false;
       }
@@ -172,13 +192,19 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
     }
     // Other keys (_extra, _issues, _sources, ...) stay in `line` and travel with it.
   }
-  std::string layout_key = out->src + '\t' + out->sheet;
   if (columns) {
-    m.layouts[layout_key] = columns;
+    m.layouts[out->src + '\t' + out->sheet] = columns;
     out->columns = columns;
+  } else if (m.last_layout && out->src == m.last_src && out->sheet == m.last_sheet) {
+    out->columns = m.last_layout;  // the same sheet as the record before: no look-up
   } else {
-    auto it = m.layouts.find(layout_key);
+    auto it = m.layouts.find(out->src + '\t' + out->sheet);
     out->columns = it == m.layouts.end() ? nullptr : it->second;
+  }
+  if (out->columns != m.last_layout || out->src != m.last_src || out->sheet != m.last_sheet) {
+    m.last_layout = out->columns;
+    m.last_src = out->src;
+    m.last_sheet = out->sheet;
   }
   return true;
 }

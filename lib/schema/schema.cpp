@@ -47,7 +47,20 @@ const char* fieldTypeName(FieldType t) {
   return "text";
 }
 
+namespace {
+// The direct slot of a one- or two-digit code, or -1.
+int digitSlot(std::string_view code) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (code.size() == 1 && digit(code[0])) return code[0] - '0';
+  if (code.size() == 2 && digit(code[0]) && digit(code[1]))
+    return 10 + (code[0] - '0') * 10 + (code[1] - '0');
+  return -1;
+}
+}  // namespace
+
 const CodeEntry* CodeTable::find(std::string_view code) const {
+  if (int slot = digitSlot(code); slot >= 0)
+    return by_digits_[slot] ? &entries[size_t(by_digits_[slot] - 1)] : nullptr;
   auto it = by_code_.find(code);
   return it == by_code_.end() ? nullptr : &entries[it->second];
 }
@@ -77,6 +90,7 @@ class SchemaLoader {
         if (e["local"]) entry.local = e["local"].as<bool>();
         if (e["division"]) entry.division = e["division"].as<std::string>();
         size_t idx = table->entries.size();
+        if (int slot = digitSlot(entry.code); slot >= 0) table->by_digits_[slot] = int16_t(idx + 1);
         if (!table->by_code_.emplace(entry.code, idx).second) {
           *err = where(e) + "table " + table->id + ": duplicate code " + entry.code;
           return false;

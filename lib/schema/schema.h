@@ -2,6 +2,8 @@
 // (schemas/veteran.yaml). Nothing about the domain is written in C++; it is all looked up here.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +53,8 @@ class CodeTable {
   // Spellings as written (and their folded keys) first, so that the common case needs no
   // folding; then folded keys for everything else.
   StringMap<size_t> by_code_, by_spelling_, by_key_;
+  // Codes of one or two digits (nearly all of them) by direct index: 0-9, then 10 + 00..99.
+  std::array<int16_t, 110> by_digits_{};  // entry index + 1; 0 when none
 };
 
 struct Field {

@@ -19,6 +19,14 @@ bool isDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// 1978, 1978-03 or 1978-03-05: the only forms the stream holds dates in.
+bool isIsoShape(std::string_view s) {
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return false;
+  return true;
+}
+
 bool hasItem(const FieldValue& v, std::string_view code) {
   if (v.kind == FieldValue::Kind::Array)
     return std::find(v.items.begin(), v.items.end(), code) != v.items.end();
@@ -188,7 +196,7 @@ void Validator::checkTypesAndCodes(Context& c) const {
       case FieldType::Date: {
         if (!is_string) break;
         PartialDate d;
-        if (parseDate(v.text, &d) && formatIsoDate(d) == v.text) {
+        if (isIsoShape(v.text) && parseDate(v.text, &d)) {
           c.dates[f.index] = d;
         } else {
           report(c, &f, "bad-date", {}, v.text);
@@ -254,23 +262,24 @@ void Validator::checkRequired(Context& c) const {
 void Validator::checkIdentity(Context& c) const {
   if (!rules_.id || c.value(rules_.id).kind != FieldValue::Kind::String) return;
   const std::string& id = c.value(rules_.id).text;
-  std::string shown = options_.mask ? maskIdNumber(id) : id;
   IdParts parts;
-  switch (checkIdNumber(id, &parts)) {
+  IdStatus status = checkIdNumber(id, &parts);
+  auto shown = [&] { return options_.mask ? maskIdNumber(id) : id; };  // only when reported
+  switch (status) {
     case IdStatus::BadFormat:
-      report(c, rules_.id, "id-format", {}, shown);
+      report(c, rules_.id, "id-format", {}, shown());
       return;
     case IdStatus::BadBirthDate:
-      report(c, rules_.id, "id-birthdate", {}, shown);
+      report(c, rules_.id, "id-birthdate", {}, shown());
       return;
     case IdStatus::BadChecksum:
-      report(c, rules_.id, "id-checksum", {{"expected", std::string(1, idCheckChar(id))}}, shown);
+      report(c, rules_.id, "id-checksum", {{"expected", std::string(1, idCheckChar(id))}}, shown());
       break;  // the other parts may still be compared
     case IdStatus::Ok:
       break;
   }
   if (!schema_.divisions().find(parts.region))
-    report(c, rules_.id, "id-region", {{"region", std::string(parts.region)}}, shown);
+    report(c, rules_.id, "id-region", {{"region", std::string(parts.region)}}, shown());
   if (const auto& birth = c.date(rules_.birth); birth && comparePartial(*birth, parts.birth) != 0)
     report(c, rules_.birth, "id-birth-mismatch", {},
            formatIsoDate(*birth) + " / " + id.substr(6, 8));
@@ -426,22 +435,54 @@ void Validator::checkPhoto(Context& c) const {
          photo.kind == FieldValue::Kind::String ? photo.text : "");
 }
 
+const Validator::Seen* Validator::SeenTable::insert(uint64_t key, Seen seen) {
+  if ((size_ + 1) * 2 > keys_.size()) grow();
+  size_t mask = keys_.size() - 1;
+  for (size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;; i = (i + 1) & mask) {
+    if (keys_[i] == key + 1) return &values_[i];
+    if (keys_[i] == 0) {
+      keys_[i] = key + 1;
+      values_[i] = seen;
+      ++size_;
+      return nullptr;
+    }
+  }
+}
+
+void Validator::SeenTable::grow() {
+  std::vector<uint64_t> old_keys = std::move(keys_);
+  std::vector<Seen> old_values = std::move(values_);
+  keys_.assign(old_keys.empty() ? 1024 : old_keys.size() * 2, 0);
+  values_.assign(keys_.size(), Seen{});
+  size_ = 0;
+  for (size_t i = 0; i < old_keys.size(); ++i)
+    if (old_keys[i]) insert(old_keys[i] - 1, old_values[i]);
+}
+
 void Validator::checkDuplicate(Context& c) {
   if (!rules_.id || c.value(rules_.id).kind != FieldValue::Kind::String) return;
   const std::string& id = c.value(rules_.id).text;
   if (id.size() != 18 || !isDigits(std::string_view(id).substr(0, 17))) return;
-  uint64_t key = std::strtoull(id.substr(0, 17).c_str(), nullptr, 10) * 11 +
-                 (id[17] == 'X' ? 10 : uint64_t(id[17] - '0'));
-  std::string place = c.r.src + '\t' + c.r.sheet;
-  auto [pi, fresh_place] = place_index_.emplace(place, uint32_t(places_.size()));
-  if (fresh_place) places_.push_back(place);
-  auto [it, fresh] = seen_.emplace(key, Seen{pi->second, uint32_t(c.r.row)});
-  if (fresh) return;
-  const std::string& first = places_[it->second.where];
+  uint64_t key = 0;
+  for (size_t i = 0; i < 17; ++i) key = key * 10 + uint64_t(id[i] - '0');
+  key = key * 11 + (id[17] == 'X' ? 10 : uint64_t(id[17] - '0'));
+  // Records come sheet by sheet: the place changes rarely, so remember the last one.
+  if (places_.empty() || last_src_ != c.r.src || last_sheet_ != c.r.sheet) {
+    last_src_ = c.r.src;
+    last_sheet_ = c.r.sheet;
+    std::string place = c.r.src + '\t' + c.r.sheet;
+    auto [pi, fresh_place] = place_index_.emplace(place, uint32_t(places_.size()));
+    if (fresh_place) places_.push_back(place);
+    last_place_ = pi->second;
+  }
+  const Seen* before = seen_.insert(key, Seen{last_place_, uint32_t(c.r.row)});
+  if (!before) return;
+  const std::string place = places_[last_place_];
+  const std::string& first = places_[before->where];
   std::string where = first == place ? "" : first.substr(0, first.find('\t'));
   std::string sheet = first.substr(first.find('\t') + 1);
   if (!sheet.empty() && first != place) where += ":" + sheet;
-  std::string at = (where.empty() ? "" : where + ":") + std::to_string(it->second.row);
+  std::string at = (where.empty() ? "" : where + ":") + std::to_string(before->row);
   report(c, rules_.id, "duplicate-id", {{"first", at}}, options_.mask ? maskIdNumber(id) : id);
 }
 

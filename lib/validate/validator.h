@@ -59,9 +59,23 @@ class Validator {
     uint32_t where;  // index into places_
     uint32_t row;
   };
-  std::unordered_map<uint64_t, Seen> seen_;
+  // Open addressing on the packed key: a million people cost 32 MB and no allocation each.
+  class SeenTable {
+   public:
+    /// Inserts `key` -> `seen` unless present; returns the entry that was there, or null.
+    const Seen* insert(uint64_t key, Seen seen);
+
+   private:
+    void grow();
+    std::vector<uint64_t> keys_;  // key + 1; 0 marks an empty slot
+    std::vector<Seen> values_;
+    size_t size_ = 0;
+  };
+  SeenTable seen_;
   std::vector<std::string> places_;  // "src\tsheet"
   std::unordered_map<std::string, uint32_t> place_index_;
+  std::string last_src_, last_sheet_;
+  uint32_t last_place_ = 0;
 };
 
 /// Masks a phone number: 138****5678; a landline keeps its area code and last 4 digits.

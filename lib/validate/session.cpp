@@ -1,6 +1,7 @@
 #include "validate/session.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "record/json_writer.h"
@@ -156,7 +157,12 @@ void ValidationSession::run(const std::string& path) {
   if (isRecordStream(path)) {
     std::string err;
     bool ok = reader.readFile(
-        path, [&](Record& r) { return onRecord(r); },
+        path,
+        [&](Record& r) {
+          // A record without provenance is located by its line in the stream.
+          if (r.src.empty()) r.src = path, r.row = long(r.line_number);
+          return onRecord(r);
+        },
         [&](size_t line, const std::string& why) {
           Diagnostic d;
           d.file = path;
@@ -188,6 +194,8 @@ void ValidationSession::run(const std::string& path) {
       emit(d);
       return;
     }
+    // Located like the records: by the file's name, as `_src` holds it.
+    d.file = std::filesystem::path(path).filename().string();
     if (validator_.adopt(&d)) emit(d);
   });
   importer.importFile(path);

@@ -5,19 +5,22 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "io/sheet_xml.h"
 #include "io/zip_file.h"
 
 namespace vetkit {
 
 namespace {
 
-constexpr size_t kChunk = 64 * 1024;
+// What expat and the fast scanner read at a time; both must use the same (see readFast).
+constexpr size_t kChunk = 256 * 1024;
 
 // Writers disagree on prefixes (<x:c> from .NET libraries, none from Excel), and a few leave
 // prefixes undeclared, so expat runs without namespace processing and we match local names.
@@ -26,6 +29,12 @@ inline const char* localName(const char* name) {
   for (const char* p = name; *p; ++p)
     if (*p == ':') l = p + 1;
   return l;
+}
+
+// Equality with a literal, inlined: the hot worksheet events compare against a few of them.
+template <size_t N>
+inline bool eq(std::string_view s, const char (&lit)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), lit, N - 1) == 0;
 }
 
 inline bool is(const char* a, const char* b) {
@@ -560,130 +569,162 @@ class SharedStringsParser : public Sax {
 
 enum class CellType : uint8_t { Number, Shared, Inline, Str, Bool, Error, IsoDate };
 
-class SheetParser : public Sax {
+// What the cells of a worksheet mean, fed element events by either the fast scanner
+// (io/sheet_xml.h) or expat, so both readers share one interpretation. Elements are matched by
+// local name wherever they nest, as the reader always did.
+class SheetHandler {
  public:
-  SheetParser(const SharedStrings& sst, const std::vector<uint8_t>& dateXf, bool date1904,
-              const RowSink& sink)
-      : sst_(sst), dateXf_(dateXf), date1904_(date1904), sink_(sink) {}
+  /// `skip` rows are read but not given to `sink`: those a fast read delivered before giving
+  /// the sheet over to expat.
+  SheetHandler(const SharedStrings& sst, const std::vector<uint8_t>& dateXf, bool date1904,
+               const RowSink& sink, size_t skip = 0)
+      : sst_(sst), dateXf_(dateXf), date1904_(date1904), sink_(sink), skip_(skip) {}
 
- protected:
-  void start(const char* local, const char** atts) override {
+  // Inlined so that the scanner's literal shortcuts, which pass constant names, fold the switch.
+  [[gnu::always_inline]] void start(std::string_view local, const sheetxml::Attr* atts, size_t n) {
+    if (halted_ || local.empty()) return;
     switch (local[0]) {
       case 'c':
-        if (local[1] == '\0' && inRow_) beginCell(atts);
+        if (local.size() == 1 && inRow_) beginCell(atts, n);
         break;
       case 'v':
-        if (local[1] == '\0' && inCell_) {
+        if (local.size() == 1 && inCell_) {
           value_.clear();
           collect_ = &value_;
         }
         break;
       case 'r':
-        if (local[1] == 'o' && is(local, "row") && inSheetData_) {
-          beginRow(atts);
-        } else if (inIs_ && is(local, "rPh")) {
+        if (eq(local, "row") && inSheetData_) {
+          beginRow(atts, n);
+        } else if (inIs_ && eq(local, "rPh")) {
           ++phonetic_;
         }
         break;
       case 't':
-        if (local[1] == '\0' && inIs_ && phonetic_ == 0) collect_ = &value_;
+        if (local.size() == 1 && inIs_ && phonetic_ == 0) collect_ = &value_;
         break;
       case 'i':
-        if (local[1] == 's' && local[2] == '\0' && inCell_) {
+        if (eq(local, "is") && inCell_) {
           inIs_ = true;
           phonetic_ = 0;
           value_.clear();
         }
         break;
       case 's':
-        if (is(local, "sheetData")) inSheetData_ = true;
+        if (eq(local, "sheetData")) inSheetData_ = true;
         break;
     }
   }
 
-  void end(const char* local) override {
+  [[gnu::always_inline]] void end(std::string_view local) {
+    if (halted_ || local.empty()) return;
     switch (local[0]) {
       case 'c':
-        if (local[1] == '\0' && inCell_) endCell();
+        if (local.size() == 1 && inCell_) endCell();
         break;
       case 'v':
       case 't':
-        if (local[1] == '\0') collect_ = nullptr;
+        if (local.size() == 1) collect_ = nullptr;
         break;
       case 'r':
-        if (is(local, "row")) {
+        if (eq(local, "row")) {
           if (inRow_) endRow();
-        } else if (is(local, "rPh")) {
+        } else if (eq(local, "rPh")) {
           --phonetic_;
         }
         break;
       case 'i':
-        if (is(local, "is")) inIs_ = false;
+        if (eq(local, "is")) inIs_ = false;
         break;
       case 's':
-        if (is(local, "sheetData")) inSheetData_ = false;
+        if (eq(local, "sheetData")) inSheetData_ = false;
         break;
     }
   }
 
+  /// Where character data goes now: the value of an open <v> or <t>, else nowhere.
+  std::string* collect() const { return collect_; }
+  /// The sink asked to stop, or the sheet cannot be read on (failure() says why).
+  bool halted() const { return halted_; }
+  bool stopped() const { return stopped_; }
+  const std::string& failure() const { return failure_; }
+  /// Rows given to the sink so far.
+  size_t delivered() const { return delivered_; }
+  /// Rows still to be skipped; nonzero at the end means the readers disagreed.
+  size_t skipLeft() const { return skip_; }
+
  private:
-  void beginRow(const char** atts) {
+  [[gnu::noinline]] void beginRow(const sheetxml::Attr* atts, size_t n) {
     for (Cell& c : row_.cells) pool_.push_back(std::move(c.text));
     row_.cells.clear();
-    const char* r = attr(atts, "r");
-    long long n = r ? parseIndex(r) : -1;
-    rowHasNumber_ = n > 0 && n <= 0x7fffffff;
-    row_.number = rowHasNumber_ ? int(n) : row_.number + 1;
+    long long num = -1;
+    for (size_t i = 0; i < n; ++i)
+      if (eq(atts[i].local, "r")) {  // the first r= counts, as expat-era code took it
+        num = parseIndex(atts[i].value);
+        break;
+      }
+    rowHasNumber_ = num > 0 && num <= 0x7fffffff;
+    row_.number = rowHasNumber_ ? int(num) : row_.number + 1;
     col_ = -1;
     ordered_ = true;
     inRow_ = true;
   }
 
-  void endRow() {
+  [[gnu::noinline]] void endRow() {
     inRow_ = false;
     if (row_.cells.empty()) return;
     if (!ordered_)
       std::stable_sort(row_.cells.begin(), row_.cells.end(),
                        [](const Cell& a, const Cell& b) { return a.col < b.col; });
-    if (!sink_(row_)) stop();
+    if (skip_ > 0) {
+      --skip_;
+      return;
+    }
+    ++delivered_;
+    if (!sink_(row_)) stopped_ = halted_ = true;
   }
 
-  void beginCell(const char** atts) {
-    const char* ref = nullptr;
+  [[gnu::noinline]] void beginCell(const sheetxml::Attr* atts, size_t n) {
+    std::string_view ref;
+    bool hasRef = false;
     type_ = CellType::Number;
     style_ = 0;
-    for (; *atts; atts += 2) {
-      const char* n = atts[0];
-      const char* v = atts[1];
-      if (n[1] != '\0') n = localName(n);
-      if (n[1] != '\0') continue;
-      if (n[0] == 'r') {
+    // Later attributes win over earlier ones with the same local name (r= and x:r=).
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view name = atts[i].local;
+      std::string_view v = atts[i].value;
+      if (name.size() != 1) continue;
+      if (name[0] == 'r') {
         ref = v;
-      } else if (n[0] == 's') {
+        hasRef = true;
+      } else if (name[0] == 's') {
         long s = 0;
-        for (; *v >= '0' && *v <= '9' && s < 1000000000; ++v) s = s * 10 + (*v - '0');
+        for (size_t k = 0; k < v.size() && v[k] >= '0' && v[k] <= '9' && s < 1000000000; ++k)
+          s = s * 10 + (v[k] - '0');
         style_ = s;
-      } else if (n[0] == 't') {
-        type_ = is(v, "s")           ? CellType::Shared
-                : is(v, "str")       ? CellType::Str
-                : is(v, "inlineStr") ? CellType::Inline
-                : is(v, "b")         ? CellType::Bool
-                : is(v, "e")         ? CellType::Error
-                : is(v, "d")         ? CellType::IsoDate
-                                     : CellType::Number;
+      } else if (name[0] == 't') {
+        type_ = eq(v, "s")           ? CellType::Shared
+                : eq(v, "str")       ? CellType::Str
+                : eq(v, "inlineStr") ? CellType::Inline
+                : eq(v, "b")         ? CellType::Bool
+                : eq(v, "e")         ? CellType::Error
+                : eq(v, "d")         ? CellType::IsoDate
+                                   : CellType::Number;
       }
     }
     int col = -1;
-    if (ref) {
-      const char* p = ref;
+    if (hasRef) {
+      size_t k = 0;
       int c = 0;
-      for (; c <= 16384 && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')); ++p)
-        c = c * 26 + ((*p | 0x20) - 'a' + 1);
-      if (p != ref && c <= 16384) col = c - 1;
+      for (; k < ref.size() && c <= 16384 &&
+             ((ref[k] >= 'A' && ref[k] <= 'Z') || (ref[k] >= 'a' && ref[k] <= 'z'));
+           ++k)
+        c = c * 26 + ((ref[k] | 0x20) - 'a' + 1);
+      if (k > 0 && c <= 16384) col = c - 1;
       // A row without r= still has its number in the cell references when they are there.
       if (!rowHasNumber_ && row_.cells.empty() && col_ < 0) {
-        long long n = parseIndex(p);
-        if (n > 0 && n <= 0x7fffffff) row_.number = int(n);
+        long long num = parseIndex(ref.substr(k));
+        if (num > 0 && num <= 0x7fffffff) row_.number = int(num);
       }
     }
     if (col < 0) col = col_ + 1;
@@ -710,7 +751,7 @@ class SheetParser : public Sax {
     c.text.swap(value_);  // hands the buffer over instead of copying; value_ gets a spare
   }
 
-  void endCell() {
+  [[gnu::noinline]] void endCell() {
     inCell_ = false;
     inIs_ = false;
     collect_ = nullptr;
@@ -719,8 +760,9 @@ class SheetParser : public Sax {
       case CellType::Shared: {
         long long i = parseIndex(value_);
         if (i < 0 || size_t(i) >= sst_.size()) {
-          fail("shared string index '" + value_ + "' out of range in row " +
-               std::to_string(row_.number));
+          failure_ = "shared string index '" + value_ + "' out of range in row " +
+                     std::to_string(row_.number);
+          halted_ = true;
           return;
         }
         std::string_view s = sst_.at(size_t(i));
@@ -759,6 +801,12 @@ class SheetParser : public Sax {
   const std::vector<uint8_t>& dateXf_;
   bool date1904_;
   const RowSink& sink_;
+  size_t skip_;
+  size_t delivered_ = 0;
+  std::string failure_;
+  bool stopped_ = false;
+  bool halted_ = false;  // stopped_ or a failure_
+  std::string* collect_ = nullptr;
 
   Row row_;
   std::vector<std::string> pool_;  // cell text buffers kept from earlier rows for reuse
@@ -775,6 +823,100 @@ class SheetParser : public Sax {
   bool rowHasNumber_ = false;
   bool ordered_ = true;
 };
+
+// Drives a SheetHandler from expat: the reference reader, and the fallback of the fast one.
+class SheetParser : public Sax {
+ public:
+  explicit SheetParser(SheetHandler& h) : h_(h) {}
+
+ protected:
+  void start(const char* local, const char** atts) override {
+    attrs_.clear();
+    for (; *atts; atts += 2)
+      attrs_.push_back(sheetxml::Attr{atts[0], localName(atts[0]), atts[1]});
+    h_.start(local, attrs_.data(), attrs_.size());
+    sync();
+  }
+  void end(const char* local) override {
+    h_.end(local);
+    sync();
+  }
+
+ private:
+  void sync() {
+    collect_ = h_.collect();
+    if (!h_.failure().empty())
+      fail(h_.failure());
+    else if (h_.stopped())
+      stop();
+  }
+
+  SheetHandler& h_;
+  std::vector<sheetxml::Attr> attrs_;
+};
+
+enum class FastRead : uint8_t { Ok, Failed, GiveUp };
+
+// Reads a worksheet with the fast scanner. GiveUp means the scanner met something it does not
+// handle (or damage, XML or zip); the rows it delivered so far are then a prefix of what expat
+// delivers, so expat can reread the part skipping that many rows and end up exactly where an
+// expat-only read would, error message and line number included.
+FastRead readFast(ZipFile& zip, int index, SheetHandler& h, const std::string& what,
+                  std::string* err) {
+  try {
+    std::string zerr;
+    auto entry = zip.openEntry(index, &zerr);
+    if (!entry) return FastRead::GiveUp;  // expat's attempt reports the same failure
+    sheetxml::Scanner<SheetHandler> scanner(h);
+    std::vector<char> buf(2 * kChunk + sheetxml::kPad);
+    size_t len = 0;  // unconsumed bytes at the front of buf
+    for (;;) {
+      if (buf.size() < len + kChunk + sheetxml::kPad)
+        buf.resize(std::max(2 * buf.size(), len + kChunk + sheetxml::kPad));
+      // Chunks the size expat reads, so a zip error cuts both readers off at the same byte.
+      long n = entry->read(buf.data() + len, kChunk, &zerr);
+      if (n < 0) return FastRead::GiveUp;
+      len += size_t(n);
+      std::memset(buf.data() + len, 0, sheetxml::kPad);
+      size_t used = 0;
+      switch (scanner.scan(buf.data(), len, n == 0, &used)) {
+        case sheetxml::Status::NeedMore:
+          if (n == 0) return FastRead::GiveUp;
+          std::memmove(buf.data(), buf.data() + used, len - used);
+          len -= used;
+          break;
+        case sheetxml::Status::Halted:
+          if (h.stopped()) return FastRead::Ok;
+          *err = what + ": " + h.failure();
+          return FastRead::Failed;
+        case sheetxml::Status::GiveUp:
+          return FastRead::GiveUp;
+        case sheetxml::Status::Done:
+          // Expat would have read the same bytes to the same end, so a bad CRC is reported
+          // as it would report it.
+          if (!entry->finish(&zerr)) {
+            *err = what + ": " + zerr;
+            return FastRead::Failed;
+          }
+          return FastRead::Ok;
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    *err = what + ": out of memory";
+  } catch (const std::exception& e) {
+    *err = what + ": " + e.what();
+  } catch (...) {
+    *err = what + ": unknown error";
+  }
+  return FastRead::Failed;
+}
+
+// VETKIT_XLSX_EXPAT=1 reads worksheets with expat alone: for the differential tests, and as an
+// escape hatch should the fast scanner ever misread a file.
+bool expatOnly() {
+  const char* v = std::getenv("VETKIT_XLSX_EXPAT");
+  return v && *v && std::strcmp(v, "0") != 0;
+}
 
 class XlsxWorkbook : public Workbook {
  public:
@@ -800,8 +942,27 @@ class XlsxWorkbook : public Workbook {
         *err = what + ": worksheet part missing from the file";
         return false;
       }
-      SheetParser parser(sst_, dateXf_, date1904, sink);
-      return parser.parse(*zip, entries[index], what, err);
+      size_t skip = 0;
+      if (!expatOnly()) {
+        SheetHandler fast(sst_, dateXf_, date1904, sink);
+        switch (readFast(*zip, entries[index], fast, what, err)) {
+          case FastRead::Ok:
+            return true;
+          case FastRead::Failed:
+            return false;
+          case FastRead::GiveUp:
+            skip = fast.delivered();
+            break;
+        }
+      }
+      SheetHandler handler(sst_, dateXf_, date1904, sink, skip);
+      SheetParser parser(handler);
+      if (!parser.parse(*zip, entries[index], what, err)) return false;
+      if (handler.skipLeft() > 0) {
+        *err = what + ": internal error: the fast and expat readers disagree";
+        return false;
+      }
+      return true;
     } catch (const std::bad_alloc&) {
       *err = "out of memory";
     } catch (const std::exception& e) {

@@ -249,9 +249,9 @@ class Annotator {
   std::string* err_;
   lxw_format *text_ = nullptr, *error_ = nullptr, *warning_ = nullptr, *header_ = nullptr;
   std::string summary_name_;
-  std::string sheet_;                             // input name of the sheet being copied
-  std::vector<size_t> widths_;                    // widest cell of each column of that sheet
-  std::map<std::string, std::string> out_names_;  // input sheet name -> name in the copy
+  std::string sheet_;                                // input name of the sheet being copied
+  std::vector<size_t> widths_;                       // widest cell of each column of that sheet
+  std::map<std::string, std::string> link_targets_;  // visible sheet's name -> name in the copy
 };
 
 void Annotator::makeFormats(lxw_workbook* wb) {
@@ -280,7 +280,7 @@ bool Annotator::run(Workbook& in, const std::vector<const Diagnostic*>& mine, lx
   for (const SheetInfo& s : sheets) {
     std::string wanted = s.name.empty() ? sheetName(fileStem(input_)) : sheetName(s.name);
     names.push_back(uniqueName(wanted, &taken));
-    out_names_[s.name] = names.back();
+    if (!s.hidden) link_targets_[s.name] = names.back();  // a link into a hidden sheet goes nowhere
   }
   summary_name_ = uniqueName(
       std::find(taken.begin(), taken.end(), foldAscii(l_.summary)) == taken.end() ? l_.summary
@@ -361,8 +361,8 @@ bool Annotator::writeSummary(lxw_worksheet* ws, const std::vector<const Diagnost
         !text(1, l_.severities[int(d.severity)], formatFor(d.severity)) || !number(2, t.count))
       return false;
     std::string where = describeLocation(d, l_);
-    auto sheet = out_names_.find(d.sheet);
-    if (d.row > 0 && d.row <= kMaxRows && sheet != out_names_.end()) {
+    auto sheet = link_targets_.find(d.sheet);
+    if (d.row > 0 && d.row <= kMaxRows && sheet != link_targets_.end()) {
       // A link to the example cell: one click takes the operator there.
       std::string quoted;
       for (char c : sheet->second) quoted += c == '\'' ? std::string("''") : std::string(1, c);

@@ -47,10 +47,10 @@ Step scanReference(const char* p, const char* end, std::string* out, const char*
     for (;; ++q) {
       if (q >= end) return Step::NeedMore;
       char c = *q;
-      int d = c >= '0' && c <= '9'            ? c - '0'
-              : hex && c >= 'a' && c <= 'f'   ? c - 'a' + 10
-              : hex && c >= 'A' && c <= 'F'   ? c - 'A' + 10
-                                              : -1;
+      int d = c >= '0' && c <= '9'          ? c - '0'
+              : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                            : -1;
       if (d < 0) break;
       // Leading zeros are legal but rare; refusing long ones keeps v from overflowing.
       if (++digits > 7) return Step::GiveUp;
@@ -66,7 +66,12 @@ Step scanReference(const char* p, const char* end, std::string* out, const char*
   if (q >= end) return Step::NeedMore;
   if (*q != ';') return Step::GiveUp;  // other entities need a DTD: expat decides
   std::string_view n(name, size_t(q - name));
-  char c = n == "lt" ? '<' : n == "gt" ? '>' : n == "amp" ? '&' : n == "quot" ? '"' : n == "apos" ? '\'' : 0;
+  char c = n == "lt"     ? '<'
+           : n == "gt"   ? '>'
+           : n == "amp"  ? '&'
+           : n == "quot" ? '"'
+           : n == "apos" ? '\''
+                         : 0;
   if (!c) return Step::GiveUp;
   if (out) out->push_back(c);
   *next = q + 1;

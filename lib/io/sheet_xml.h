@@ -11,9 +11,11 @@
 // reference decoding). tests/unit/sheet_xml_test.cpp checks this against expat itself.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,12 +48,12 @@ namespace detail {
 enum class Step : uint8_t { Ok, NeedMore, GiveUp };
 
 enum : uint8_t {
-  kText = 1,        // taken as is in character data
-  kAttr = 2,        // taken as is in a quoted attribute value (either quote)
-  kNameStart = 4,   // ASCII only: other name characters make the scanner give up
+  kText = 1,       // taken as is in character data
+  kAttr = 2,       // taken as is in a quoted attribute value (either quote)
+  kNameStart = 4,  // ASCII only: other name characters make the scanner give up
   kName = 8,
   kSpace = 16,
-  kComment = 32,    // taken as is inside a comment
+  kComment = 32,  // taken as is inside a comment
 };
 
 struct Classes {
@@ -95,10 +97,9 @@ inline uint8_t cls(const char* p) {
 // a, b, c, d; 16 if none. Reading 16 bytes is safe while q <= end thanks to the padding.
 inline unsigned firstSpecial(const char* q, char a, char b, char c, char d) {
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)),
-                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b))),
-                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)),
-                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(d))));
+  __m128i m = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), _mm_cmpeq_epi8(v, _mm_set1_epi8(d))));
   m = _mm_or_si128(m, _mm_cmplt_epi8(v, _mm_set1_epi8(' ')));
   unsigned bits = unsigned(_mm_movemask_epi8(m));
   return bits ? unsigned(__builtin_ctz(bits)) : 16;
@@ -127,11 +128,13 @@ inline const char* skipTextPlain(const char* q) {
   for (;;) {
     unsigned i = firstSpecial(q, '<', '&', ']', '<');
     q += i;
-    if (i < 16) break;
+    if (i < 16 && *q != '\t' && *q != '\n') return q;
+    if (i < 16) ++q;
   }
-#endif
+#else
   while (cls(q) & kText) ++q;
   return q;
+#endif
 }
 
 // Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid, -1 if it may be a
@@ -292,22 +295,20 @@ class Scanner {
   }
 
   template <size_t N>
-  bool openTag(const char*& p, size_t len, const char (&name)[N]) {
-    open_.push_back(uint32_t(names_.size()));
-    for (size_t i = 0; i + 1 < N; ++i) names_.push_back(name[i]);
+  [[gnu::always_inline]] bool openTag(const char*& p, size_t len, const char (&name)[N]) {
+    pushName(std::string_view(name, N - 1));
     p += len;
     h_.start(std::string_view(name, N - 1), attrs_.data(), 0);
     return true;
   }
 
   template <size_t N>
-  bool closeTag(const char*& p, size_t len, const char (&name)[N]) {
+  [[gnu::always_inline]] bool closeTag(const char*& p, size_t len, const char (&name)[N]) {
     if (open_.empty()) return false;
     size_t top = open_.back();
-    if (names_.size() - top != N - 1 || std::memcmp(names_.data() + top, name, N - 1) != 0)
-      return false;
+    if (namesLen_ - top != N - 1 || std::memcmp(names_.get() + top, name, N - 1) != 0) return false;
     open_.pop_back();
-    names_.resize(top);
+    namesLen_ = top;
     if (open_.empty()) phase_ = Phase::Epilog;
     p += len;
     h_.end(std::string_view(name, N - 1));
@@ -315,9 +316,28 @@ class Scanner {
   }
 
   static std::string_view localOf(std::string_view name) {
-    size_t i = name.size();
-    while (i > 0 && name[i - 1] != ':') --i;
-    return name.substr(i);
+    const char* b = name.data();
+    const char* e = b + name.size();
+    const char* l = e;
+    while (l > b && l[-1] != ':') --l;
+    return std::string_view(l, size_t(e - l));
+  }
+
+  // The stack of open element names lives in one buffer that only ever grows, since pushing
+  // and popping happen for every tag.
+  [[gnu::always_inline]] void pushName(std::string_view name) {
+    if (namesLen_ + name.size() > namesCap_) growNames(name.size());
+    open_.push_back(uint32_t(namesLen_));
+    char* to = names_.get() + namesLen_;
+    for (char c : name) *to++ = c;  // a few bytes: cheaper than a call to memcpy
+    namesLen_ += name.size();
+  }
+  [[gnu::noinline]] void growNames(size_t more) {
+    size_t cap = std::max(2 * namesCap_, namesLen_ + more + 256);
+    auto grown = std::make_unique<char[]>(cap);
+    if (namesLen_) std::memcpy(grown.get(), names_.get(), namesLen_);
+    names_ = std::move(grown);
+    namesCap_ = cap;
   }
 
   detail::Step startTag(const char*& p, const char* end) {
@@ -400,8 +420,7 @@ class Scanner {
     if (selfClosing) {
       if (open_.empty()) phase_ = Phase::Epilog;
     } else {
-      open_.push_back(uint32_t(names_.size()));
-      names_.insert(names_.end(), qname.begin(), qname.end());
+      pushName(qname);
     }
     p = q;
     h_.start(local, attrs_.data(), attrs_.size());
@@ -421,10 +440,10 @@ class Scanner {
     if (q >= end) return Step::NeedMore;
     if (*q != '>' || open_.empty()) return Step::GiveUp;
     size_t top = open_.back();
-    if (!sameName(std::string_view(names_.data() + top, names_.size() - top), qname))
+    if (!sameName(std::string_view(names_.get() + top, namesLen_ - top), qname))
       return Step::GiveUp;  // mismatched tag
     open_.pop_back();
-    names_.resize(top);
+    namesLen_ = top;
     if (open_.empty()) phase_ = Phase::Epilog;
     p = q + 1;
     h_.end(localOf(qname));
@@ -511,7 +530,9 @@ class Scanner {
 
   Handler& h_;
   Phase phase_ = Phase::Start;
-  std::vector<char> names_;     // qualified names of the open elements, back to back
+  std::unique_ptr<char[]> names_;  // qualified names of the open elements, back to back
+  size_t namesLen_ = 0;
+  size_t namesCap_ = 0;
   std::vector<uint32_t> open_;  // where each starts in names_
   std::vector<Attr> attrs_;
   std::string decode_;  // normalised values of this tag's attributes

@@ -709,7 +709,7 @@ class SheetHandler {
                 : eq(v, "b")         ? CellType::Bool
                 : eq(v, "e")         ? CellType::Error
                 : eq(v, "d")         ? CellType::IsoDate
-                                   : CellType::Number;
+                                     : CellType::Number;
       }
     }
     int col = -1;
@@ -832,8 +832,7 @@ class SheetParser : public Sax {
  protected:
   void start(const char* local, const char** atts) override {
     attrs_.clear();
-    for (; *atts; atts += 2)
-      attrs_.push_back(sheetxml::Attr{atts[0], localName(atts[0]), atts[1]});
+    for (; *atts; atts += 2) attrs_.push_back(sheetxml::Attr{atts[0], localName(atts[0]), atts[1]});
     h_.start(local, attrs_.data(), attrs_.size());
     sync();
   }
@@ -911,11 +910,16 @@ FastRead readFast(ZipFile& zip, int index, SheetHandler& h, const std::string& w
   return FastRead::Failed;
 }
 
-// VETKIT_XLSX_EXPAT=1 reads worksheets with expat alone: for the differential tests, and as an
-// escape hatch should the fast scanner ever misread a file.
-bool expatOnly() {
-  const char* v = std::getenv("VETKIT_XLSX_EXPAT");
-  return v && *v && std::strcmp(v, "0") != 0;
+enum class ReaderChoice : uint8_t { Auto, Expat, Fast };
+
+// VETKIT_XLSX_READER=expat reads worksheets with expat alone, =fast with the fast scanner alone
+// (a sheet it gives up on is an error): for the differential tests, and expat as an escape
+// hatch should the scanner ever misread a file.
+ReaderChoice readerChoice() {
+  const char* v = std::getenv("VETKIT_XLSX_READER");
+  if (v && std::strcmp(v, "expat") == 0) return ReaderChoice::Expat;
+  if (v && std::strcmp(v, "fast") == 0) return ReaderChoice::Fast;
+  return ReaderChoice::Auto;
 }
 
 class XlsxWorkbook : public Workbook {
@@ -943,7 +947,8 @@ class XlsxWorkbook : public Workbook {
         return false;
       }
       size_t skip = 0;
-      if (!expatOnly()) {
+      ReaderChoice choice = readerChoice();
+      if (choice != ReaderChoice::Expat) {
         SheetHandler fast(sst_, dateXf_, date1904, sink);
         switch (readFast(*zip, entries[index], fast, what, err)) {
           case FastRead::Ok:
@@ -951,6 +956,10 @@ class XlsxWorkbook : public Workbook {
           case FastRead::Failed:
             return false;
           case FastRead::GiveUp:
+            if (choice == ReaderChoice::Fast) {
+              *err = what + ": the fast reader gave up";
+              return false;
+            }
             skip = fast.delivered();
             break;
         }

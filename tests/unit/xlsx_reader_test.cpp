@@ -6,10 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <ostream>
+#include <random>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -28,6 +33,66 @@ const char* kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const char* kRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const char* kPkgRel = "http://schemas.openxmlformats.org/package/2006/relationships";
 
+// Everything a caller can see of reading a workbook: the open error, or per sheet its rows (as
+// "number|col:kind:text|...") and how the read ended.
+struct Reading {
+  std::string openError;
+  std::vector<std::string> sheets;
+  bool operator==(const Reading& o) const { return openError == o.openError && sheets == o.sheets; }
+};
+
+std::ostream& operator<<(std::ostream& os, const Reading& r) {
+  os << "open: '" << r.openError << "'";
+  for (const auto& s : r.sheets) os << "\n  sheet: " << s.substr(0, 2000);
+  return os;
+}
+
+std::string serialize(const Row& r) {
+  std::string s = std::to_string(r.number);
+  for (const Cell& c : r.cells)
+    s += "|" + std::to_string(c.col) + ":" + std::to_string(int(c.kind)) + ":" + c.text;
+  return s + "\n";
+}
+
+// Reads every sheet of `file` with VETKIT_XLSX_READER set to `reader` ("expat", "fast", or
+// anything else for the default: fast with expat to fall back on). `stopAfter` rows per sheet
+// end each read early, as a sink may.
+Reading readWith(const std::string& file, const char* reader, size_t stopAfter = SIZE_MAX) {
+  const char* before = std::getenv("VETKIT_XLSX_READER");
+  std::string saved = before ? before : "";
+  setenv("VETKIT_XLSX_READER", reader, 1);
+  Reading out;
+  std::string err;
+  auto wb = openXlsx(file, &err);
+  if (!wb) {
+    out.openError = err;
+  } else {
+    for (size_t i = 0; i < wb->sheets().size(); ++i) {
+      std::string rows;
+      size_t n = 0;
+      err.clear();
+      bool ok = wb->readSheet(
+          i,
+          [&](const Row& r) {
+            rows += serialize(r);
+            return ++n < stopAfter;
+          },
+          &err);
+      out.sheets.push_back(rows + (ok ? "ok" : "error: " + err));
+    }
+  }
+  if (before)
+    setenv("VETKIT_XLSX_READER", saved.c_str(), 1);
+  else
+    unsetenv("VETKIT_XLSX_READER");
+  return out;
+}
+
+// The default reader must be indistinguishable from expat alone: same rows, same errors.
+void expectSameAsExpat(const std::string& file, size_t stopAfter = SIZE_MAX) {
+  EXPECT_EQ(readWith(file, "auto", stopAfter), readWith(file, "expat", stopAfter)) << file;
+}
+
 class XlsxTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,22 +100,29 @@ class XlsxTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  // Every workbook a test wrote, well-formed or not, is also a differential case.
+  void TearDown() override {
+    for (const auto& f : written_) expectSameAsExpat(f);
+    fs::remove_all(dir_);
+  }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   std::string write(const std::string& name, const Parts& parts) {
     std::string err;
     EXPECT_TRUE(writeZip(path(name), parts, &err)) << err;
+    written_.push_back(path(name));
     return path(name);
   }
 
   std::string writeBytes(const std::string& name, const std::string& bytes) {
     std::ofstream(path(name), std::ios::binary) << bytes;
+    written_.push_back(path(name));
     return path(name);
   }
 
   fs::path dir_;
+  std::vector<std::string> written_;
 };
 
 std::string rel(const std::string& id, const std::string& type, const std::string& target) {
@@ -708,6 +780,184 @@ TEST(XlsxFixture, LibreOfficeFromCsv) {
   EXPECT_EQ(c["G4"], "d:1983-11-20");
   EXPECT_EQ(c["H4"], "t:住址：娄底市娄星区, 乐坪街道");
   EXPECT_EQ(c.count("H2"), 0u);  // empty CSV field, no cell
+}
+
+// ---- The fast worksheet scanner against expat ----
+
+TEST(XlsxDifferential, FixturesReadTheSameFastAndWithExpat) {
+  for (const char* f : {"sheetjs_loudi.xlsx", "sheetjs_inline.xlsx", "libreoffice_loudi.xlsx"}) {
+    std::string file = kFixtures + f;
+    Reading expat = readWith(file, "expat");
+    // "fast" fails a sheet the scanner gives up on, so this also shows it read them itself.
+    EXPECT_EQ(readWith(file, "fast"), expat) << f;
+    EXPECT_EQ(readWith(file, "auto"), expat) << f;
+    for (size_t stop : {1, 2, 3}) expectSameAsExpat(file, stop);
+  }
+}
+
+// A sheet with every construct the scanner handles itself, in the forms writers use and a few
+// odd but valid ones.
+std::string variedSheetData(int rows) {
+  std::string d;
+  for (int i = 1; i <= rows; ++i) {
+    std::string n = std::to_string(i);
+    switch (i % 8) {
+      case 0:
+        d += "<row r=\"" + n + "\" spans=\"1:5\"><c r=\"A" + n + "\" t=\"s\"><v>" +
+             std::to_string(i % 3) + "</v></c><c r='B" + n + "' t='inlineStr'><is><t>张&amp;三" +
+             n + "</t></is></c><c t=\"inlineStr\" r=\"C" + n +
+             "\" s=\"1\"><is><r><t>湖南</t></r><r><rPr><b/></rPr><t>娄底</t></r>"
+             "<rPh sb=\"0\"><t>hunan</t></rPh></is></c><c r=\"D" +
+             n + "\" s=\"1\"><v>28554</v></c><c r=\"E" + n + "\"/></row>";
+        break;
+      case 1:
+        d += "<row><c><v>" + n +
+             "</v></c><c t=\"b\"><v>1</v></c><c t=\"e\"><v>#N/A</v></c>"
+             "<c t=\"str\"><f>A1&amp;\"x\"</f><v>a_x000D_b</v></c></row>";
+        break;
+      case 2:
+        d += "<row r = \"" + n + "\" ><c r = \"C" + n + "\" ><v>&#51;</v></c ><c r=\"A" + n +
+             "\"><v>2</v></c></row >";
+        break;
+      case 3:
+        d += "<x:row r=\"" + n + "\"><x:c r=\"A" + n +
+             "\" t=\"inlineStr\"><x:is><x:t>&#x4e2d;&#20013;&lt;&gt;&quot;&apos;\r\n</x:t>"
+             "</x:is></x:c><x:c r=\"B" +
+             n + "\"><x:v>1.5E+3</x:v></x:c></x:row>";
+        break;
+      case 4:
+        d += "<row r=\"" + n + "\"><c r=\"A" + n +
+             "\" t=\"d\"><v>1978-03-05T00:00:00Z</v></c>"
+             "<c r=\"B" +
+             n + "\" t=\"s\"><v>1</v></c><!-- a comment --><c r=\"C" + n +
+             "\" s=\"1\"><v>28554.5</v></c></row>\n  ";
+        break;
+      case 5:
+        d += "<row r=\"" + n + "\" customHeight=\"1\"><c r=\"AB" + n +
+             "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">  空格 \t</t></is></c></row>";
+        break;
+      case 6:
+        d += "<row r=\"" + n + "\"/><row r=\"" + n + "\"><c r=\"A" + n + "\" s=\"0\"><v>" +
+             std::string(size_t(i % 50), '9') + "</v></c></row>";
+        break;
+      case 7:
+        d += "<row r=\"" + n + "\"><c r=\"A" + n + "\" t=\"inlineStr\"><is><t>" +
+             std::string(size_t(i % 300), 'x') + "😀</t></is></c></row>";
+        break;
+    }
+  }
+  return d;
+}
+
+BookSpec variedBook(int rows) {
+  BookSpec b;
+  b.sharedStrings = sst("<si><t>甲</t></si><si><t>乙</t></si><si><t>丙</t></si>");
+  b.styles = styles({0, 14});
+  b.sheetData = variedSheetData(rows);
+  return b;
+}
+
+TEST_F(XlsxTest, DifferentialVariedSheet) {
+  std::string file = write("varied.xlsx", book(variedBook(64)));
+  Reading expat = readWith(file, "expat");
+  EXPECT_EQ(readWith(file, "fast"), expat);
+  ASSERT_EQ(expat.sheets.size(), 1u);
+  EXPECT_EQ(expat.sheets[0].substr(expat.sheets[0].size() - 2), "ok");
+}
+
+// Big enough to cross many read chunks, so tokens are cut at the chunk ends.
+TEST_F(XlsxTest, DifferentialLargeSheet) {
+  std::string file = write("large.xlsx", book(variedBook(30000)));
+  Reading expat = readWith(file, "expat");
+  EXPECT_EQ(readWith(file, "fast"), expat);
+  for (size_t stop : {1000, 29000}) expectSameAsExpat(file, stop);
+}
+
+// Damage and fallback far into a big sheet: the fast reader has delivered thousands of rows
+// when it gives up, and expat must take over without repeating or losing any.
+TEST_F(XlsxTest, DifferentialLateFallback) {
+  Parts base = book(variedBook(20000));
+  std::string& sheet = base[3].second;
+  ASSERT_EQ(base[3].first, "xl/worksheets/sheet1.xml");
+  size_t late = sheet.find("<row r=\"15000\"");
+  ASSERT_NE(late, std::string::npos);
+  std::vector<std::pair<std::string, std::string>> variants = {
+      {"cdata", sheet.substr(0, late) +
+                    "<row r=\"14999\"><c r=\"A14999\" t=\"str\"><v>"
+                    "<![CDATA[<x>&]]></v></c></row>" +
+                    sheet.substr(late)},
+      {"pi", sheet.substr(0, late) + "<?pi x?>" + sheet.substr(late)},
+      {"mismatch", sheet.substr(0, late) + "<row><c></row>" + sheet.substr(late)},
+      {"badutf8", sheet.substr(0, late) +
+                      "<row><c t=\"inlineStr\"><is><t>\xFF</t></is></c>"
+                      "</row>" +
+                      sheet.substr(late)},
+      {"truncated", sheet.substr(0, late + 1000)},
+      {"junk-after-root", sheet + "<extra/>"},
+  };
+  for (const auto& [name, xml] : variants) {
+    Parts p = base;
+    p[3].second = xml;
+    std::string file = write(name + ".xlsx", p);
+    expectSameAsExpat(file);
+    EXPECT_NE(readWith(file, "fast").sheets[0].find("the fast reader gave up"), std::string::npos)
+        << name;
+  }
+}
+
+// Random damage to a varied sheet, each mutant read both ways.
+TEST_F(XlsxTest, DifferentialMutations) {
+  Parts base = book(variedBook(24));
+  const std::string sheet = base[3].second;
+  std::mt19937 rng(7);
+  const std::string specials = "<>/&;#x\"'= \r\n\t]!?-:\xE4\xB8\xAD\x80\xFF";
+  const char* snippets[] = {"&lt;",
+                            "&#x41;",
+                            "<!--c-->",
+                            "<![CDATA[y]]>",
+                            "]]>",
+                            "</c>",
+                            "<c>",
+                            "/>",
+                            "<v>1</v>",
+                            "&#0;",
+                            "<row r=\"3\">",
+                            "</row>",
+                            "<is><t>z</t></is>",
+                            "<c r=\"A1\"/>"};
+  for (int k = 0; k < 300; ++k) {
+    std::string m = sheet;
+    int edits = 1 + int(rng() % 2);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = rng() % m.size();
+      switch (rng() % 5) {
+        case 0:
+          m[at] = char(m[at] ^ (1 << (rng() % 8)));
+          break;
+        case 1:
+          m.resize(at);
+          break;
+        case 2:
+          m.insert(at, 1, specials[rng() % specials.size()]);
+          break;
+        case 3:
+          m.erase(at, 1 + rng() % 4);
+          break;
+        case 4:
+          m.insert(at, snippets[rng() % (sizeof snippets / sizeof *snippets)]);
+          break;
+      }
+    }
+    Parts p = base;
+    p[3].second = m;
+    std::string err;
+    ASSERT_TRUE(writeZip(path("m.xlsx"), p, &err)) << err;
+    expectSameAsExpat(path("m.xlsx"));
+    if (HasFailure()) {
+      ADD_FAILURE() << "mutant " << k << ": " << m;
+      return;
+    }
+  }
 }
 
 }  // namespace

@@ -45,6 +45,14 @@ class Importer::SheetImport {
         values_(imp.schema_.fields().size()),
         writer_(imp.out_->buffer()) {
     for (const Field& f : imp.schema_.fields()) quoted_keys_.push_back(quotedKey(f.id));
+    // `"_src":…,"_sheet":…,"_row":` is the same on every record of the sheet.
+    provenance_ = quotedKey("_src");
+    JsonWriter::appendQuoted(&provenance_, src);
+    if (!sheet.empty()) {
+      provenance_ += ',' + quotedKey("_sheet");
+      JsonWriter::appendQuoted(&provenance_, sheet);
+    }
+    provenance_ += ',' + quotedKey("_row");
   }
 
   // Row sink: buffers rows until the header is known, then writes records.
@@ -205,13 +213,7 @@ class Importer::SheetImport {
       }
       writer_.endObject();
     }
-    writer_.key("_src");
-    writer_.string(src_);
-    if (!sheet_.empty()) {
-      writer_.key("_sheet");
-      writer_.string(sheet_);
-    }
-    writer_.key("_row");
+    writer_.rawKey(provenance_);
     writer_.integer(row.number);
     writer_.endObject();
     writer_.endLine();
@@ -232,6 +234,7 @@ class Importer::SheetImport {
   std::vector<std::pair<std::string, std::string>> columns_json_;
   std::vector<Normalized> values_;
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
+  std::string provenance_;
   std::vector<std::pair<std::string, std::string>> extras_;
   JsonWriter writer_;
   size_t records_ = 0;

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/line_output.h"
 #include "core/diag.h"
+#include "core/line_output.h"
 #include "io/input.h"
 #include "schema/messages.h"
 #include "schema/schema.h"

@@ -59,8 +59,10 @@ class CsvWorkbook : public Workbook {
   struct Parse {
     Row row;
     const RowSink* sink;
+    int next_col = 0;  // column of the next field of the row being read
     int last_terminator = 0;
     bool stopped = false;
+    std::vector<std::string> pool;  // spare cell text buffers
   };
   static void onField(void* s, size_t len, void* data);
   static void onRow(int c, void* data);
@@ -81,34 +83,32 @@ class CsvWorkbook : public Workbook {
 
 void CsvWorkbook::onField(void* s, size_t len, void* data) {
   auto* p = static_cast<Parse*>(data);
+  int col = p->next_col++;
+  if (len == 0) return;  // sinks see non-empty cells only
   Cell& cell = p->row.cells.emplace_back();
   cell.kind = Cell::Kind::Text;
+  cell.col = col;
+  // Text buffers go round through a pool, so a row costs no allocation once warmed up.
+  if (!p->pool.empty()) {
+    cell.text = std::move(p->pool.back());
+    p->pool.pop_back();
+  }
   cell.text.assign(static_cast<const char*>(s), len);
 }
 
 void CsvWorkbook::onRow(int c, void* data) {
   auto* p = static_cast<Parse*>(data);
-  bool empty = p->row.cells.empty();
+  bool no_fields = p->next_col == 0;
+  p->next_col = 0;
   // With CSV_REPALL_NL the LF of a CRLF arrives as an empty row of its own.
-  if (empty && c == '\n' && p->last_terminator == '\r') {
+  if (no_fields && c == '\n' && p->last_terminator == '\r') {
     p->last_terminator = c;
     return;
   }
   p->last_terminator = c;
   ++p->row.number;
-  if (!p->stopped) {
-    // Number the columns, then drop the empty cells: sinks see non-empty cells only.
-    auto& cells = p->row.cells;
-    size_t keep = 0;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (cells[i].text.empty()) continue;
-      cells[i].col = int(i);
-      if (keep != i) std::swap(cells[keep], cells[i]);
-      ++keep;
-    }
-    cells.resize(keep);
-    if (!cells.empty() && !(*p->sink)(p->row)) p->stopped = true;
-  }
+  if (!p->stopped && !p->row.cells.empty() && !(*p->sink)(p->row)) p->stopped = true;
+  for (Cell& cell : p->row.cells) p->pool.push_back(std::move(cell.text));
   p->row.cells.clear();
 }
 
@@ -238,20 +238,21 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
   state.sink = &sink;
   state.row.cells.reserve(64);
 
-  std::string raw = std::move(head), text;
+  std::string text;
+  std::unique_ptr<char[]> block(new char[kChunk]);  // not a string: no zero-filling per read
+  std::string_view raw = head;
   bool first = true, eof = false, ok = true;
   while (ok && !state.stopped) {
     if (raw.empty() && !eof) {
-      raw.resize(kChunk);
       ssize_t n;
-      do n = ::read(fd_, raw.data(), kChunk);
+      do n = ::read(fd_, block.get(), kChunk);
       while (n < 0 && errno == EINTR);
       if (n < 0) {
         *err = std::string("read error: ") + std::strerror(errno);
         ok = false;
         break;
       }
-      raw.resize(size_t(n));
+      raw = std::string_view(block.get(), size_t(n));
       eof = n == 0;
     }
     std::string_view chunk = raw;
@@ -266,7 +267,7 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
       first = false;
     }
     if (!feed(&parser, &state, &text, eof, err)) ok = false;
-    raw.clear();
+    raw = {};
     if (eof) break;
   }
   if (ok && !state.stopped && parser.pstate != kRowNotBegun)

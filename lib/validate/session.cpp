@@ -4,25 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "import/record_source.h"
 #include "record/json_writer.h"
-#include "record/record_reader.h"
 
 namespace vetkit {
-
-bool isRecordStream(const std::string& path) {
-  if (path == "-") return true;
-  std::string lower = path;
-  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* ext : {".jsonl", ".ndjson", ".json"})
-    if (lower.ends_with(ext)) return true;
-  for (const char* ext : {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"})
-    if (lower.ends_with(ext)) return false;
-  std::ifstream in(path, std::ios::binary);
-  char c;
-  while (in.get(c))
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c == '{';
-  return false;
-}
 
 ValidationSession::ValidationSession(const Schema& schema, const RuleSet& rules,
                                      SessionOptions options, LineOutput* diagnostics,
@@ -144,52 +129,11 @@ bool ValidationSession::onRecord(const Record& r) {
 
 void ValidationSession::run(const std::string& path) {
   if (summary_.stopped) return;
-  RecordReader reader(schema_);
-  auto trouble = [&](const std::string& reason) {
-    Diagnostic d;
-    d.file = path;
-    d.code = "unreadable";
-    d.message =
-        schema_.messages().format("unreadable", options_.validate.lang, {{"reason", reason}});
-    emit(d);
-    summary_.trouble = true;
-  };
-  if (isRecordStream(path)) {
-    std::string err;
-    bool ok = reader.readFile(
-        path,
-        [&](Record& r) {
-          // A record without provenance is located by its line in the stream.
-          if (r.src.empty()) r.src = path, r.row = long(r.line_number);
-          return onRecord(r);
-        },
-        [&](size_t line, const std::string& why) {
-          Diagnostic d;
-          d.file = path;
-          d.row = int(line);
-          d.code = "bad-line";
-          d.message = schema_.messages().format("bad-line", options_.validate.lang,
-                                                {{"line", std::to_string(line)}, {"reason", why}});
-          emit(d);
-          summary_.trouble = true;
-        },
-        &err);
-    if (!ok) trouble(err);
-    return;
-  }
-  // A spreadsheet: the importer's lines are read back as records, so both paths check the
-  // very same canonical values.
-  std::string parse_err;
-  Record rec;
-  LineCallback* self = nullptr;
-  LineCallback lines([&](std::string_view line) {
-    if (self->brokenPipe()) return;
-    if (reader.parse(line, &rec, &parse_err) && !onRecord(rec)) self->stop();
-  });
-  self = &lines;
-  Importer importer(schema_, options_.import, &lines, [&](const Diagnostic& imported) {
-    Diagnostic d = imported;
-    if (d.code == "unreadable" || d.code == "no-sheet") {
+  RecordSourceEvents events;
+  events.record = [&](Record& r) { return onRecord(r); };
+  events.diagnostic = [&](const Diagnostic& found) {
+    Diagnostic d = found;
+    if (d.code == "bad-line") {
       summary_.trouble = true;
       emit(d);
       return;
@@ -197,8 +141,16 @@ void ValidationSession::run(const std::string& path) {
     // Located like the records: by the file's name, as `_src` holds it.
     d.file = std::filesystem::path(path).filename().string();
     if (validator_.adopt(&d)) emit(d);
-  });
-  importer.importFile(path);
+  };
+  std::string err;
+  if (!readRecords(schema_, path, options_.import, events, &err)) {
+    Diagnostic d;
+    d.file = path;
+    d.code = "unreadable";
+    d.message = err;
+    emit(d);
+    summary_.trouble = true;
+  }
 }
 
 std::string ValidationSession::summaryLine() const {

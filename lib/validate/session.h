@@ -8,6 +8,7 @@
 
 #include "core/line_output.h"
 #include "import/importer.h"
+#include "import/record_source.h"
 #include "schema/rules.h"
 #include "validate/validator.h"
 
@@ -65,9 +66,5 @@ class ValidationSession {
   std::vector<Diagnostic> diags_, kept_;
   std::map<std::string, bool> layout_written_;  // "src\tsheet" whose _columns went out
 };
-
-/// True when `path` holds the record stream rather than a spreadsheet or CSV: by its
-/// extension (.jsonl, .ndjson, .json), else by a first non-blank byte '{'.
-bool isRecordStream(const std::string& path);
 
 }  // namespace vetkit

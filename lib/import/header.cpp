@@ -6,10 +6,10 @@ namespace vetkit {
 
 namespace {
 
-int countMapped(const Schema& schema, const Row& row) {
+int countMapped(const Schema& schema, const Profile* profile, const Row& row) {
   int n = 0;
   for (const Cell& c : row.cells)
-    if (schema.fieldForHeader(c.text)) ++n;
+    if (fieldForHeader(schema, profile, c.text)) ++n;
   return n;
 }
 
@@ -32,18 +32,18 @@ const HeaderColumn* HeaderMap::column(int col) const {
   return it != columns.end() && it->col == col ? &*it : nullptr;
 }
 
-bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced_row,
-                  HeaderMap* out) {
+bool detectHeader(const Schema& schema, const Profile* profile, const std::vector<Row>& rows,
+                  int forced_row, HeaderMap* out) {
   const Row* best = nullptr;
   int best_count = 0;
   if (forced_row > 0) {
     best = rowNumbered(rows, forced_row);
     if (!best) return false;
-    best_count = countMapped(schema, *best);
+    best_count = countMapped(schema, profile, *best);
     if (best_count == 0) return false;
   } else {
     for (const Row& r : rows) {
-      int n = countMapped(schema, r);
+      int n = countMapped(schema, profile, r);
       if (n > best_count) best = &r, best_count = n;
     }
     if (best_count < 2) return false;
@@ -55,7 +55,7 @@ bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced
   if (forced_row == 0) {
     for (int delta : {1, -1}) {
       const Row* n = rowNumbered(rows, best->number + delta);
-      if (n && countMapped(schema, *n) >= 2) {
+      if (n && countMapped(schema, profile, *n) >= 2) {
         other = n;
         break;
       }
@@ -67,7 +67,7 @@ bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced
     HeaderColumn h;
     h.col = c.col;
     h.text = c.text;
-    h.field = schema.fieldForHeader(c.text);
+    h.field = fieldForHeader(schema, profile, c.text);
     h.ignored = !h.field && schema.isIgnoredColumn(c.text);
     columns.push_back(std::move(h));
   };
@@ -78,11 +78,11 @@ bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced
                              [&](const HeaderColumn& h) { return h.col == c.col; });
       if (it == columns.end()) {
         add(c);
-      } else if (!it->field && schema.fieldForHeader(c.text)) {
+      } else if (!it->field && fieldForHeader(schema, profile, c.text)) {
         *it = HeaderColumn{};
         it->col = c.col;
         it->text = c.text;
-        it->field = schema.fieldForHeader(c.text);
+        it->field = fieldForHeader(schema, profile, c.text);
       }
     }
   }

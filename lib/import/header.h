@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/sheet.h"
+#include "schema/profile.h"
 #include "schema/schema.h"
 
 namespace vetkit {
@@ -31,11 +32,12 @@ struct HeaderMap {
 /// How many rows from the top of a sheet are searched for the header.
 constexpr size_t kHeaderSearchRows = 30;
 
-/// Picks the header among the first rows of a sheet: the row naming the most schema fields
+/// Picks the header among the first rows of a sheet (headers mapped through `profile`, when
+/// given, before the schema's labels): the row naming the most schema fields
 /// (at least two), merged with the row directly below or above when that one names fields in
 /// columns the first leaves unnamed. With `forced_row` > 0 that row is the header. Returns
 /// false when no row qualifies.
-bool detectHeader(const Schema& schema, const std::vector<Row>& rows, int forced_row,
-                  HeaderMap* out);
+bool detectHeader(const Schema& schema, const Profile* profile, const std::vector<Row>& rows,
+                  int forced_row, HeaderMap* out);
 
 }  // namespace vetkit

@@ -82,7 +82,8 @@ class Importer::SheetImport {
   void decide() {
     decided_ = true;
     if (head_.empty()) return;  // an empty sheet: nothing to say
-    if (!detectHeader(imp_.schema_, head_, imp_.options_.header_row, &header_)) {
+    if (!detectHeader(imp_.schema_, imp_.options_.profile, head_, imp_.options_.header_row,
+                      &header_)) {
       int forced = imp_.options_.header_row;
       std::string n = std::to_string(forced > 0 ? forced : int(kHeaderSearchRows));
       imp_.report(Severity::Warning, path_, sheet_, forced, "",
@@ -115,8 +116,9 @@ class Importer::SheetImport {
         imp_.reportUnknownColumn(path_, sheet_, header_.row, h, cols);
       }
     }
+    bool partial = imp_.options_.profile && imp_.options_.profile->partial();
     for (const Field& f : imp_.schema_.fields())
-      if (f.required_column && !present[f.index])
+      if (f.required_column && !present[f.index] && !partial)
         imp_.report(Severity::Error, path_, sheet_, header_.row, "", "missing-column",
                     {{"label", f.labels.empty() ? f.id : f.labels[0]}, {"field", f.id}});
   }

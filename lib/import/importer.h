@@ -12,6 +12,7 @@
 #include "core/line_output.h"
 #include "io/input.h"
 #include "schema/messages.h"
+#include "schema/profile.h"
 #include "schema/schema.h"
 
 namespace vetkit {
@@ -22,7 +23,8 @@ struct ImportOptions {
   std::string sheet;   // read only the sheet of this name; empty: every visible sheet
   int header_row = 0;  // 0: detect
   CsvOptions csv;
-  std::string lang = "zh";  // language of diagnostics
+  std::string lang = "zh";           // language of diagnostics
+  const Profile* profile = nullptr;  // extra header mappings (a department's extract)
 };
 
 struct FileSummary {

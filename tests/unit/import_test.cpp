@@ -110,7 +110,7 @@ TEST(Header, FoundBelowATitleAndANoteRow) {
                            row(3, {"序号", "姓名", "性别", "公民身份号码", "备注"}),
                            row(4, {"1", "张三", "男", "11010519491231002X"})};
   HeaderMap h;
-  ASSERT_TRUE(detectHeader(schema(), rows, 0, &h));
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
   EXPECT_EQ(h.row, 3);
   EXPECT_EQ(h.mappedCount(), 3);
   EXPECT_TRUE(h.column(0)->ignored);
@@ -124,7 +124,7 @@ TEST(Header, SplitOverTwoRowsUnderAGroupHeading) {
                            row(3, {"", "", "", "入伍时间", "退伍时间"}),
                            row(4, {"张三", "男", "11010519491231002X", "1968.03", "1972.12"})};
   HeaderMap h;
-  ASSERT_TRUE(detectHeader(schema(), rows, 0, &h));
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
   EXPECT_EQ(h.row, 3);  // data starts below the second header row
   EXPECT_EQ(h.first_row, 2);
   EXPECT_EQ(h.column(3)->field->id, "enlist_date");
@@ -135,17 +135,17 @@ TEST(Header, SplitOverTwoRowsUnderAGroupHeading) {
 TEST(Header, NoHeaderInNotesSheet) {
   std::vector<Row> rows = {row(1, {"填表说明"}), row(2, {"1. 身份证号码请填写18位"})};
   HeaderMap h;
-  EXPECT_FALSE(detectHeader(schema(), rows, 0, &h));
+  EXPECT_FALSE(detectHeader(schema(), nullptr, rows, 0, &h));
 }
 
 TEST(Header, ForcedRowAndDuplicateColumns) {
   std::vector<Row> rows = {row(1, {"姓名", "性别"}), row(2, {"姓名", "联系电话", "手机号码"})};
   HeaderMap h;
-  ASSERT_TRUE(detectHeader(schema(), rows, 2, &h));
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 2, &h));
   EXPECT_EQ(h.row, 2);
   EXPECT_FALSE(h.column(1)->duplicate);
   EXPECT_TRUE(h.column(2)->duplicate);  // 手机号码 is phone again
-  EXPECT_FALSE(detectHeader(schema(), rows, 5, &h));
+  EXPECT_FALSE(detectHeader(schema(), nullptr, rows, 5, &h));
 }
 
 // --- value normalisation ----------------------------------------------------------------

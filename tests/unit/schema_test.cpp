@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "schema/profile.h"
 #include "schema/schema.h"
 
 using namespace vetkit;
@@ -142,4 +143,18 @@ TEST(Schema, BrokenFilesAreReportedWithTheirLine) {
   std::ofstream(path) << "fields:\n  - id: a\n    labels: [甲]\n  - id: b\n    labels: [甲]\n";
   EXPECT_EQ(Schema::load(path, &err), nullptr);
   EXPECT_NE(err.find("names two fields"), std::string::npos) << err;
+}
+
+TEST(Profile, MapsForeignHeadersBeforeTheSchema) {
+  std::string err;
+  Profile p;
+  ASSERT_TRUE(Profile::load(VETKIT_FIXTURES "/profile/extract-profile.yaml", schema(), &p, &err))
+      << err;
+  EXPECT_EQ(fieldForHeader(schema(), &p, "人员姓名")->id, "name");
+  EXPECT_EQ(fieldForHeader(schema(), &p, " 身份证号 ")->id, "id_number");
+  EXPECT_EQ(fieldForHeader(schema(), &p, "出生日期")->id, "birth_date");  // the schema's label
+  EXPECT_EQ(fieldForHeader(schema(), nullptr, "人员姓名"), nullptr);
+  EXPECT_TRUE(p.partial());
+  EXPECT_FALSE(Profile::load(VETKIT_FIXTURES "/profile/bad-profile.yaml", schema(), &p, &err));
+  EXPECT_NE(err.find("no field 'no_such_field'"), std::string::npos) << err;
 }

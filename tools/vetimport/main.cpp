@@ -13,7 +13,8 @@ Examples:
   vetimport 双峰县退役军人信息采集表.xlsx > 双峰县.jsonl
   vetimport --sheet 乡镇A -o a.jsonl 双峰县.xlsx
   vetimport --encoding gbk 娄星区.csv | vetvalidate
-  vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl)";
+  vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl
+  vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv > hukou.jsonl)";
 
 #include "cli/common.h"
 #include "core/atomic_file.h"
@@ -37,6 +38,10 @@ int main(int argc, char** argv) {
                  "The header is on row N (default: found by its labels)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  std::string profile_path;
+  app.add_option("--profile", profile_path,
+                 "Map the columns of a foreign sheet (a department's extract) with a profile")
+      ->type_name("FILE");
   app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk (gb18030)")
       ->capture_default_str()
       ->check([](const std::string& v) {
@@ -54,6 +59,14 @@ int main(int argc, char** argv) {
     if (!schema) {
       printError("vetimport", err);
       return int(kExitTrouble);
+    }
+    Profile profile;
+    if (!profile_path.empty()) {
+      if (!Profile::load(profile_path, *schema, &profile, &err)) {
+        printError("vetimport", err);
+        return int(kExitTrouble);
+      }
+      options.profile = &profile;
     }
     AtomicFile out;
     if (!out.open(common.output, &err)) {

@@ -213,11 +213,16 @@ std::string Schema::defaultPath() {
   if (const char* dir = std::getenv("VETKIT_SCHEMA_DIR"); dir && *dir)
     return std::string(dir) + "/veteran.yaml";
   std::error_code ec;
-  std::string installed = VETKIT_INSTALL_SCHEMA_DIR "/veteran.yaml";
+  // An installed tree is relocatable (a .deb unpacked anywhere): look beside the binary first,
+  // then in the source tree of a build, then where `cmake --install` put it.
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto beside = exe.parent_path().parent_path() / "share/vetkit/schemas/veteran.yaml";
+    if (std::filesystem::exists(beside, ec)) return beside.string();
+  }
   std::string source = VETKIT_SOURCE_SCHEMA_DIR "/veteran.yaml";
-  // A build tree prefers its own sources, so tests never pick up a stale installed copy.
   if (std::filesystem::exists(source, ec)) return source;
-  return installed;
+  return VETKIT_INSTALL_SCHEMA_DIR "/veteran.yaml";
 }
 
 const Field* Schema::field(std::string_view id) const {

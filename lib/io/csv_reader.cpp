@@ -130,11 +130,21 @@ bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* tex
     return true;
   }
   // UTF-8: pass through, keeping a sequence cut at the chunk end for the next chunk.
-  std::string joined;
   if (!utf8_pending_.empty()) {
-    joined = std::move(utf8_pending_) + std::string(raw);
+    // Finish the sequence cut at the last chunk's end with its continuation bytes only.
+    size_t k = 0;
+    while (k < raw.size() && k < 3 && (static_cast<unsigned char>(raw[k]) & 0xC0) == 0x80) ++k;
+    std::string head = std::move(utf8_pending_);
     utf8_pending_.clear();
-    raw = joined;
+    head.append(raw.substr(0, k));
+    raw.remove_prefix(k);
+    if (isValidUtf8(head)) {
+      text->append(head);
+    } else {
+      std::string clean;
+      utf8_invalid_ += sanitizeUtf8(head, &clean);
+      text->append(clean);
+    }
   }
   size_t cut = raw.size();
   if (!final) {

@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -95,13 +96,25 @@ bool parseEncodingName(std::string_view name, TextEncoding* out) {
 }
 
 void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final) {
-  std::string joined;
-  std::string_view in = chunk;
   if (!pending_.empty()) {
-    joined = pending_ + std::string(chunk);
-    in = joined;
+    // Finish the character cut at the end of the last chunk with the bytes it still needs,
+    // in a small buffer: joining whole chunks would copy a megabyte each time.
+    std::string head = std::move(pending_);
     pending_.clear();
+    unsigned char second = head.size() >= 2 ? static_cast<unsigned char>(head[1])
+                           : chunk.empty()  ? 0
+                                            : static_cast<unsigned char>(chunk[0]);
+    size_t need = second >= 0x30 && second <= 0x39 ? 4 : 2;
+    size_t take = std::min(need > head.size() ? need - head.size() : 0, chunk.size());
+    head.append(chunk.substr(0, take));
+    chunk.remove_prefix(take);
+    decodeRun(head, out, final && chunk.empty());
+    if (!pending_.empty()) return;  // the chunk was too short to finish it
   }
+  decodeRun(chunk, out, final);
+}
+
+void Gb18030Decoder::decodeRun(std::string_view in, std::string* out, bool final) {
   const TwoByteTable& table = twoByteTable();
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   size_t n = in.size(), i = 0;

@@ -21,6 +21,7 @@ class Gb18030Decoder {
   size_t invalidCount() const { return invalid_; }
 
  private:
+  void decodeRun(std::string_view in, std::string* out, bool final);
   std::string pending_;
   size_t invalid_ = 0;
 };

@@ -331,3 +331,33 @@ TEST(CsvReader, FastPathAgreesWithLibcsv) {
     EXPECT_FALSE(results[1].empty()) << "input: " << text;
   }
 }
+
+// Chunks are 1 MiB: a character cut at the boundary must come out whole, in both encodings.
+TEST(CsvReader, CharactersCutAtTheChunkBoundary) {
+  for (const char* encoding : {"utf-8", "gbk"}) {
+    for (size_t shift = 0; shift < 4; ++shift) {
+      std::string name = std::string(encoding) == "gbk" ? "\xD0\xD5\xC3\xFB" : "姓名";
+      std::string han = std::string(encoding) == "gbk" ? "\xBA\xBA" : "汉";
+      std::string text = name + ",x\n";
+      // Pad so that `han` straddles the 1 MiB mark.
+      size_t target = (1 << 20) - 1 - shift;
+      while (text.size() + 10 < target) text += "abcdefghi\n";
+      text += std::string(target - text.size(), 'z') + han + "\n";
+      std::string path = writeTemp("boundary.csv", text);
+      CsvOptions o;
+      ASSERT_TRUE(parseEncodingName(encoding, &o.encoding));
+      std::string err, last;
+      auto wb = openCsv(path, o, &err);
+      ASSERT_TRUE(wb) << err;
+      ASSERT_TRUE(wb->readSheet(
+          0,
+          [&](const Row& r) {
+            last = r.cells.empty() ? "" : r.cells[0].text;
+            return true;
+          },
+          &err));
+      EXPECT_TRUE(last.ends_with("汉")) << encoding << " shift " << shift;
+      EXPECT_TRUE(wb->warnings.empty()) << encoding << " shift " << shift;
+    }
+  }
+}

@@ -219,3 +219,19 @@ TEST(Encoding, Names) {
   EXPECT_EQ(e, TextEncoding::Utf8);
   EXPECT_FALSE(parseEncodingName("latin1", &e));
 }
+
+TEST(Gb18030, EverySplitOfAFourByteAndATwoByteCharacter) {
+  const std::string bytes =
+      "a\x81\x30\x81\x30\xBA\xBA"
+      "b";  // a U+0080 汉 b
+  for (size_t cut = 0; cut <= bytes.size(); ++cut)
+    for (size_t cut2 = cut; cut2 <= bytes.size(); ++cut2) {
+      Gb18030Decoder d;
+      std::string out;
+      d.decode(std::string_view(bytes).substr(0, cut), &out, false);
+      d.decode(std::string_view(bytes).substr(cut, cut2 - cut), &out, false);
+      d.decode(std::string_view(bytes).substr(cut2), &out, true);
+      EXPECT_EQ(out, "a\xC2\x80汉b") << cut << "," << cut2;
+      EXPECT_EQ(d.invalidCount(), 0u);
+    }
+}

@@ -1,0 +1,157 @@
+#include "merge/candidates.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "merge/identity.h"
+#include "text/id_number.h"
+#include "text/utf8.h"
+
+namespace vetkit {
+
+static std::vector<char32_t> codePoints(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    i += n;
+    if (cp != U'·' && cp != U'・' && cp != U'•') out.push_back(cp);
+  }
+  return out;
+}
+
+bool similarName(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  if (a.empty() || b.empty()) return false;
+  std::vector<char32_t> x = codePoints(a), y = codePoints(b);
+  if (x.size() > y.size()) std::swap(x, y);
+  if (y.size() - x.size() > 1) return false;
+  size_t i = 0;
+  while (i < x.size() && x[i] == y[i]) ++i;
+  if (x.size() == y.size())  // at most one substitution
+    return std::equal(x.begin() + std::min(i + 1, x.size()), x.end(),
+                      y.begin() + std::min(i + 1, y.size()));
+  return std::equal(x.begin() + i, x.end(), y.begin() + i + 1);  // one insertion
+}
+
+void CandidateFinder::add(const PersonRef* p, bool fresh) {
+  people_.push_back({p, fresh});
+}
+
+std::string CandidateFinder::pairKey(std::string_view a, std::string_view b) {
+  if (b < a) std::swap(a, b);
+  std::string k(a);
+  k += '\n';
+  k.append(b);
+  return k;
+}
+
+void CandidateFinder::suppress(const std::string& a, const std::string& b) {
+  suppressed_.insert(pairKey(a, b));
+}
+
+void CandidateFinder::report(const char* reason, double score, const Entry& a, const Entry& b,
+                             std::vector<Candidate>* out,
+                             std::unordered_set<std::string>* seen) const {
+  if (!a.fresh && !b.fresh) return;
+  if (a.person->key == b.person->key) return;
+  std::string pk = pairKey(a.person->key, b.person->key);
+  if (suppressed_.count(pk) || !seen->insert(pk).second) return;
+  out->push_back({reason, score, a.person, b.person});
+}
+
+// A suspect identity number (failing its check, or upgraded from 15 digits) against every
+// number one substitution or one adjacent transposition away.
+void CandidateFinder::probe(const Entry& e, const Sorted& keys, std::vector<Candidate>* out,
+                            std::unordered_set<std::string>* seen) const {
+  const PersonRef& p = *e.person;
+  auto lookup = [&](std::string_view k) -> const Entry* {
+    auto it = std::lower_bound(keys.begin(), keys.end(), k,
+                               [](const auto& x, std::string_view v) { return x.first < v; });
+    return it != keys.end() && it->first == k ? it->second : nullptr;
+  };
+  bool bad_check = looksLikeId18(p.key) && p.id15.empty() && checkIdNumber(p.key) != IdStatus::Ok;
+  auto judge = [&](const Entry* other, bool transposed) {
+    if (!other || other == &e) return;
+    const PersonRef& q = *other->person;
+    bool same_birth_gender = !p.birth_date.empty() && p.birth_date == q.birth_date &&
+                             !p.gender.empty() && p.gender == q.gender;
+    bool similar = similarName(p.name, q.name);
+    if (!transposed && bad_check && same_birth_gender)
+      report("id-checksum-repair", similar ? 0.95 : 0.8, e, *other, out, seen);
+    else if (similar || same_birth_gender)
+      report(transposed ? "id-transposition" : "id-typo",
+             p.name == q.name && same_birth_gender ? 0.9 : similar ? 0.75 : 0.6, e, *other, out,
+             seen);
+  };
+  // The number as typed: 15 digits when it was upgraded, so the mistake is one digit there.
+  std::string typed = p.id15.empty() ? p.key : p.id15;
+  bool is15 = !p.id15.empty();
+  auto keyOf = [&](const std::string& v) { return is15 ? upgradeId15(v) : v; };
+  std::string v = typed;
+  for (size_t i = 0; i < typed.size(); ++i) {
+    const char* alphabet = (!is15 && i == 17) ? "0123456789X" : "0123456789";
+    for (const char* c = alphabet; *c; ++c) {
+      if (*c == typed[i]) continue;
+      v[i] = *c;
+      judge(lookup(keyOf(v)), false);
+    }
+    v[i] = typed[i];
+  }
+  for (size_t i = 0; i + 1 < typed.size(); ++i) {
+    if (typed[i] == typed[i + 1]) continue;
+    std::swap(v[i], v[i + 1]);
+    judge(lookup(keyOf(v)), true);
+    std::swap(v[i], v[i + 1]);
+  }
+}
+
+std::vector<Candidate> CandidateFinder::find() const {
+  std::vector<Candidate> out;
+  std::unordered_set<std::string> seen;
+
+  // Same name and birth date: sort by a hash of both, then compare within equal runs.
+  std::vector<std::pair<size_t, const Entry*>> nb;
+  nb.reserve(people_.size());
+  std::hash<std::string_view> h;
+  for (const Entry& e : people_)
+    if (!e.person->name.empty() && !e.person->birth_date.empty())
+      nb.emplace_back(h(e.person->name) * 31 + h(e.person->birth_date), &e);
+  std::sort(nb.begin(), nb.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (size_t i = 0; i < nb.size();) {
+    size_t j = i + 1;
+    while (j < nb.size() && nb[j].first == nb[i].first) ++j;
+    for (size_t x = i; x < j; ++x)
+      for (size_t y = x + 1; y < j; ++y) {
+        const PersonRef &a = *nb[x].second->person, &b = *nb[y].second->person;
+        if (a.name != b.name || a.birth_date != b.birth_date) continue;
+        report("same-name-birth", a.gender == b.gender ? 0.7 : 0.4, *nb[x].second,
+               *nb[y].second, &out, &seen);
+      }
+    i = j;
+  }
+
+  // Suspect identity numbers against all keys.
+  Sorted keys;
+  keys.reserve(people_.size());
+  for (const Entry& e : people_) keys.emplace_back(e.person->key, &e);
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const Entry& e : people_) {
+    const PersonRef& p = *e.person;
+    bool suspect = !p.id15.empty() ||
+                   (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
+    if (suspect) probe(e, keys, &out, &seen);
+  }
+
+  // The strongest first; ties in a stable order of keys.
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& x, const Candidate& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return std::tie(x.a->key, x.b->key) < std::tie(y.a->key, y.b->key);
+  });
+  return out;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,69 @@
+// Possible duplicates with different keys: people who may be one person entered twice with a
+// mistyped identity number, or two people sharing a name and birthday. Never merged
+// automatically: reported as pairs for people to adjudicate (decisions.h).
+//
+// ID mistakes are found from the suspect side. GB 11643's check character (ISO 7064 MOD 11-2)
+// catches every single substitution and every adjacent transposition, so of two 18-digit
+// numbers one such mistake apart at least one fails its check (or its birth date). Only those
+// suspects — and 15-digit numbers, whose check character was computed after the mistake — are
+// expanded into their ~180 one-mistake variants and looked up: cost grows with the few
+// suspects, not with the square of the batch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace vetkit {
+
+/// What candidate detection needs of one person.
+struct PersonRef {
+  std::string key, name, birth_date, gender, id15;
+  std::string src, sheet, unit;
+  long row = 0;
+};
+
+struct Candidate {
+  const char* reason = "";  // same-name-birth, id-typo, id-transposition, id-checksum-repair
+  double score = 0;
+  const PersonRef* a = nullptr;  // the person whose identity number is suspect, when one is
+  const PersonRef* b = nullptr;
+};
+
+/// True when two names are one edit (substitution, insertion, deletion of a character) or
+/// less apart, ignoring the middle dot of transliterated names.
+bool similarName(std::string_view a, std::string_view b);
+
+class CandidateFinder {
+ public:
+  /// Adds a person (its address must stay valid). `fresh`: part of this run, so pairs
+  /// involving it are reported.
+  void add(const PersonRef* p, bool fresh);
+  /// Pairs marked "different" are never reported.
+  void suppress(const std::string& a, const std::string& b);
+  /// Every pair with at least one fresh person, in a stable order.
+  std::vector<Candidate> find() const;
+
+  /// The unordered pair as one string, for look-ups.
+  static std::string pairKey(std::string_view a, std::string_view b);
+
+ private:
+  struct Entry {
+    const PersonRef* person;
+    bool fresh;
+  };
+  using Sorted = std::vector<std::pair<std::string_view, const Entry*>>;
+  void probe(const Entry& e, const Sorted& keys, std::vector<Candidate>* out,
+             std::unordered_set<std::string>* seen) const;
+  void report(const char* reason, double score, const Entry& a, const Entry& b,
+              std::vector<Candidate>* out, std::unordered_set<std::string>* seen) const;
+
+  std::vector<Entry> people_;
+  std::unordered_set<std::string> suppressed_;
+};
+
+}  // namespace vetkit

@@ -1,0 +1,166 @@
+#include "sign/digest.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace vetkit {
+
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+struct MdFree {
+  void operator()(EVP_MD* p) const { EVP_MD_free(p); }
+};
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using MdPtr = std::unique_ptr<EVP_MD, MdFree>;
+
+// Large reads keep system-call overhead far below the digest's own cost; 1 MiB measured as
+// fast as `openssl dgst` while staying small.
+constexpr size_t kReadSize = 1 << 20;
+
+// An explicitly fetched EVP_MD skips the implicit fetch on every init.
+MdPtr fetchDigest(DigestAlgorithm algorithm, std::string* err) {
+  MdPtr md(EVP_MD_fetch(nullptr, algorithm == DigestAlgorithm::Sm3 ? "SM3" : "SHA512", nullptr));
+  if (!md) *err = std::string("OpenSSL does not provide ") + digestName(algorithm);
+  return md;
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+const char* digestName(DigestAlgorithm algorithm) {
+  return algorithm == DigestAlgorithm::Sm3 ? "sm3" : "sha512";
+}
+
+std::string toHex(std::string_view bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+bool digestBytes(DigestAlgorithm algorithm, std::string_view data, std::string* raw,
+                 std::string* err) {
+  MdPtr md = fetchDigest(algorithm, err);
+  if (!md) return false;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, md.get(), nullptr) != 1) {
+    *err = std::string(digestName(algorithm)) + ": digest failed";
+    return false;
+  }
+  raw->assign(reinterpret_cast<char*>(out), len);
+  return true;
+}
+
+bool digestFile(DigestAlgorithm algorithm, const std::string& path, FileDigest* out,
+                std::string* err) {
+  MdPtr md = fetchDigest(algorithm, err);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!md || !ctx || EVP_DigestInit_ex(ctx.get(), md.get(), nullptr) != 1) {
+    if (err->empty()) *err = "cannot start the digest";
+    return false;
+  }
+  FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::vector<unsigned char> buffer(kReadSize);
+  uint64_t size = 0;
+  for (;;) {
+    ssize_t n = ::read(file.fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = path + ": " + std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    if (EVP_DigestUpdate(ctx.get(), buffer.data(), size_t(n)) != 1) {
+      *err = path + ": digest failed";
+      return false;
+    }
+    size += uint64_t(n);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) {
+    *err = path + ": digest failed";
+    return false;
+  }
+  out->size = size;
+  out->hex = toHex(std::string_view(reinterpret_cast<char*>(digest), len));
+  return true;
+}
+
+static const char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64Encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  auto at = [&](size_t k) { return uint32_t(static_cast<unsigned char>(bytes[k])); };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
+    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kBase64[(v >> shift) & 63]);
+  }
+  if (size_t rest = bytes.size() - i) {
+    uint32_t v = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0);
+    out.push_back(kBase64[(v >> 18) & 63]);
+    out.push_back(kBase64[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kBase64[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+bool base64Decode(std::string_view text, std::string* bytes) {
+  if (text.size() % 4 != 0) return false;
+  bytes->clear();
+  bytes->reserve(text.size() / 4 * 3);
+  auto value = [](char c) -> int {
+    const char* p = c ? std::strchr(kBase64, c) : nullptr;
+    return p ? int(p - kBase64) : -1;
+  };
+  for (size_t i = 0; i < text.size(); i += 4) {
+    bool last = i + 4 == text.size();
+    int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=' && text[i + 3] == '=') : 0;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (k >= 4 - pad) {
+        v <<= 6;
+        continue;
+      }
+      int d = value(text[i + k]);
+      if (d < 0) return false;
+      v = v << 6 | uint32_t(d);
+    }
+    // Non-zero pad bits would give two spellings of the same bytes.
+    if ((pad == 1 && (v & 0xff)) || (pad == 2 && (v & 0xffff))) return false;
+    bytes->push_back(char(v >> 16));
+    if (pad < 2) bytes->push_back(char(v >> 8 & 0xff));
+    if (pad < 1) bytes->push_back(char(v & 0xff));
+  }
+  return true;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,356 @@
+#include "sign/keys.h"
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <unistd.h>
+
+#include <cstring>
+
+#include "sign/small_file.h"
+
+namespace vetkit {
+
+namespace {
+
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+constexpr size_t kMaxKeyFile = 64 * 1024;
+
+// OpenSSL's reason for the last failure, so messages say more than "failed".
+std::string opensslReason() {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (!code) return "";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return std::string(" (") + text + ")";
+}
+
+// Identifies the algorithm by what the key is, not by its curve: an EC key on the SM2 curve
+// would sign as ECDSA, so it is refused.
+bool keyAlgorithmOf(EVP_PKEY* pkey, KeyAlgorithm* algorithm, std::string* err) {
+  if (EVP_PKEY_is_a(pkey, "SM2")) {
+    *algorithm = KeyAlgorithm::Sm2;
+  } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
+    *algorithm = KeyAlgorithm::Ed25519;
+  } else {
+    *err = std::string("unsupported key type ") + EVP_PKEY_get0_type_name(pkey) +
+           " (vetsign uses SM2 or Ed25519 keys)";
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Key> wrap(PkeyPtr pkey, bool is_private, std::string* err) {
+  KeyAlgorithm algorithm;
+  if (!keyAlgorithmOf(pkey.get(), &algorithm, err)) return nullptr;
+  return std::make_unique<Key>(std::move(pkey), algorithm, is_private);
+}
+
+// Returns the passphrase given through `u`, and never prompts on a terminal: a key that needs
+// a passphrase nobody gave simply fails to load.
+int passphraseCallback(char* buf, int size, int /*rwflag*/, void* u) {
+  auto* pass = static_cast<std::string_view*>(u);
+  if (!pass || pass->empty() || pass->size() > size_t(size)) return -1;
+  std::memcpy(buf, pass->data(), pass->size());
+  return int(pass->size());
+}
+
+// Fields written before the PEM block of both key files.
+std::string keyFields(const Key& key) {
+  std::string out;
+  if (!key.signer.empty()) out += "signer: " + key.signer + "\n";
+  if (!key.role.empty()) out += "role: " + key.role + "\n";
+  out += std::string("algorithm: ") + keyAlgorithmName(key.algorithm()) + "\n";
+  out += "key-id: " + key.keyId() + "\n";
+  return out;
+}
+
+}  // namespace
+
+void PkeyFree::operator()(evp_pkey_st* p) const {
+  EVP_PKEY_free(p);
+}
+
+const char* keyAlgorithmName(KeyAlgorithm algorithm) {
+  return algorithm == KeyAlgorithm::Sm2 ? "sm2" : "ed25519";
+}
+
+bool parseKeyAlgorithm(std::string_view name, KeyAlgorithm* algorithm) {
+  if (name == "sm2") *algorithm = KeyAlgorithm::Sm2;
+  else if (name == "ed25519") *algorithm = KeyAlgorithm::Ed25519;
+  else return false;
+  return true;
+}
+
+const char* signatureAlgorithmName(KeyAlgorithm algorithm) {
+  return algorithm == KeyAlgorithm::Sm2 ? "sm2-sm3" : "ed25519";
+}
+
+bool parseSignatureAlgorithm(std::string_view name, KeyAlgorithm* algorithm) {
+  if (name == "sm2-sm3") *algorithm = KeyAlgorithm::Sm2;
+  else if (name == "ed25519") *algorithm = KeyAlgorithm::Ed25519;
+  else return false;
+  return true;
+}
+
+DigestAlgorithm digestFor(KeyAlgorithm algorithm) {
+  return algorithm == KeyAlgorithm::Sm2 ? DigestAlgorithm::Sm3 : DigestAlgorithm::Sha512;
+}
+
+Key::Key(std::unique_ptr<evp_pkey_st, PkeyFree> pkey, KeyAlgorithm algorithm, bool is_private)
+    : pkey_(std::move(pkey)), algorithm_(algorithm), is_private_(is_private) {
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(pkey_.get(), &der);
+  if (len > 0) {
+    public_der_.assign(reinterpret_cast<char*>(der), size_t(len));
+    OPENSSL_free(der);
+  }
+  std::string raw, err;
+  if (digestBytes(digestFor(algorithm_), public_der_, &raw, &err)) key_id_ = toHex(raw.substr(0, 8));
+}
+
+std::unique_ptr<Key> generateKey(KeyAlgorithm algorithm, std::string* err) {
+  PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr,
+                                 algorithm == KeyAlgorithm::Sm2 ? "SM2" : "ED25519"));
+  if (!pkey) {
+    *err = std::string("cannot generate an ") + keyAlgorithmName(algorithm) + " key" +
+           opensslReason();
+    return nullptr;
+  }
+  auto key = wrap(std::move(pkey), true, err);
+  if (key && key->keyId().empty()) *err = "cannot compute the key id", key.reset();
+  return key;
+}
+
+bool writeKeyPair(const Key& key, const std::string& base, std::string_view passphrase,
+                  std::string* err) {
+  const std::string key_path = base + ".key", pub_path = base + ".pub";
+  if (access(key_path.c_str(), F_OK) == 0 || access(pub_path.c_str(), F_OK) == 0) {
+    *err = (access(key_path.c_str(), F_OK) == 0 ? key_path : pub_path) +
+           ": already exists, not overwritten";
+    return false;
+  }
+  // The secret PEM lives only in OpenSSL's secure heap, which is wiped when freed.
+  BioPtr secret(BIO_new(BIO_s_secmem()));
+  std::string fields = keyFields(key);
+  const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_sm4_cbc();
+  if (!secret || BIO_write(secret.get(), fields.data(), int(fields.size())) != int(fields.size()) ||
+      PEM_write_bio_PKCS8PrivateKey(secret.get(), key.get(), cipher, passphrase.data(),
+                                    int(passphrase.size()), nullptr, nullptr) != 1) {
+    *err = "cannot encode the private key" + opensslReason();
+    return false;
+  }
+  BioPtr pub(BIO_new(BIO_s_mem()));
+  if (!pub || BIO_write(pub.get(), fields.data(), int(fields.size())) != int(fields.size()) ||
+      PEM_write_bio_PUBKEY(pub.get(), key.get()) != 1) {
+    *err = "cannot encode the public key" + opensslReason();
+    return false;
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(secret.get(), &data);
+  if (!createNewFile(key_path, std::string_view(data, size_t(len)), 0600, err)) return false;
+  len = BIO_get_mem_data(pub.get(), &data);
+  if (!createNewFile(pub_path, std::string_view(data, size_t(len)), 0644, err)) {
+    unlink(key_path.c_str());  // a private key whose public half is lost is of no use
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view passphrase,
+                                    std::string* err) {
+  std::string text;
+  if (!readSmallFile(path, kMaxKeyFile, &text, err)) return nullptr;
+  std::vector<KeyFileEntry> entries;
+  bool parsed = parseKeyFile(text, &entries, err);
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!parsed || entries.size() != 1) {
+    if (parsed) *err = "expected exactly one PEM private key";
+    *err = path + ": " + *err;
+    for (auto& e : entries) OPENSSL_cleanse(e.pem.data(), e.pem.size());
+    return nullptr;
+  }
+  KeyFileEntry& entry = entries[0];
+  BioPtr bio(BIO_new_mem_buf(entry.pem.data(), int(entry.pem.size())));
+  PkeyPtr pkey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, passphraseCallback, &passphrase)
+                   : nullptr);
+  OPENSSL_cleanse(entry.pem.data(), entry.pem.size());
+  if (!pkey) {
+    bool encrypted = entry.pem.find("ENCRYPTED") != std::string::npos;
+    *err = path + (encrypted && passphrase.empty() ? ": the key is encrypted; give its passphrase"
+                   : encrypted ? ": wrong passphrase or damaged key"
+                               : ": not a readable private key") +
+           opensslReason();
+    return nullptr;
+  }
+  auto key = wrap(std::move(pkey), true, err);
+  if (!key) {
+    *err = path + ": " + *err;
+    return nullptr;
+  }
+  key->signer = entry.field("signer");
+  key->role = entry.field("role");
+  std::string declared = entry.field("key-id");
+  if (!declared.empty() && declared != key->keyId()) {
+    *err = path + ": key-id " + declared + " does not match the key (" + key->keyId() + ")";
+    return nullptr;
+  }
+  return key;
+}
+
+std::unique_ptr<Key> publicKeyFromDer(std::string_view der, std::string* err) {
+  auto p = reinterpret_cast<const unsigned char*>(der.data());
+  PkeyPtr pkey(d2i_PUBKEY(nullptr, &p, long(der.size())));
+  if (!pkey || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    *err = "not a public key" + opensslReason();
+    return nullptr;
+  }
+  return wrap(std::move(pkey), false, err);
+}
+
+std::unique_ptr<Key> publicKeyFromPem(std::string_view pem, std::string* err) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  PkeyPtr pkey(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!pkey) {
+    *err = "not a PEM public key" + opensslReason();
+    return nullptr;
+  }
+  return wrap(std::move(pkey), false, err);
+}
+
+std::string KeyFileEntry::field(std::string_view name) const {
+  for (const auto& [k, v] : fields)
+    if (k == name) return v;
+  return "";
+}
+
+bool parseKeyFile(std::string_view text, std::vector<KeyFileEntry>* entries, std::string* err) {
+  entries->clear();
+  KeyFileEntry current;
+  bool in_pem = false;
+  int number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    std::string_view raw = text.substr(pos, std::min(end + 1, text.size()) - pos);
+    pos = end + 1;
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (in_pem) {
+      current.pem.append(raw);
+      if (line.starts_with("-----END ")) {
+        in_pem = false;
+        entries->push_back(std::move(current));
+        current = KeyFileEntry();
+      }
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    if (line.starts_with("-----BEGIN ")) {
+      in_pem = true;
+      if (current.fields.empty()) current.line = number;
+      current.pem.append(raw);
+      continue;
+    }
+    size_t colon = line.find(": ");
+    if (colon == std::string_view::npos || colon == 0) {
+      *err = "line " + std::to_string(number) + ": expected 'name: value' or a PEM block";
+      return false;
+    }
+    if (current.fields.empty()) current.line = number;
+    current.fields.emplace_back(std::string(line.substr(0, colon)),
+                                std::string(line.substr(colon + 2)));
+  }
+  if (in_pem || !current.fields.empty()) {
+    *err = in_pem ? "unterminated PEM block" : "fields without a PEM block at the end";
+    OPENSSL_cleanse(current.pem.data(), current.pem.size());
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// One signing or verification context. SM2 takes its distinguishing ID after init: passing it
+// in the init parameters fails on OpenSSL 3.0.19, and leaving it out would sign with OpenSSL's
+// empty default ID, which no other SM2 implementation uses.
+std::unique_ptr<EVP_MD_CTX, MdCtxFree> startContext(const Key& key, std::string_view sm2_id,
+                                                    bool signing, std::string* err) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+  const EVP_MD* md = key.algorithm() == KeyAlgorithm::Sm2 ? EVP_sm3() : nullptr;
+  int ok = !ctx ? 0
+           : signing
+               ? EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.get())
+               : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.get());
+  if (ok == 1 && key.algorithm() == KeyAlgorithm::Sm2) {
+    if (sm2_id.empty()) {
+      *err = "an SM2 distinguishing ID is required";
+      return nullptr;
+    }
+    ok = EVP_PKEY_CTX_set1_id(pctx, sm2_id.data(), sm2_id.size());
+  }
+  if (ok != 1) {
+    *err = std::string("cannot start ") + signatureAlgorithmName(key.algorithm()) +
+           (signing ? " signing" : " verification") + opensslReason();
+    return nullptr;
+  }
+  return ctx;
+}
+
+}  // namespace
+
+bool signMessage(const Key& key, std::string_view sm2_id, std::string_view message,
+                 std::string* signature, std::string* err) {
+  if (!key.isPrivate()) {
+    *err = "a public key cannot sign";
+    return false;
+  }
+  auto ctx = startContext(key, sm2_id, true, err);
+  if (!ctx) return false;
+  // Ed25519 signs only in one shot, so the message is the small header, never the file.
+  size_t len = 0;
+  auto msg = reinterpret_cast<const unsigned char*>(message.data());
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, msg, message.size()) != 1) {
+    *err = "signing failed" + opensslReason();
+    return false;
+  }
+  signature->resize(len);
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature->data()), &len, msg,
+                     message.size()) != 1) {
+    *err = "signing failed" + opensslReason();
+    return false;
+  }
+  signature->resize(len);
+  return true;
+}
+
+bool verifyMessage(const Key& key, std::string_view sm2_id, std::string_view message,
+                   std::string_view signature, std::string* err) {
+  auto ctx = startContext(key, sm2_id, false, err);
+  if (!ctx) return false;
+  int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(),
+                            reinterpret_cast<const unsigned char*>(message.data()),
+                            message.size());
+  ERR_clear_error();  // a bad signature is an answer, not an error to carry along
+  if (ok != 1) *err = "signature does not match";
+  return ok == 1;
+}
+
+}  // namespace vetkit

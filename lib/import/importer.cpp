@@ -163,7 +163,10 @@ class Importer::SheetImport {
         if (!value.empty()) extras_.emplace_back(std::move(key), std::move(value));
         continue;
       }
-      normalizer_.normalize(fields[size_t(s)], c, &values_[size_t(s)]);
+      Normalized& v = values_[size_t(s)];
+      normalizer_.normalize(fields[size_t(s)], c, &v);
+      // Normalising kept the code but dropped detail (双峰县永丰镇 -> 431321): nothing is lost.
+      if (!v.original.empty()) extras_.emplace_back(foldValue(header_text_[c.col]), v.original);
     }
 
     writer_.beginObject();

@@ -30,6 +30,7 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   out->verbatim = false;
   out->items.clear();
   out->id15.clear();
+  out->original.clear();
   std::string_view trimmed = trimBlanks(cell.text);
   if (trimmed.empty()) return;
 
@@ -75,6 +76,8 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
       return;  // handled above
     case FieldType::Code: {
       const CodeEntry* e = lookupCached(field, folded);
+      if (!e && field.match_prefix && (e = field.table->lookupPrefix(folded)))
+        out->original = folded;
       if (e) {
         setString(out, e->code, false);
       } else {
@@ -236,6 +239,13 @@ void Normalizer::division(const Field& field, const std::string& folded, Normali
     }
   }
   std::string code = schema_.divisions().codeForName(folded);
+  if (code.empty() && field.match_prefix) {
+    if (const CodeEntry* e = field.table ? field.table->lookupPrefix(folded) : nullptr)
+      code = e->local ? e->division : e->code;
+    else
+      code = schema_.divisions().codeForLeadingName(folded);
+    if (!code.empty()) out->original = folded;  // the place below the division: keep it
+  }
   if (!code.empty()) {
     setString(out, code, false);
   } else {

@@ -21,6 +21,7 @@ struct Normalized {
   std::vector<std::string> items;  // Array: codes, or members kept as typed
   bool verbatim = false;           // (part of) the value could not be normalised
   std::string id15;                // the original of an identity number upgraded from 15 digits
+  std::string original;            // the cell as typed, when normalising dropped part of it
 };
 
 class Normalizer {

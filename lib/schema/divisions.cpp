@@ -58,3 +58,21 @@ std::string Divisions::codeForName(std::string_view name) const {
 }
 
 }  // namespace vetkit
+
+namespace vetkit {
+
+std::string Divisions::codeForLeadingName(std::string_view text) const {
+  static const std::string_view kEnds[] = {"省", "市", "县", "区", "旗", "州", "盟"};
+  std::string best;
+  for (size_t i = 3; i <= text.size(); ++i) {
+    std::string_view prefix = text.substr(0, i);
+    bool ends = false;
+    for (std::string_view e : kEnds) ends = ends || prefix.ends_with(e);
+    if (!ends) continue;
+    std::string code = codeForName(prefix);
+    if (!code.empty()) best = code;  // later (longer) prefixes are more precise
+  }
+  return best;
+}
+
+}  // namespace vetkit

@@ -24,6 +24,9 @@ class Divisions {
   /// The current code whose full name is `name`, or whose name ends with `name` when exactly
   /// one current division does (双峰县 -> 431321). Empty when unknown or ambiguous.
   std::string codeForName(std::string_view name) const;
+  /// codeForName() of the longest leading part of `text` that ends a division's name (省, 市,
+  /// 县, 区, 旗, 州, 盟): 湖南省娄底市双峰县永丰镇 -> 431321. Empty when none.
+  std::string codeForLeadingName(std::string_view text) const;
   size_t size() const { return entries_.size(); }
 
  private:

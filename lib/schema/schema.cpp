@@ -65,6 +65,17 @@ const CodeEntry* CodeTable::find(std::string_view code) const {
   return it == by_code_.end() ? nullptr : &entries[it->second];
 }
 
+const CodeEntry* CodeTable::lookupPrefix(std::string_view text) const {
+  const CodeEntry* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& [spelling, idx] : by_spelling_) {
+    const CodeEntry& e = entries[idx];
+    if (spelling.size() <= 3 || spelling == e.code || spelling.size() <= best_len) continue;
+    if (text.starts_with(spelling)) best = &e, best_len = spelling.size();
+  }
+  return best;
+}
+
 const CodeEntry* CodeTable::lookup(std::string_view text) const {
   if (auto it = by_spelling_.find(text); it != by_spelling_.end()) return &entries[it->second];
   auto it = by_key_.find(foldKey(text));
@@ -149,6 +160,7 @@ class SchemaLoader {
       }
       if (f["required_column"]) field.required_column = f["required_column"].as<bool>();
       if (f["fold"]) field.fold = f["fold"].as<std::string>() != "trim";
+      if (f["match"]) field.match_prefix = f["match"].as<std::string>() == "prefix";
       field.index = s->fields_.size();
       if (!s->field_by_id_.emplace(field.id, field.index).second) {
         *err = where(f) + "duplicate field " + field.id;

@@ -47,6 +47,10 @@ class CodeTable {
   const CodeEntry* find(std::string_view code) const;
   /// The entry a cell's text means: its code, label or an alias, compared after foldKey().
   const CodeEntry* lookup(std::string_view text) const;
+  /// The entry whose label or alias is the longest prefix of `text` (双峰县退役军人事务局 ->
+  /// 双峰县), for fields whose cells name an office or place inside a unit. Codes and
+  /// one-character spellings never match this way.
+  const CodeEntry* lookupPrefix(std::string_view text) const;
 
  private:
   friend class SchemaLoader;
@@ -66,8 +70,9 @@ struct Field {
   bool required_all = false;
   std::vector<std::string> required_for;  // category codes (groups already expanded)
   bool required_column = false;
-  bool fold = true;  // NFKC; false keeps a person's own words as typed (only trimmed)
-  size_t index = 0;  // position in Schema::fields()
+  bool fold = true;           // NFKC; false keeps a person's own words as typed (only trimmed)
+  bool match_prefix = false;  // a code may be named by a longer text that starts with its label
+  size_t index = 0;           // position in Schema::fields()
 };
 
 class Schema {

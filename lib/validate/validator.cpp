@@ -37,18 +37,26 @@ bool inList(const std::vector<std::string>& list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-// A mobile (1[3-9] + 9 digits) or a landline with its area code (0 + 2-3 digits, then 7-8
-// digits, a '-' allowed between).
+// A mobile (1[3-9] + 9 digits, perhaps written +86 138-1234-5678) or a landline with its area
+// code (0 + 2-3 digits, then 7-8 digits: 0738-8221234, (0738)8221234, 0738 8221234).
 bool isPhoneNumber(std::string_view p) {
-  if (p.size() == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' && isDigits(p)) return true;
-  if (p.empty() || p[0] != '0') return false;
-  size_t dash = p.find('-');
-  if (dash != std::string_view::npos) {
-    std::string_view area = p.substr(0, dash), local = p.substr(dash + 1);
-    return area.size() >= 3 && area.size() <= 4 && isDigits(area) && local.size() >= 7 &&
-           local.size() <= 8 && isDigits(local);
+  std::string digits;
+  bool plus = !p.empty() && p[0] == '+';
+  for (char c : p.substr(plus ? 1 : 0)) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != '-' && c != ' ' && c != '(' && c != ')') {
+      return false;
+    }
   }
-  return p.size() >= 10 && p.size() <= 12 && isDigits(p);
+  if (digits.starts_with("0086"))
+    digits.erase(0, 4);
+  else if ((plus || digits.size() == 13) && digits.starts_with("86"))
+    digits.erase(0, 2);
+  else if (plus)
+    return false;
+  if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9') return true;
+  return digits.size() >= 10 && digits.size() <= 12 && digits[0] == '0' && digits[1] != '0';
 }
 
 // Chinese characters, the middle dot of minority names, or Latin letters and spaces.
@@ -246,13 +254,18 @@ static bool conditionHolds(const Condition& w, const FieldValue& v) {
 }
 
 void Validator::checkRequired(Context& c) const {
+  // A sheet without the column at all is one missing-column finding (from the importer), not
+  // one missing value per row: only empty cells of existing columns are reported here.
+  auto noColumn = [&](const Field& f) { return c.r.columns && c.r.column(f.index).empty(); };
   for (const Field& f : schema_.fields()) {
-    if (c.r.fields[f.index].present()) continue;
+    if (c.r.fields[f.index].present() || noColumn(f)) continue;
     if (f.required_all || (!c.category.empty() && schema_.isRequired(f, c.category)))
       report(c, &f, "missing-value", {}, "");
   }
   for (const Requirement& req : rules_.requirements) {
-    if (c.present(req.field) || !conditionHolds(req.when, c.value(req.when.field))) continue;
+    if (c.present(req.field) || noColumn(*req.field) ||
+        !conditionHolds(req.when, c.value(req.when.field)))
+      continue;
     // Already reported above when the category requires it anyway.
     if (req.field->required_all || schema_.isRequired(*req.field, c.category)) continue;
     report(c, req.field, "missing-value", {{"because", label(req.when.field)}}, "");

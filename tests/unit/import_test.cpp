@@ -198,6 +198,11 @@ TEST(Normalize, NumbersYesNoIdsPhonesDivisions) {
   EXPECT_EQ(norm("hukou_division", "娄底经开区"), "\"431302\"");
   EXPECT_EQ(norm("unit", "娄底经开区"), "\"LD01\"");
   EXPECT_EQ(norm("hukou_division", "火星"), "\"火星\" (verbatim)");
+  EXPECT_EQ(norm("hukou_division", "湖南省娄底市双峰县永丰镇"), "\"431321\"");
+  EXPECT_EQ(norm("hukou_division", "双峰县井字镇"), "\"431321\"");
+  EXPECT_EQ(norm("hukou_division", "娄底经开区大科街道"), "\"431302\"");
+  EXPECT_EQ(norm("unit", "双峰县退役军人事务局"), "\"431321\"");
+  EXPECT_EQ(norm("unit", "火星县民政局"), "\"火星县民政局\" (verbatim)");
 }
 
 TEST(Normalize, FifteenDigitIdKeepsTheOriginal) {

@@ -40,8 +40,13 @@ const char* kBase =
     R"("service_identity":"3","placement":"1","employment_status":"2","employer":"娄底钢铁厂",)"
     R"("has_housing":true,"housing_nature":"1","housing_area":85,"benefit_types":["3"],)"
     R"("insurance":["1","3"],"dibao":false,"collected_at":"2026-11-02","collection_mode":"2",)"
-    R"("_columns":{"category":"B","name":"C","gender":"D","birth_date":"F","id_number":"G",)"
-    R"("phone":"H","enlist_date":"I","discharge_date":"J"},"_src":"t.xlsx","_sheet":"乡镇A","_row":4})";
+    R"("_columns":{"category":"B","name":"C","gender":"D","ethnicity":"E","birth_date":"F",)"
+    R"("id_number":"G","phone":"H","enlist_date":"I","discharge_date":"J",)"
+    R"("political_status":"K","hukou_division":"L","unit":"M","service_identity":"N",)"
+    R"("placement":"O","employment_status":"P","employer":"Q","has_housing":"R",)"
+    R"("housing_nature":"S","housing_area":"T","benefit_types":"U","disability_grade":"V",)"
+    R"("insurance":"W","dibao":"X","related_name":"Y","relation":"Z","collected_at":"AA",)"
+    R"("collection_mode":"AB","photo":"AC"},"_src":"t.xlsx","_sheet":"乡镇A","_row":4})";
 
 // kBase with `edits` applied: "key":value pairs replacing or adding keys; a null value removes.
 std::string edit(const std::string& edits) {
@@ -157,6 +162,9 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"phone-format", R"("phone":"12807381234")",
                  R"("phone":"13807381234/07388221234")"},
         RuleCase{"phone-format", R"("phone":"8221234")", R"("phone":"010-12345678")"},
+        RuleCase{"phone-format", R"("phone":"+8712807381234")", R"("phone":"+8613807381234")"},
+        RuleCase{"phone-format", R"("phone":"138-0738-12345")", R"("phone":"138-0738-1234")"},
+        RuleCase{"phone-format", R"("phone":"0738-82212x4")", R"("phone":"(0738)8221234")"},
         RuleCase{"name-format", R"("name":"张3")", R"("name":"阿依古丽·买买提")"},
         RuleCase{"name-format", R"("name":"张")", R"("name":"Alim Tursun")"},
         RuleCase{"bad-type", R"("name":12)", R"("name":"十二")"}));
@@ -190,6 +198,20 @@ TEST(Validate, BirthMismatchShowsBothDates) {
   EXPECT_EQ(d->column, "F");
   EXPECT_EQ(d->value, "1968-03-06 / 19680305");
   EXPECT_EQ(d->message, "出生日期与身份证号码不一致");
+}
+
+// A sheet without the column is one missing-column from the importer, not a finding per row.
+TEST(Validate, NoMissingValueWhenTheSheetHasNoSuchColumn) {
+  std::string line = edit(R"("employer":null)");
+  size_t at = line.find(R"("employer":"Q",)");
+  ASSERT_NE(at, std::string::npos);
+  line.erase(at, std::string(R"("employer":"Q",)").size());
+  EXPECT_EQ(codes(check(line)), std::vector<std::string>{});
+  // Without any layout (a merged stream), every empty required field is reported.
+  std::string bare = edit(R"("employer":null)");
+  bare.erase(bare.find(R"("_columns")"),
+             bare.find("},", bare.find(R"("_columns")")) + 2 - bare.find(R"("_columns")"));
+  EXPECT_EQ(codes(check(bare)), std::vector<std::string>{"missing-value"});
 }
 
 TEST(Validate, DuplicatesAcrossRecordsNameTheFirstRow) {

@@ -125,8 +125,9 @@ class Importer::SheetImport {
 
   const HeaderColumn* headerAt(int col) const { return header_.column(col); }
 
-  // Rows that are not people: blank in every field column, a repeated header, or the row of
-  // column numbers (1 2 3 …) that some templates put under the header.
+  // Rows that are not people: blank in every field column, a repeated header, the row of
+  // column numbers (1 2 3 …) that some templates put under the header, or a footer
+  // (合计…, 填表人：…) standing alone in its row.
   bool isNoise(const Row& row) const {
     bool any_field = false;
     int header_like = 0;
@@ -144,7 +145,8 @@ class Importer::SheetImport {
         numbering = false;
       }
     }
-    return !any_field || header_like >= 2 || (numbering && row.cells.size() >= 3);
+    bool footer = row.cells.size() == 1 && imp_.schema_.isFooter(foldValue(row.cells[0].text));
+    return !any_field || header_like >= 2 || (numbering && row.cells.size() >= 3) || footer;
   }
 
   void writeRecord(const Row& row) {

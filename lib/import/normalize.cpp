@@ -33,6 +33,11 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   out->original.clear();
   std::string_view trimmed = trimBlanks(cell.text);
   if (trimmed.empty()) return;
+  if (field.type != FieldType::Text && trimmed.front() == '\'') {
+    trimmed = trimBlanks(trimmed.substr(1));  // Excel's text marker, written out by some tools
+    if (trimmed.empty()) return;
+  }
+  if (field.type != FieldType::YesNo && schema_.isEmptyValue(trimmed)) return;
 
   // Fast paths that need no folded copy: text folded straight into the output, and a code
   // or yes/no spelled exactly as the schema spells it (the cache remembers the spelling).

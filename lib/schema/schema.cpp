@@ -187,6 +187,8 @@ class SchemaLoader {
     for (const auto& c : strings(root["ignored_columns"]))
       s->ignored_columns_.push_back(foldKey(c));
     s->set_separators_ = strings(root["set_separators"]);
+    for (const auto& v : strings(root["empty_values"])) s->empty_values_[v] = true;
+    s->footer_markers_ = strings(root["footer_markers"]);
     for (const auto& v : strings(root["yesno"]["true"])) s->yesno_[foldKey(v)] = true;
     for (const auto& v : strings(root["yesno"]["false"])) s->yesno_[foldKey(v)] = false;
 
@@ -252,6 +254,12 @@ const Field* Schema::fieldForHeader(std::string_view header) const {
 bool Schema::isIgnoredColumn(std::string_view header) const {
   std::string key = foldKey(header);
   return std::find(ignored_columns_.begin(), ignored_columns_.end(), key) != ignored_columns_.end();
+}
+
+bool Schema::isFooter(std::string_view text) const {
+  for (const std::string& m : footer_markers_)
+    if (text.starts_with(m)) return true;
+  return false;
 }
 
 const CodeTable* Schema::table(std::string_view id) const {

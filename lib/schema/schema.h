@@ -95,6 +95,10 @@ class Schema {
   /// true / false for a yes-no spelling (是, 无, √ ...), nothing when unknown.
   std::optional<bool> yesno(std::string_view text) const;
   const std::vector<std::string>& setSeparators() const { return set_separators_; }
+  /// A placeholder for "not applicable" (/, -, 无 ...), read as an empty cell.
+  bool isEmptyValue(std::string_view text) const { return empty_values_.count(text) > 0; }
+  /// True when `text` opens a footer or note row (合计, 填表人 ...).
+  bool isFooter(std::string_view text) const;
   /// Whether records of `category` (a code) must have `f`.
   bool isRequired(const Field& f, std::string_view category) const;
   const Divisions& divisions() const { return divisions_; }
@@ -111,6 +115,8 @@ class Schema {
   StringMap<bool> yesno_;
   std::vector<std::string> ignored_columns_;  // folded
   std::vector<std::string> set_separators_;
+  StringMap<bool> empty_values_;
+  std::vector<std::string> footer_markers_;
   const Field* category_field_ = nullptr;
   Divisions divisions_;
   Messages messages_;

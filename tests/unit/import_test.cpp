@@ -158,6 +158,10 @@ TEST(Normalize, Codes) {
   EXPECT_EQ(norm("political_status", "中共党员"), "\"01\"");
   EXPECT_EQ(norm("ethnicity", "火星族"), "\"火星族\" (verbatim)");
   EXPECT_EQ(norm("ethnicity", "  "), "<empty>");
+  EXPECT_EQ(norm("disability_grade", "无"), "<empty>");  // not applicable
+  EXPECT_EQ(norm("enlist_date", "/"), "<empty>");
+  EXPECT_EQ(norm("has_housing", "无"), "false");  // but 无 is an answer to 有无住房
+  EXPECT_EQ(norm("phone", "'13807381234"), "\"13807381234\"");
 }
 
 TEST(Normalize, CodeSetsWithEverySeparator) {
@@ -263,7 +267,8 @@ TEST(Import, UnknownColumnsKeptUnderExtraAndReportedOnce) {
 TEST(Import, NoiseRowsAreNotPeople) {
   std::string csv =
       "对象类别,姓名,性别,出生日期,公民身份号码\n1,2,3,4,5\n12,甲,男,1950,1\n"
-      "对象类别,姓名,性别,出生日期,公民身份号码\n,,,,\n";
+      "对象类别,姓名,性别,出生日期,公民身份号码\n,,,,\n合计：1人,,,,\n"
+      "填表人：张三  审核人：李四,,,,\n";
   ImportResult r = import(writeTemp("noise.csv", csv));
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
 }

@@ -66,6 +66,8 @@ class DiffSink {
   virtual void entry(const DiffEntry& e) = 0;
   /// Called once after the last entry.
   virtual void finish(const DiffStats& stats) = 0;
+  /// True when nobody reads any more (a closed pipe): the diff stops early.
+  virtual bool stopped() const { return false; }
 };
 
 /// Compares OLD with NEW (record streams, spreadsheets or CSV files; "-" is standard input).

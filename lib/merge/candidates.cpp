@@ -12,11 +12,7 @@ namespace vetkit {
 static std::vector<char32_t> codePoints(std::string_view s) {
   std::vector<char32_t> out;
   for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
-    i += n;
+    char32_t cp = decodeUtf8(s, &i);
     if (cp != U'·' && cp != U'・' && cp != U'•') out.push_back(cp);
   }
   return out;

@@ -80,6 +80,11 @@ std::string keyFields(const Key& key) {
 
 }  // namespace
 
+void wipeSecret(std::string* secret) {
+  OPENSSL_cleanse(secret->data(), secret->size());
+  secret->clear();
+}
+
 void PkeyFree::operator()(evp_pkey_st* p) const {
   EVP_PKEY_free(p);
 }
@@ -89,9 +94,12 @@ const char* keyAlgorithmName(KeyAlgorithm algorithm) {
 }
 
 bool parseKeyAlgorithm(std::string_view name, KeyAlgorithm* algorithm) {
-  if (name == "sm2") *algorithm = KeyAlgorithm::Sm2;
-  else if (name == "ed25519") *algorithm = KeyAlgorithm::Ed25519;
-  else return false;
+  if (name == "sm2")
+    *algorithm = KeyAlgorithm::Sm2;
+  else if (name == "ed25519")
+    *algorithm = KeyAlgorithm::Ed25519;
+  else
+    return false;
   return true;
 }
 
@@ -100,9 +108,12 @@ const char* signatureAlgorithmName(KeyAlgorithm algorithm) {
 }
 
 bool parseSignatureAlgorithm(std::string_view name, KeyAlgorithm* algorithm) {
-  if (name == "sm2-sm3") *algorithm = KeyAlgorithm::Sm2;
-  else if (name == "ed25519") *algorithm = KeyAlgorithm::Ed25519;
-  else return false;
+  if (name == "sm2-sm3")
+    *algorithm = KeyAlgorithm::Sm2;
+  else if (name == "ed25519")
+    *algorithm = KeyAlgorithm::Ed25519;
+  else
+    return false;
   return true;
 }
 
@@ -119,15 +130,16 @@ Key::Key(std::unique_ptr<evp_pkey_st, PkeyFree> pkey, KeyAlgorithm algorithm, bo
     OPENSSL_free(der);
   }
   std::string raw, err;
-  if (digestBytes(digestFor(algorithm_), public_der_, &raw, &err)) key_id_ = toHex(raw.substr(0, 8));
+  if (digestBytes(digestFor(algorithm_), public_der_, &raw, &err))
+    key_id_ = toHex(raw.substr(0, 8));
 }
 
 std::unique_ptr<Key> generateKey(KeyAlgorithm algorithm, std::string* err) {
-  PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr,
-                                 algorithm == KeyAlgorithm::Sm2 ? "SM2" : "ED25519"));
+  PkeyPtr pkey(
+      EVP_PKEY_Q_keygen(nullptr, nullptr, algorithm == KeyAlgorithm::Sm2 ? "SM2" : "ED25519"));
   if (!pkey) {
-    *err = std::string("cannot generate an ") + keyAlgorithmName(algorithm) + " key" +
-           opensslReason();
+    *err =
+        std::string("cannot generate an ") + keyAlgorithmName(algorithm) + " key" + opensslReason();
     return nullptr;
   }
   auto key = wrap(std::move(pkey), true, err);
@@ -184,15 +196,16 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
     return nullptr;
   }
   KeyFileEntry& entry = entries[0];
+  const bool encrypted = entry.pem.find("ENCRYPTED") != std::string::npos;
   BioPtr bio(BIO_new_mem_buf(entry.pem.data(), int(entry.pem.size())));
   PkeyPtr pkey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, passphraseCallback, &passphrase)
                    : nullptr);
   OPENSSL_cleanse(entry.pem.data(), entry.pem.size());
   if (!pkey) {
-    bool encrypted = entry.pem.find("ENCRYPTED") != std::string::npos;
-    *err = path + (encrypted && passphrase.empty() ? ": the key is encrypted; give its passphrase"
-                   : encrypted ? ": wrong passphrase or damaged key"
-                               : ": not a readable private key") +
+    *err = path +
+           (encrypted && passphrase.empty() ? ": the key is encrypted; give its passphrase"
+            : encrypted                     ? ": wrong passphrase or damaged key"
+                                            : ": not a readable private key") +
            opensslReason();
     return nullptr;
   }
@@ -294,10 +307,9 @@ std::unique_ptr<EVP_MD_CTX, MdCtxFree> startContext(const Key& key, std::string_
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   const EVP_MD* md = key.algorithm() == KeyAlgorithm::Sm2 ? EVP_sm3() : nullptr;
-  int ok = !ctx ? 0
-           : signing
-               ? EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.get())
-               : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.get());
+  int ok = !ctx      ? 0
+           : signing ? EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.get())
+                     : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.get());
   if (ok == 1 && key.algorithm() == KeyAlgorithm::Sm2) {
     if (sm2_id.empty()) {
       *err = "an SM2 distinguishing ID is required";
@@ -346,8 +358,7 @@ bool verifyMessage(const Key& key, std::string_view sm2_id, std::string_view mes
   if (!ctx) return false;
   int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()),
-                            message.size());
+                            reinterpret_cast<const unsigned char*>(message.data()), message.size());
   ERR_clear_error();  // a bad signature is an answer, not an error to carry along
   if (ok != 1) *err = "signature does not match";
   return ok == 1;

@@ -97,4 +97,7 @@ bool signMessage(const Key& key, std::string_view sm2_id, std::string_view messa
 bool verifyMessage(const Key& key, std::string_view sm2_id, std::string_view message,
                    std::string_view signature, std::string* err);
 
+/// Overwrites a secret (a passphrase) in memory before it is dropped.
+void wipeSecret(std::string* secret);
+
 }  // namespace vetkit

@@ -20,13 +20,12 @@ struct CipherCtxFree {
 
 }  // namespace
 
-bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16],
-                     unsigned char out[16], std::string* err) {
+bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16], unsigned char out[16],
+                     std::string* err) {
   std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "SM4-ECB", nullptr));
   std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!cipher || !ctx ||
-      EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key, nullptr, nullptr) != 1 ||
+  if (!cipher || !ctx || EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1 ||
       EVP_EncryptUpdate(ctx.get(), out, &len, in, 16) != 1 || len != 16) {
     *err = "OpenSSL cannot encrypt with SM4";

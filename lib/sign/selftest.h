@@ -7,8 +7,8 @@
 namespace vetkit {
 
 /// Encrypts one 16-byte block with SM4 (ECB, no padding), the GB/T 32907 primitive.
-bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16],
-                     unsigned char out[16], std::string* err);
+bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16], unsigned char out[16],
+                     std::string* err);
 
 /// Checks SM3("abc") (GB/T 32905) and the GB/T 32907 SM4 example; false with `err` if either
 /// answer is wrong or the algorithm is missing.

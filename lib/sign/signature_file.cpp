@@ -10,8 +10,8 @@ namespace {
 
 // Header fields in their only allowed order; `covers` repeats, `sm2-id` exists for SM2 only.
 constexpr std::array<std::string_view, 14> kFieldOrder = {
-    "version", "algorithm", "key-id", "sm2-id", "public-key", "signer", "role",
-    "file",    "size",      "digest", "signed-at", "covers", "signature", "comment"};
+    "version", "algorithm", "key-id", "sm2-id",    "public-key", "signer",    "role",
+    "file",    "size",      "digest", "signed-at", "covers",     "signature", "comment"};
 
 bool isLowerHex(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -52,7 +52,8 @@ std::string at(int number, const std::string& what) {
 bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* block,
                 std::string* err) {
   size_t i = 0;
-  if (i < lines.size() && lines[i].name == "comment") block->comment = std::string(lines[i++].value);
+  if (i < lines.size() && lines[i].name == "comment")
+    block->comment = std::string(lines[i++].value);
   size_t header_begin = i;
   size_t next = 0;  // index into kFieldOrder of the next field allowed
   std::vector<std::string_view> seen;
@@ -60,7 +61,8 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
   for (; i < lines.size(); ++i) {
     const Line& l = lines[i];
     auto it = std::find(kFieldOrder.begin(), kFieldOrder.end(), l.name);
-    if (it == kFieldOrder.end()) return *err = at(l.number, "unknown field '" + std::string(l.name) + "'"), false;
+    if (it == kFieldOrder.end())
+      return *err = at(l.number, "unknown field '" + std::string(l.name) + "'"), false;
     if (l.name != "covers" && std::find(seen.begin(), seen.end(), l.name) != seen.end())
       return *err = at(l.number, "duplicated field '" + std::string(l.name) + "'"), false;
     size_t k = size_t(it - kFieldOrder.begin());
@@ -107,10 +109,12 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
       if (!base64Decode(v, &block->public_key) || block->public_key.empty())
         return bad("bad base64");
     } else if (l.name == "signer") {
-      if (v.empty() || v.size() > 256 || !isPlainText(v)) return bad("must be 1 to 256 bytes of text");
+      if (v.empty() || v.size() > 256 || !isPlainText(v))
+        return bad("must be 1 to 256 bytes of text");
       block->signer = v;
     } else if (l.name == "role") {
-      if (!isKnownRole(v)) return bad("unknown role '" + std::string(v) + "' (county, city or province)");
+      if (!isKnownRole(v))
+        return bad("unknown role '" + std::string(v) + "' (county, city or province)");
       block->role = v;
     } else if (l.name == "file") {
       if (!isFileName(v)) return bad("not a plain file name");
@@ -136,9 +140,8 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
           !isLowerHex(v.substr(0, a)) || !isLowerHex(v.substr(a + 1, b - a - 1)) ||
           !isFileName(v.substr(b + 1)))
         return bad("expected FILE-DIGEST BLOCK-DIGEST NAME");
-      block->covers.push_back(
-          {std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
-           std::string(v.substr(b + 1))});
+      block->covers.push_back({std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
+                               std::string(v.substr(b + 1))});
     } else if (l.name == "signature") {
       if (!base64Decode(v, &block->signature) || block->signature.empty() ||
           block->signature.size() > 512)
@@ -213,7 +216,8 @@ bool parseSignatureFile(std::string_view text, std::vector<SignatureBlock>* bloc
       return *err = at(number, "carriage return (the format uses LF line ends only)"), false;
     if (!in_block) {
       if (line.empty()) continue;
-      if (line != kBeginLine) return *err = at(number, "expected " + std::string(kBeginLine)), false;
+      if (line != kBeginLine)
+        return *err = at(number, "expected " + std::string(kBeginLine)), false;
       in_block = true;
       begin_line = number;
       lines.clear();
@@ -230,8 +234,9 @@ bool parseSignatureFile(std::string_view text, std::vector<SignatureBlock>* bloc
     size_t colon = line.find(": ");
     std::string_view name = line.substr(0, colon);
     if (colon == std::string_view::npos || name.empty() ||
-        !std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
+        !std::all_of(name.begin(), name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }))
       return *err = at(number, "expected 'name: value'"), false;
     lines.push_back({name, line.substr(colon + 2), raw, number});
   }

@@ -10,8 +10,7 @@
 
 namespace vetkit {
 
-bool readSmallFile(const std::string& path, size_t max_size, std::string* text,
-                   std::string* err) {
+bool readSmallFile(const std::string& path, size_t max_size, std::string* text, std::string* err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *err = path + ": " + std::strerror(errno);
@@ -51,8 +50,10 @@ bool createNewFile(const std::string& path, std::string_view data, unsigned mode
   for (size_t done = 0; ok && done < data.size();) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ok = false;
-    else done += size_t(n);
+    if (n < 0)
+      ok = false;
+    else
+      done += size_t(n);
   }
   ok = ok && fsync(fd) == 0;
   int saved = errno;

@@ -14,7 +14,6 @@ bool readSmallFile(const std::string& path, size_t max_size, std::string* text, 
 /// Creates `path` with `data` and mode `mode`, atomically and never over an existing file: a
 /// temporary file (O_EXCL) is written, synced and hard-linked to `path`, which fails if `path`
 /// exists.
-bool createNewFile(const std::string& path, std::string_view data, unsigned mode,
-                   std::string* err);
+bool createNewFile(const std::string& path, std::string_view data, unsigned mode, std::string* err);
 
 }  // namespace vetkit

@@ -281,6 +281,11 @@ void Importer::reportUnknownColumn(const std::string& path, const std::string& s
     return;
   }
   if (!unknown_seen_.insert(name).second) return;  // once per file
+  // A sheet of thousands of stray columns must not drown the real findings.
+  if (unknown_seen_.size() > kUnknownColumnsShown) {
+    ++unknown_hidden_;
+    return;
+  }
   report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column", {}, name);
 }
 
@@ -289,6 +294,7 @@ int Importer::importFile(const std::string& path) {
   summary.path = path;
   reported_ = false;
   unknown_seen_.clear();
+  unknown_hidden_ = 0;
   size_t mark = out_->mark();
   std::string err;
   auto fail = [&](const std::string& reason) {
@@ -332,6 +338,9 @@ int Importer::importFile(const std::string& path) {
     return kExitTrouble;
   }
   if (!any_rows) report(Severity::Warning, path, "", 0, "", "empty", {});
+  if (unknown_hidden_ > 0)
+    report(Severity::Warning, path, "", 0, "", "unknown-column-more",
+           {{"count", std::to_string(unknown_hidden_)}});
   for (const ReadWarning& w : wb->warnings)
     report(Severity::Warning, path, "", 0, "", w.code, w.args);
   summary.status = reported_ ? kExitFindings : kExitOk;

@@ -61,6 +61,8 @@ class Importer {
   std::vector<FileSummary> summaries_;
   bool reported_ = false;
   std::set<std::string> unknown_seen_;  // unknown headers already reported for this file
+  size_t unknown_hidden_ = 0;           // beyond kUnknownColumnsShown, only counted
+  static constexpr size_t kUnknownColumnsShown = 20;
 };
 
 }  // namespace vetkit

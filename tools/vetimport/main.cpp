@@ -3,8 +3,6 @@ static const char kUsage[] =
     R"(Read spreadsheets (.xlsx) and CSV/TSV files as operators make them and write one
 record stream: JSON Lines, one person per line, canonical field ids and values.
 
-Usage: vetimport [OPTIONS] [FILE...]
-
 Every visible sheet of a workbook is read; the header row is found below title rows by its
 labels (姓名, 公民身份号码, ...). CSV may be UTF-8 (with or without BOM) or GBK/GB18030, which
 is detected. With no FILE, or FILE -, standard input is read as CSV.
@@ -14,7 +12,8 @@ Examples:
   vetimport --sheet 乡镇A -o a.jsonl 双峰县.xlsx
   vetimport --encoding gbk 娄星区.csv | vetvalidate
   vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl
-  vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv > hukou.jsonl)";
+  vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv > hukou.jsonl
+)";
 
 #include "cli/common.h"
 #include "core/atomic_file.h"

@@ -3,8 +3,6 @@ static const char kUsage[] =
     R"(Check records against every rule of the schema and say which cells are wrong and
 why — in Chinese by default.
 
-Usage: vetvalidate [OPTIONS] [FILE...]
-
 FILE is a record stream (vetimport's JSON Lines) or a spreadsheet / CSV, read through the
 same importer. With no FILE, the record stream is read from standard input. Diagnostics are
 the product: they go to standard output (or -o). With --pass, standard output carries the
@@ -14,7 +12,8 @@ Examples:
   vetvalidate 双峰县退役军人信息采集表.xlsx                 # the operator's check
   vetvalidate --annotate 双峰县-标注.xlsx 双峰县.xlsx        # a copy with bad cells marked
   vetimport *.xlsx | vetvalidate --pass valid | vetmerge -  # in a pipeline
-  vetvalidate --format json --lang en batch.jsonl > findings.jsonl)";
+  vetvalidate --format json --lang en batch.jsonl > findings.jsonl
+)";
 
 #include <ctime>
 

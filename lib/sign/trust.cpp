@@ -1,0 +1,125 @@
+#include "sign/trust.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "sign/signature_file.h"
+#include "sign/small_file.h"
+#include "sign/utc_time.h"
+
+namespace vetkit {
+
+namespace {
+
+constexpr size_t kMaxTrustFile = 4 << 20;
+
+}  // namespace
+
+bool TrustStore::load(const std::string& path, std::string* err) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return loadFile(path, err);
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(path, ec))
+    if (entry.path().extension() == ".pub") files.push_back(entry.path().string());
+  if (ec) {
+    *err = path + ": " + ec.message();
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::string& f : files)
+    if (!loadFile(f, err)) return false;
+  return true;
+}
+
+bool TrustStore::loadFile(const std::string& path, std::string* err) {
+  std::string text;
+  if (!readSmallFile(path, kMaxTrustFile, &text, err)) return false;
+  std::vector<KeyFileEntry> entries;
+  if (!parseKeyFile(text, &entries, err)) {
+    *err = path + ": " + *err;
+    return false;
+  }
+  if (entries.empty()) {
+    *err = path + ": no public key";
+    return false;
+  }
+  for (const KeyFileEntry& e : entries) {
+    std::string where = path + ":" + std::to_string(e.line);
+    auto fail = [&](const std::string& what) {
+      *err = where + ": " + what;
+      return false;
+    };
+    std::unique_ptr<Key> key = publicKeyFromPem(e.pem, err);
+    if (!key) return fail(*err);
+    TrustedKey t;
+    t.source = where;
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+      const auto& [name, value] = e.fields[i];
+      for (size_t j = 0; j < i; ++j)
+        if (e.fields[j].first == name) return fail("duplicated field '" + name + "'");
+      int64_t when = 0;
+      if (name == "signer") {
+        t.signer = value;
+      } else if (name == "role") {
+        if (!isKnownRole(value)) return fail("unknown role '" + value + "'");
+        t.role = value;
+      } else if (name == "algorithm") {
+        KeyAlgorithm a;
+        if (!parseKeyAlgorithm(value, &a) || a != key->algorithm())
+          return fail("algorithm '" + value + "' but the key is " +
+                      keyAlgorithmName(key->algorithm()));
+      } else if (name == "key-id") {
+        if (value != key->keyId())
+          return fail("key-id " + value + " does not match the key (" + key->keyId() + ")");
+      } else if (name == "not-before" || name == "not-after" || name == "revoked-at") {
+        if (!parseUtcTime(value, &when))
+          return fail(name + ": not a date or time (2026-11-29 or 2026-11-29T08:30:00Z)");
+        (name == "not-before"  ? t.not_before
+         : name == "not-after" ? t.not_after
+                               : t.revoked_at) = when;
+      } else {
+        return fail("unknown field '" + name + "'");
+      }
+    }
+    if (const TrustedKey* other = find(key->keyId()))
+      return fail("key " + key->keyId() + " is already listed at " + other->source);
+    t.key = std::move(key);
+    keys_.push_back(std::move(t));
+  }
+  return true;
+}
+
+const TrustedKey* TrustStore::find(std::string_view key_id) const {
+  for (const TrustedKey& t : keys_)
+    if (t.key->keyId() == key_id) return &t;
+  return nullptr;
+}
+
+KeyStanding judgeKey(const TrustedKey* entry, std::string_view role, int64_t signed_at, int64_t now,
+                     std::string* why) {
+  if (!entry) {
+    *why = "key is not in the trust store";
+    return KeyStanding::Unknown;
+  }
+  // A revoked key's signatures are all doubtful: whoever stole it can put any signed-at time.
+  if (entry->revoked_at && *entry->revoked_at <= now) {
+    *why = "key was revoked on " + formatUtcTime(*entry->revoked_at);
+    return KeyStanding::Revoked;
+  }
+  if (entry->not_after && (now > *entry->not_after || signed_at > *entry->not_after)) {
+    *why = "key expired on " + formatUtcTime(*entry->not_after);
+    return KeyStanding::Expired;
+  }
+  if (entry->not_before && (now < *entry->not_before || signed_at < *entry->not_before)) {
+    *why = "key is not valid before " + formatUtcTime(*entry->not_before);
+    return KeyStanding::NotYetValid;
+  }
+  if (!entry->role.empty() && entry->role != role) {
+    *why = "key is trusted for role " + entry->role + ", not " + std::string(role);
+    return KeyStanding::WrongRole;
+  }
+  why->clear();
+  return KeyStanding::Trusted;
+}
+
+}  // namespace vetkit

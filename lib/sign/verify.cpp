@@ -1,0 +1,259 @@
+#include "sign/verify.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sign/signature_file.h"
+#include "sign/small_file.h"
+#include "sign/utc_time.h"
+
+namespace vetkit {
+
+namespace {
+
+// Countersignatures of countersignatures are fine; a loop of covers is not.
+constexpr int kMaxChainDepth = 8;
+
+int severity(VerifyStatus s) {
+  switch (s) {
+    case VerifyStatus::Valid:
+      return 0;
+    case VerifyStatus::Untrusted:
+      return 1;
+    case VerifyStatus::MissingSigner:
+      return 2;
+    case VerifyStatus::BadSignature:
+      return 3;
+    case VerifyStatus::Malformed:
+      return 4;
+  }
+  return 4;
+}
+
+std::string dirName(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+class Verifier {
+ public:
+  Verifier(const TrustStore* trust, const VerifyPolicy& policy, int64_t now)
+      : trust_(trust), policy_(policy), now_(now) {}
+
+  VerifyStatus run(const std::string& path, const std::string& sig_path, int depth,
+                   VerifyResult* result);
+
+ private:
+  // The file's digest by algorithm, computed at most once per algorithm.
+  bool fileDigest(const std::string& path, DigestAlgorithm algorithm, FileDigest* out,
+                  std::string* err);
+  void checkBlock(const std::string& path, const SignatureBlock& block, int depth,
+                  SignerResult* signer, VerifyResult* result);
+  VerifyStatus checkCovers(const std::string& path, const SignatureBlock& block, int depth,
+                           std::string* problem, VerifyResult* result);
+
+  const TrustStore* trust_;
+  const VerifyPolicy& policy_;
+  int64_t now_;
+  std::map<std::pair<std::string, DigestAlgorithm>, FileDigest> digests_;
+};
+
+bool Verifier::fileDigest(const std::string& path, DigestAlgorithm algorithm, FileDigest* out,
+                          std::string* err) {
+  auto key = std::make_pair(path, algorithm);
+  auto it = digests_.find(key);
+  if (it == digests_.end()) {
+    FileDigest d;
+    if (!digestFile(algorithm, path, &d, err)) return false;
+    it = digests_.emplace(key, d).first;
+  }
+  *out = it->second;
+  return true;
+}
+
+VerifyStatus Verifier::run(const std::string& path, const std::string& sig_path, int depth,
+                           VerifyResult* result) {
+  const std::string sig = sig_path.empty() ? path + ".vsig" : sig_path;
+  result->signers.clear();
+  result->status = VerifyStatus::Valid;
+  auto trouble = [&](const std::string& what) {
+    result->problems.push_back(what);
+    return result->status = VerifyStatus::Malformed;
+  };
+  std::string text, err;
+  if (!readSmallFile(sig, kMaxSignatureFile, &text, &err)) return trouble(err);
+  std::vector<SignatureBlock> blocks;
+  if (!parseSignatureFile(text, &blocks, &err)) return trouble(sig + ": malformed: " + err);
+  if (::access(path.c_str(), R_OK) != 0) return trouble(path + ": " + std::strerror(errno));
+
+  for (const SignatureBlock& block : blocks) {
+    SignerResult s;
+    s.line = block.line;
+    s.signer = block.signer;
+    s.role = block.role;
+    s.key_id = block.key_id;
+    s.algorithm = signatureAlgorithmName(block.algorithm);
+    s.signed_at = block.signed_at;
+    for (const Cover& c : block.covers) s.covers.push_back(c.name);
+    checkBlock(path, block, depth, &s, result);
+    if (s.status != VerifyStatus::Valid)
+      result->problems.push_back(path + ": " + describeSigner(s) + ": " + s.problem);
+    result->status = worseStatus(result->status, s.status);
+    result->signers.push_back(std::move(s));
+  }
+
+  // Only blocks whose signature and data are good count for a role, and each key once.
+  std::map<std::string, std::set<std::string>> keys_by_role;
+  for (const SignerResult& s : result->signers)
+    if (s.signature_good) keys_by_role[s.role].insert(s.key_id);
+  std::map<std::string, size_t> needed;
+  for (const std::string& role : policy_.required_roles) ++needed[role];
+  if (depth == 0) {
+    for (const auto& [role, count] : needed) {
+      size_t have = keys_by_role[role].size();
+      if (have >= count) continue;
+      result->problems.push_back(path + ": " +
+                                 (count == 1
+                                      ? "no good signature by a " + role + " signer"
+                                      : std::to_string(count) + " " + role + " signers required, " +
+                                            std::to_string(have) + " found (a key counts once)"));
+      result->status = worseStatus(result->status, VerifyStatus::MissingSigner);
+    }
+  }
+  return result->status;
+}
+
+void Verifier::checkBlock(const std::string& path, const SignatureBlock& block, int depth,
+                          SignerResult* s, VerifyResult* result) {
+  auto fail = [&](VerifyStatus status, const std::string& what) {
+    s->status = status;
+    s->problem = what;
+  };
+  int64_t signed_at = 0;
+  if (!parseUtcTime(block.signed_at, &signed_at))
+    return fail(VerifyStatus::Malformed, "signed-at is not a valid time");
+  std::string err;
+  std::unique_ptr<Key> embedded = publicKeyFromDer(block.public_key, &err);
+  if (!embedded) return fail(VerifyStatus::BadSignature, "unusable public key: " + err);
+  if (embedded->algorithm() != block.algorithm)
+    return fail(VerifyStatus::BadSignature, std::string("algorithm mismatch: the block says ") +
+                                                signatureAlgorithmName(block.algorithm) +
+                                                " but its key is " +
+                                                keyAlgorithmName(embedded->algorithm()));
+  if (embedded->keyId() != block.key_id)
+    return fail(VerifyStatus::BadSignature,
+                "key-id mismatch: the block's public key has id " + embedded->keyId());
+  const TrustedKey* entry = trust_ ? trust_->find(block.key_id) : nullptr;
+  if (entry && entry->key->publicDer() != block.public_key)
+    return fail(VerifyStatus::BadSignature, "the block's public key is not the trusted key " +
+                                                block.key_id + " (" + entry->source + ")");
+  if (entry) s->owner = entry->signer;
+  const Key& key = entry ? *entry->key : *embedded;
+  if (!verifyMessage(key, block.sm2_id, signedBytes(block), block.signature, &err))
+    return fail(VerifyStatus::BadSignature,
+                "bad signature: the signed header was altered, or made with another key" +
+                    std::string(block.algorithm == KeyAlgorithm::Sm2 ? " or SM2 ID" : ""));
+  FileDigest digest;
+  if (!fileDigest(path, digestFor(block.algorithm), &digest, &err))
+    return fail(VerifyStatus::Malformed, err);
+  if (digest.size != block.size)
+    return fail(VerifyStatus::BadSignature, "data changed since it was signed: size " +
+                                                std::to_string(digest.size) + ", signed " +
+                                                std::to_string(block.size));
+  if (digest.hex != block.digest)
+    return fail(VerifyStatus::BadSignature, std::string("data changed since it was signed: ") +
+                                                digestName(digestFor(block.algorithm)) +
+                                                " digest differs");
+  // A covered batch that merely lacks trust leaves this signature good but not trusted.
+  VerifyStatus chain = VerifyStatus::Valid;
+  std::string chain_problem;
+  if (!block.covers.empty() && policy_.check_chain) {
+    chain = checkCovers(path, block, depth, &chain_problem, result);
+    if (severity(chain) > severity(VerifyStatus::MissingSigner)) return fail(chain, chain_problem);
+  }
+  s->signature_good = true;
+  std::string why;
+  s->standing = judgeKey(entry, block.role, signed_at, now_, &why);
+  if (s->standing == KeyStanding::Trusted && !entry->signer.empty() &&
+      entry->signer != block.signer) {
+    s->standing = KeyStanding::WrongRole;
+    why = "the trust store names the key's owner '" + entry->signer + "'";
+  }
+  if (s->standing != KeyStanding::Trusted)
+    return fail(VerifyStatus::Untrusted, "good signature, but " + why);
+  if (chain != VerifyStatus::Valid) return fail(chain, chain_problem);
+  s->status = VerifyStatus::Valid;
+}
+
+VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock& block, int depth,
+                                   std::string* problem, VerifyResult* result) {
+  auto fail = [&](VerifyStatus status, const std::string& what) {
+    *problem = what;
+    return status;
+  };
+  if (depth >= kMaxChainDepth)
+    return fail(VerifyStatus::Malformed, "countersignature chain too deep");
+  const std::string dir = policy_.inputs_dir.empty() ? dirName(path) : policy_.inputs_dir;
+  VerifyStatus chain = VerifyStatus::Valid;
+  std::string first_problem;
+  for (const Cover& c : block.covers) {
+    const std::string input = dir + "/" + c.name;
+    std::string err, text;
+    FileDigest digest;
+    if (!digestFile(digestFor(block.algorithm), input, &digest, &err))
+      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + err);
+    if (digest.hex != c.file_digest)
+      return fail(VerifyStatus::BadSignature,
+                  "covered batch " + c.name + " is not the one countersigned (its data differs)");
+    std::vector<SignatureBlock> blocks;
+    if (!readSmallFile(input + ".vsig", kMaxSignatureFile, &text, &err))
+      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + err);
+    if (!parseSignatureFile(text, &blocks, &err))
+      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ".vsig: malformed: " + err);
+    std::string raw;
+    if (!digestBytes(digestFor(block.algorithm), blockDigestInput(blocks), &raw, &err))
+      return fail(VerifyStatus::Malformed, err);
+    if (toHex(raw) != c.block_digest)
+      return fail(VerifyStatus::BadSignature,
+                  "covered batch " + c.name + " carries other signatures than those countersigned");
+    VerifyResult inner;
+    VerifyPolicy inner_policy = policy_;
+    inner_policy.required_roles.clear();
+    inner_policy.inputs_dir.clear();
+    Verifier(trust_, inner_policy, now_).run(input, "", depth + 1, &inner);
+    for (const std::string& p : inner.problems) result->problems.push_back("covered: " + p);
+    if (severity(inner.status) > severity(chain)) chain = inner.status;
+    if (first_problem.empty() && !inner.problems.empty()) first_problem = inner.problems[0];
+  }
+  if (chain == VerifyStatus::Valid) return chain;
+  return fail(chain, "a covered batch does not verify (" + first_problem + ")");
+}
+
+}  // namespace
+
+VerifyStatus worseStatus(VerifyStatus a, VerifyStatus b) {
+  return severity(a) >= severity(b) ? a : b;
+}
+
+VerifyStatus verifyFile(const std::string& path, const std::string& sig_path,
+                        const TrustStore* trust, const VerifyPolicy& policy, VerifyResult* result) {
+  *result = VerifyResult();
+  Verifier verifier(trust, policy, policy.now >= 0 ? policy.now : currentUtcTime());
+  return verifier.run(path, sig_path, 0, result);
+}
+
+std::string describeSigner(const SignerResult& s) {
+  std::string name =
+      s.owner.empty() || s.owner == s.signer ? s.signer : s.signer + " [owner " + s.owner + "]";
+  std::string algorithm = s.algorithm == "sm2-sm3" ? "sm2" : s.algorithm;
+  return name + " (" + s.role + ", " + algorithm + " key " + s.key_id + ")";
+}
+
+}  // namespace vetkit

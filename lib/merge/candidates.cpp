@@ -79,8 +79,10 @@ void CandidateFinder::probe(const Entry& e, const Sorted& keys, std::vector<Cand
       report("id-checksum-repair", similar ? 0.95 : 0.8, e, *other, out, seen);
     else if (similar || same_birth_gender)
       report(transposed ? "id-transposition" : "id-typo",
-             p.name == q.name && same_birth_gender ? 0.9 : similar ? 0.75 : 0.6, e, *other, out,
-             seen);
+             p.name == q.name && same_birth_gender ? 0.9
+             : similar                             ? 0.75
+                                                   : 0.6,
+             e, *other, out, seen);
   };
   // The number as typed: 15 digits when it was upgraded, so the mistake is one digit there.
   std::string typed = p.id15.empty() ? p.key : p.id15;
@@ -123,8 +125,8 @@ std::vector<Candidate> CandidateFinder::find() const {
       for (size_t y = x + 1; y < j; ++y) {
         const PersonRef &a = *nb[x].second->person, &b = *nb[y].second->person;
         if (a.name != b.name || a.birth_date != b.birth_date) continue;
-        report("same-name-birth", a.gender == b.gender ? 0.7 : 0.4, *nb[x].second,
-               *nb[y].second, &out, &seen);
+        report("same-name-birth", a.gender == b.gender ? 0.7 : 0.4, *nb[x].second, *nb[y].second,
+               &out, &seen);
       }
     i = j;
   }
@@ -137,8 +139,8 @@ std::vector<Candidate> CandidateFinder::find() const {
             [](const auto& x, const auto& y) { return x.first < y.first; });
   for (const Entry& e : people_) {
     const PersonRef& p = *e.person;
-    bool suspect = !p.id15.empty() ||
-                   (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
+    bool suspect =
+        !p.id15.empty() || (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
     if (suspect) probe(e, keys, &out, &seen);
   }
 

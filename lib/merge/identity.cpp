@@ -4,8 +4,7 @@
 
 namespace vetkit {
 
-bool parseKeySpec(const Schema& schema, std::string_view list, KeySpec* spec,
-                  std::string* err) {
+bool parseKeySpec(const Schema& schema, std::string_view list, KeySpec* spec, std::string* err) {
   spec->fields.clear();
   size_t start = 0;
   while (start <= list.size()) {

@@ -8,13 +8,20 @@ namespace vetkit {
 
 const char* mergeRuleName(MergeRule r) {
   switch (r) {
-    case MergeRule::NonEmpty: return "non-empty";
-    case MergeRule::MostRecent: return "most-recent";
-    case MergeRule::ModePriority: return "mode-priority";
-    case MergeRule::UnitPriority: return "unit-priority";
-    case MergeRule::Flag: return "flag";
-    case MergeRule::First: return "first";
-    case MergeRule::Decision: return "decision";
+    case MergeRule::NonEmpty:
+      return "non-empty";
+    case MergeRule::MostRecent:
+      return "most-recent";
+    case MergeRule::ModePriority:
+      return "mode-priority";
+    case MergeRule::UnitPriority:
+      return "unit-priority";
+    case MergeRule::Flag:
+      return "flag";
+    case MergeRule::First:
+      return "first";
+    case MergeRule::Decision:
+      return "decision";
   }
   return "?";
 }
@@ -89,10 +96,14 @@ std::string MergePolicy::pathBeside(const std::string& schema_path) {
 bool sameValue(const FieldValue& a, const FieldValue& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
-    case FieldValue::Kind::Absent: return true;
-    case FieldValue::Kind::Bool: return a.boolean == b.boolean;
-    case FieldValue::Kind::Array: return a.items == b.items;
-    default: return a.text == b.text;
+    case FieldValue::Kind::Absent:
+      return true;
+    case FieldValue::Kind::Bool:
+      return a.boolean == b.boolean;
+    case FieldValue::Kind::Array:
+      return a.items == b.items;
+    default:
+      return a.text == b.text;
   }
 }
 
@@ -174,7 +185,8 @@ void resolveFields(const MergePolicy& policy, const std::vector<MergeSource>& so
             return it != policy.unit_rank.end() ? it->second : INT32_MAX - 1;
           });
           break;
-        default: break;
+        default:
+          break;
       }
       if (rule == MergeRule::Flag || run.agree()) {
         r.rule = rule;

@@ -1,0 +1,73 @@
+// vetmerge's engine: batches in, one record per person out — merged into a stream, or into
+// the city's store — with every disagreement, possible duplicate and repeated key reported.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diag.h"
+#include "core/line_output.h"
+#include "import/importer.h"
+#include "merge/identity.h"
+#include "merge/store.h"
+#include "merge/survivorship.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+struct MergeOptions {
+  KeySpec key;
+  std::string unit;  // the unit whose batches these are; empty: each record's `unit`
+  ImportOptions import;
+  std::string lang = "zh";
+  // A corrected re-submission that leaves out people its unit sent before: retire them
+  // (true), or keep them current, marked `_absent_from` and reported (false, the default).
+  bool retire_absent = false;
+  std::string signer, key_id;  // recorded with each batch once signatures are checked
+  std::string now;             // merged_at (UTC, ISO 8601); empty: the clock
+  bool mask = true;            // mask identity numbers in diagnostics
+};
+
+struct MergeOutputs {
+  LineOutput* records = nullptr;     // the merged stream (or the export)
+  LineOutput* conflicts = nullptr;   // optional
+  LineOutput* candidates = nullptr;  // optional
+  DiagnosticSink diagnostic;         // duplicate keys, unit conflicts, absent people ...
+};
+
+struct MergeCounts {
+  size_t inputs = 0, failed = 0, records = 0, people = 0, merged = 0;
+  size_t conflicts = 0, candidates = 0, duplicates = 0, unit_conflicts = 0, absent = 0;
+  size_t retired = 0;
+};
+
+class MergeSession {
+ public:
+  MergeSession(const Schema& schema, const MergePolicy& policy, MergeOptions options,
+               MergeOutputs outputs);
+  ~MergeSession();
+
+  /// Reads adjudicated pairs (one JSON object a line: a, b — keys or candidate objects —
+  /// and decision "same" or "different"); false with `err` for an unreadable or bad file.
+  bool loadDecisions(const std::string& path, std::string* err);
+  /// Merges `files` in memory and writes the merged stream. Returns the exit status.
+  int mergeToStream(const std::vector<std::string>& files);
+  /// Merges each file as one batch into `store`, one transaction per batch.
+  int mergeToStore(Store& store, const std::vector<std::string>& files);
+  /// Writes the store's current merged set.
+  int exportStore(Store& store);
+  /// Writes every version of `key` in the store, oldest first, with its batch.
+  int historyOf(Store& store, const std::string& key);
+
+  const MergeCounts& counts() const { return counts_; }
+  /// One line for people: what was merged and found.
+  std::string summaryLine() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  MergeCounts counts_;
+};
+
+}  // namespace vetkit

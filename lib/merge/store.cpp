@@ -1,0 +1,367 @@
+#include "merge/store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vetkit {
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+bool Statement::prepare(sqlite3* db, const char* sql, std::string* err) {
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+    *err = sqlite3_errmsg(db);
+    return false;
+  }
+  return true;
+}
+
+Statement& Statement::bind(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_STATIC);
+  return *this;
+}
+Statement& Statement::bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+Statement& Statement::bindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  ok_ = rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return rc == SQLITE_ROW;
+}
+
+bool Statement::reset() {
+  bool was_ok = ok_;
+  sqlite3_reset(stmt_);
+  ok_ = true;
+  return was_ok;
+}
+
+std::string_view Statement::text(int col) const {
+  const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string_view(p, size_t(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+}
+int64_t Statement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+bool Statement::isNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+void Store::Closer::operator()(sqlite3* db) const {
+  sqlite3_close(db);
+}
+
+Store::~Store() = default;
+
+bool Store::exec(const char* sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) == SQLITE_OK) return true;
+  err_ = msg ? msg : sqlite3_errmsg(db_.get());
+  sqlite3_free(msg);
+  return false;
+}
+
+bool Store::fail(const Statement&) {
+  err_ = sqlite3_errmsg(db_.get());
+  return false;
+}
+
+static const char kSchema[] = R"(
+CREATE TABLE IF NOT EXISTS batch(
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,      -- the input's file name as given
+  sha256 TEXT NOT NULL,      -- of the file's bytes (of the lines read, for standard input)
+  unit TEXT NOT NULL,        -- the collecting unit whose batch this is
+  merged_at TEXT NOT NULL,   -- UTC, ISO 8601
+  records INTEGER NOT NULL,
+  signer TEXT,               -- who sealed the batch, once signatures are checked (vetsign)
+  key_id TEXT                -- the signing key's id
+);
+CREATE TABLE IF NOT EXISTS record_version(
+  version INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  batch INTEGER NOT NULL REFERENCES batch(id),
+  unit TEXT NOT NULL,
+  json TEXT NOT NULL,        -- the record's line as read
+  retired_by INTEGER REFERENCES batch(id)
+);
+CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);
+CREATE TABLE IF NOT EXISTS current(
+  key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL REFERENCES record_version(version),
+  merged TEXT,
+  name TEXT, birth_date TEXT, gender TEXT, id15 TEXT, src TEXT, sheet TEXT, row INTEGER,
+  units TEXT NOT NULL,       -- the units of the live versions, comma-separated
+  sources INTEGER NOT NULL,  -- the number of live versions
+  absent_from INTEGER REFERENCES batch(id)  -- a later batch of its unit did not list the person
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decision(
+  a TEXT NOT NULL, b TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('same', 'different')),
+  batch INTEGER,
+  PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)";
+
+bool Store::open(const std::string& path, std::string* err) {
+  // Created 0600 before SQLite opens it: these are personal data.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    db_.reset(raw);
+    *err = path + ": " + sqlite3_errmsg(raw);
+    return false;
+  }
+  db_.reset(raw);
+  sqlite3_busy_timeout(raw, 5000);
+  // WAL: a killed writer leaves the last committed state; NORMAL sync is durable in WAL mode
+  // up to the last checkpointed commit and never corrupts.
+  if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;") ||
+      !exec(kSchema)) {
+    *err = path + ": " + err_;
+    return false;
+  }
+  bool ok =
+      add_batch_.prepare(db_.get(),
+                         "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
+                         "key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         &err_) &&
+      set_records_.prepare(db_.get(), "UPDATE batch SET records = ?, sha256 = ? WHERE id = ?",
+                           &err_) &&
+      add_version_.prepare(db_.get(),
+                           "INSERT INTO record_version(key, batch, unit, json) VALUES (?, ?, ?, ?)",
+                           &err_) &&
+      retire_version_.prepare(
+          db_.get(), "UPDATE record_version SET retired_by = ? WHERE version = ?", &err_) &&
+      retire_older_.prepare(db_.get(),
+                            "UPDATE record_version SET retired_by = ?3 WHERE key = ?1 AND "
+                            "unit = ?2 AND batch <> ?3 AND retired_by IS NULL",
+                            &err_) &&
+      live_.prepare(db_.get(),
+                    "SELECT v.version, v.batch, v.unit, v.json, b.source FROM record_version v "
+                    "JOIN batch b ON b.id = v.batch WHERE v.key = ? AND v.retired_by IS NULL "
+                    "ORDER BY v.version",
+                    &err_) &&
+      put_current_.prepare(db_.get(),
+                           "INSERT OR REPLACE INTO current(key, version, merged, name, "
+                           "birth_date, gender, id15, src, sheet, row, units, sources, "
+                           "absent_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           &err_) &&
+      delete_current_.prepare(db_.get(), "DELETE FROM current WHERE key = ?", &err_) &&
+      mark_absent_.prepare(db_.get(), "UPDATE current SET absent_from = ? WHERE key = ?", &err_);
+  if (!ok) *err = path + ": " + err_;
+  return ok;
+}
+
+bool Store::begin() {
+  return exec("BEGIN IMMEDIATE");
+}
+bool Store::commit() {
+  return exec("COMMIT");
+}
+void Store::rollback() {
+  sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+static void bindOptional(Statement& s, int i, std::string_view v) {
+  if (v.empty())
+    s.bindNull(i);
+  else
+    s.bind(i, v);
+}
+
+bool Store::addBatch(const BatchInfo& b, int64_t* id) {
+  add_batch_.bind(1, b.source).bind(2, b.sha256).bind(3, b.unit).bind(4, b.merged_at);
+  add_batch_.bind(5, b.records);
+  bindOptional(add_batch_, 6, b.signer);
+  bindOptional(add_batch_, 7, b.key_id);
+  add_batch_.step();
+  if (!add_batch_.reset()) return fail(add_batch_);
+  *id = sqlite3_last_insert_rowid(db_.get());
+  return true;
+}
+
+bool Store::setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) {
+  set_records_.bind(1, records).bind(2, sha256).bind(3, batch).step();
+  return set_records_.reset() || fail(set_records_);
+}
+
+bool Store::addVersion(std::string_view key, int64_t batch, std::string_view unit,
+                       std::string_view json, int64_t* version) {
+  add_version_.bind(1, key).bind(2, batch).bind(3, unit).bind(4, json).step();
+  if (!add_version_.reset()) return fail(add_version_);
+  *version = sqlite3_last_insert_rowid(db_.get());
+  return true;
+}
+
+bool Store::retireVersion(int64_t version, int64_t batch) {
+  retire_version_.bind(1, batch).bind(2, version).step();
+  return retire_version_.reset() || fail(retire_version_);
+}
+
+bool Store::retireOlder(std::string_view key, std::string_view unit, int64_t batch) {
+  retire_older_.bind(1, key).bind(2, unit).bind(3, batch).step();
+  return retire_older_.reset() || fail(retire_older_);
+}
+
+bool Store::forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn) {
+  live_.bind(1, key);
+  while (live_.step())
+    fn({live_.integer(0), live_.integer(1), live_.text(2), live_.text(3), live_.text(4)});
+  return live_.reset() || fail(live_);
+}
+
+bool Store::putCurrent(const CurrentRow& r, std::string_view merged) {
+  Statement& s = put_current_;
+  const PersonRef& p = r.person;
+  s.bind(1, p.key).bind(2, r.version);
+  bindOptional(s, 3, merged);
+  bindOptional(s, 4, p.name);
+  bindOptional(s, 5, p.birth_date);
+  bindOptional(s, 6, p.gender);
+  bindOptional(s, 7, p.id15);
+  bindOptional(s, 8, p.src);
+  bindOptional(s, 9, p.sheet);
+  s.bind(10, int64_t(p.row)).bind(11, p.unit).bind(12, r.sources);
+  if (r.absent_from)
+    s.bind(13, r.absent_from);
+  else
+    s.bindNull(13);
+  s.step();
+  return s.reset() || fail(s);
+}
+
+bool Store::deleteCurrent(std::string_view key) {
+  delete_current_.bind(1, key).step();
+  return delete_current_.reset() || fail(delete_current_);
+}
+
+bool Store::markAbsent(std::string_view key, int64_t batch) {
+  mark_absent_.bind(1, batch).bind(2, key).step();
+  return mark_absent_.reset() || fail(mark_absent_);
+}
+
+bool Store::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT key, version, name, birth_date, gender, id15, src, sheet, row, units, "
+                 "sources, absent_from FROM current",
+                 &err_))
+    return false;
+  while (s.step()) {
+    CurrentRow r;
+    PersonRef& p = r.person;
+    p.key = s.text(0);
+    r.version = s.integer(1);
+    p.name = s.text(2);
+    p.birth_date = s.text(3);
+    p.gender = s.text(4);
+    p.id15 = s.text(5);
+    p.src = s.text(6);
+    p.sheet = s.text(7);
+    p.row = long(s.integer(8));
+    p.unit = s.text(9);
+    r.sources = s.integer(10);
+    r.absent_from = s.integer(11);
+    fn(std::move(r));
+  }
+  return s.ok() || fail(s);
+}
+
+bool Store::exportCurrent(
+    const std::function<bool(std::string_view, std::string_view, std::string_view, std::string_view,
+                             int64_t, std::string_view, int64_t)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT c.key, c.merged, v.json, v.unit, v.batch, b.source, c.absent_from "
+                 "FROM current c JOIN record_version v ON v.version = c.version "
+                 "JOIN batch b ON b.id = v.batch ORDER BY c.key",
+                 &err_))
+    return false;
+  while (s.step())
+    if (!fn(s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5), s.integer(6)))
+      break;
+  return s.ok() || fail(s);
+}
+
+bool Store::history(std::string_view key,
+                    const std::function<void(const LiveVersion&, int64_t, std::string_view)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT v.version, v.batch, v.unit, v.json, b.source, v.retired_by, "
+                 "b.merged_at FROM record_version v JOIN batch b ON b.id = v.batch "
+                 "WHERE v.key = ? ORDER BY v.version",
+                 &err_))
+    return false;
+  s.bind(1, key);
+  while (s.step())
+    fn({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4)}, s.integer(5), s.text(6));
+  return s.ok() || fail(s);
+}
+
+bool Store::rekey(std::string_view alias, std::string_view canonical) {
+  Statement s;
+  if (!s.prepare(db_.get(), "UPDATE record_version SET key = ? WHERE key = ?", &err_)) return false;
+  s.bind(1, canonical).bind(2, alias).step();
+  if (!s.ok()) return fail(s);
+  return deleteCurrent(alias);
+}
+
+bool Store::addDecision(std::string_view a, std::string_view b, std::string_view decision,
+                        int64_t batch) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "INSERT OR REPLACE INTO decision(a, b, decision, batch) VALUES (?,?,?,?)", &err_))
+    return false;
+  s.bind(1, a).bind(2, b).bind(3, decision);
+  if (batch)
+    s.bind(4, batch);
+  else
+    s.bindNull(4);
+  s.step();
+  return s.ok() || fail(s);
+}
+
+bool Store::forEachDecision(
+    const std::function<void(std::string_view, std::string_view, std::string_view)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(), "SELECT a, b, decision FROM decision ORDER BY a, b", &err_))
+    return false;
+  while (s.step()) fn(s.text(0), s.text(1), s.text(2));
+  return s.ok() || fail(s);
+}
+
+bool Store::integrityOk(std::string* detail) {
+  Statement s;
+  if (!s.prepare(db_.get(), "PRAGMA integrity_check", &err_)) return *detail = err_, false;
+  std::string all;
+  while (s.step()) {
+    if (!all.empty()) all += "; ";
+    all.append(s.text(0));
+  }
+  *detail = all;
+  return s.ok() && all == "ok";
+}
+
+}  // namespace vetkit

@@ -1,0 +1,141 @@
+// The city database: a SQLite file keeping every batch merged, every version of every record
+// with the batch it came from, and the current merged set. One transaction per batch, so a
+// run killed half-way leaves the store as it was before that batch (WAL journal).
+//
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id)
+//   record_version(version, key, batch, unit, json, retired_by)   -- every record ever merged
+//   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
+//           sources, absent_from)                                  -- the merged set
+//   decision(a, b, decision, batch)                                -- adjudicated pairs
+//
+// A version is live while `retired_by` is NULL. `current.version` is the latest live version
+// of the key; `current.merged` holds the merged record when several live versions disagree
+// about the person, NULL when the latest version is the record.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "merge/candidates.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vetkit {
+
+/// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+  /// Prepares `sql` on `db`; false with `err` set.
+  bool prepare(sqlite3* db, const char* sql, std::string* err);
+  /// Binds by 1-based position; text is bound without copying (it must outlive step()).
+  Statement& bind(int i, std::string_view text);
+  Statement& bind(int i, int64_t v);
+  Statement& bindNull(int i);
+  /// SQLITE_ROW → true with a row ready; done or error → false (see ok()).
+  bool step();
+  /// Resets after a step loop, keeping bindings for rebinding. False when the last step failed.
+  bool reset();
+  std::string_view text(int col) const;
+  int64_t integer(int col) const;
+  bool isNull(int col) const;
+  bool ok() const { return ok_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  bool ok_ = true;
+};
+
+/// One row of `current`, as the merge needs it in memory.
+struct CurrentRow {
+  PersonRef person;  // person.unit: the units of the live versions, comma-separated
+  int64_t version = 0;
+  int64_t sources = 1;
+  int64_t absent_from = 0;  // 0: not flagged
+};
+
+struct BatchInfo {
+  std::string source, sha256, unit, merged_at, signer, key_id;
+  int64_t records = 0;
+};
+
+struct LiveVersion {
+  int64_t version = 0, batch = 0;
+  std::string_view unit, json, source;
+};
+
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  /// Opens or creates the store at `path` (0600), with its tables; false with `err`.
+  bool open(const std::string& path, std::string* err);
+  const std::string& error() const { return err_; }
+
+  bool begin();
+  bool commit();
+  /// Undoes the open transaction (nothing of the batch stays).
+  void rollback();
+
+  /// Inserts a batch row; its id in `*id`.
+  bool addBatch(const BatchInfo& b, int64_t* id);
+  /// Completes a batch row once its records are read.
+  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256);
+  /// Inserts one record version of `batch`; its number in `*version`.
+  bool addVersion(std::string_view key, int64_t batch, std::string_view unit, std::string_view json,
+                  int64_t* version);
+  /// Retires one version (superseded by `batch`).
+  bool retireVersion(int64_t version, int64_t batch);
+  /// Retires the live versions of `key` from `unit` that `batch` did not bring.
+  bool retireOlder(std::string_view key, std::string_view unit, int64_t batch);
+  /// Calls `fn` for each live version of `key`, oldest first.
+  bool forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn);
+  /// Writes a row of `current` (merged may be empty: NULL).
+  bool putCurrent(const CurrentRow& row, std::string_view merged);
+  bool deleteCurrent(std::string_view key);
+  bool markAbsent(std::string_view key, int64_t batch);
+  /// Every row of `current`.
+  bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn);
+  /// The current merged set in key order: `merged` when set, else the version's record.
+  bool exportCurrent(
+      const std::function<bool(std::string_view key, std::string_view merged, std::string_view json,
+                               std::string_view unit, int64_t batch, std::string_view source,
+                               int64_t absent_from)>& fn);
+  /// Every version of `key`, live or retired, oldest first.
+  bool history(std::string_view key,
+               const std::function<void(const LiveVersion&, int64_t retired_by,
+                                        std::string_view merged_at)>& fn);
+  /// Moves every version of `alias` to `canonical` (people adjudicated the same).
+  bool rekey(std::string_view alias, std::string_view canonical);
+  bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
+                   int64_t batch);
+  bool forEachDecision(
+      const std::function<void(std::string_view a, std::string_view b, std::string_view d)>& fn);
+  /// PRAGMA integrity_check: true when "ok".
+  bool integrityOk(std::string* detail);
+
+ private:
+  bool exec(const char* sql);
+  bool fail(const Statement& s);
+
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  // Declared before the statements, so that they are finalized before it closes.
+  std::unique_ptr<sqlite3, Closer> db_;
+  std::string err_;
+  Statement add_batch_, set_records_, add_version_, retire_version_, retire_older_, live_,
+      put_current_, delete_current_, mark_absent_;
+};
+
+}  // namespace vetkit

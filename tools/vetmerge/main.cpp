@@ -1,0 +1,135 @@
+// vetmerge: one person once — county batches merged into one stream or the city's store.
+static const char kUsage[] =
+    R"(Merge batches of records into one record per person, keyed on the identity number,
+and report every disagreement, possible duplicate and repeated person.
+
+Usage: vetmerge [OPTIONS] FILE...
+       vetmerge --db STORE [OPTIONS] FILE...      merge into the city database
+       vetmerge --db STORE --export [-o FILE]     write its current merged set
+       vetmerge --db STORE --history KEY          every version of one person
+
+FILE is a record stream or a spreadsheet / CSV; - is standard input. Each merged record
+lists its sources in _sources. With --db each FILE is one batch, merged in one transaction:
+a unit's corrected re-submission replaces that unit's earlier version of each person in it;
+people it leaves out stay current, marked _absent_from (or are retired: --retire-absent).
+
+Examples:
+  vetmerge 娄星区.jsonl 双峰县.jsonl > 娄底市.jsonl
+  vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
+  vetmerge --db city.sqlite --unit 431321 双峰县-更正.jsonl   # a corrected re-submission
+  vetmerge --db city.sqlite --decisions pairs-decided.jsonl   # apply adjudicated pairs
+  vetmerge --db city.sqlite --export -o city.jsonl
+  sqlite3 city.sqlite 'SELECT id, source, unit, merged_at, records FROM batch')";
+
+#include "cli/common.h"
+#include "core/atomic_file.h"
+#include "core/exit_status.h"
+#include "merge/merger.h"
+
+using namespace vetkit;
+
+int main(int argc, char** argv) {
+  CLI::App app(kUsage, "vetmerge");
+  CommonOptions common;
+  std::vector<std::string> files;
+  std::string db, history, key = "id_number", policy_path, conflicts_path, candidates_path;
+  std::string decisions_path, encoding = "auto";
+  bool do_export = false;
+  MergeOptions options;
+  addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptLang | kOptQuiet | kOptNoMask);
+  app.add_option("files", files, "Record streams, spreadsheets or CSV files; - is stdin")
+      ->type_name("FILE");
+  app.add_option("--db", db, "Merge into (or read) this SQLite store, created if missing")
+      ->type_name("STORE");
+  app.add_flag("--export", do_export, "With --db: write the current merged set");
+  app.add_option("--history", history, "With --db: write every version of the person KEY")
+      ->type_name("KEY");
+  app.add_option("--key", key, "The identity key: a field, or fields joined by commas")
+      ->type_name("FIELD[,FIELD]")
+      ->capture_default_str();
+  app.add_option("--policy", policy_path,
+                 "Survivorship rules (default: merge-policy.yaml beside the schema)")
+      ->type_name("FILE");
+  app.add_option("--conflicts", conflicts_path, "Write one JSON object per conflicting field")
+      ->type_name("FILE");
+  app.add_option("--candidates", candidates_path,
+                 "Write one JSON object per possible duplicate pair")
+      ->type_name("FILE");
+  app.add_option("--decisions", decisions_path,
+                 "Adjudicated pairs ({a, b, decision: same|different}) to apply")
+      ->type_name("FILE");
+  app.add_option("--unit", options.unit,
+                 "The unit these batches belong to (default: their records' unit)")
+      ->type_name("CODE");
+  app.add_flag("--retire-absent", options.retire_absent,
+               "With --db: a re-submission retires the people of its unit it leaves out");
+  app.add_option("--signer", options.signer, "With --db: record who sealed the batches")
+      ->type_name("NAME");
+  app.add_option("--key-id", options.key_id, "With --db: record the sealing key's id")
+      ->type_name("ID");
+  app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
+      ->type_name("NAME");
+  app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
+      ->type_name("N");
+  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk")->capture_default_str();
+
+  return runTool(app, argc, argv, [&]() -> int {
+    const std::string tool = "vetmerge";
+    auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
+    if (!parseEncodingName(encoding, &options.import.csv.encoding))
+      return usage("--encoding: unknown encoding '" + encoding + "'");
+    bool reading = do_export || !history.empty();
+    if (reading && db.empty()) return usage("--export and --history need --db");
+    if (do_export && !history.empty()) return usage("--export and --history exclude each other");
+    if (reading && !files.empty()) return usage("--export and --history take no FILE");
+    if (!reading && files.empty() && (db.empty() || decisions_path.empty()))
+      return usage("no input: name FILEs (- for standard input)");
+    if (!db.empty() && !reading && common.output != "-")
+      return usage("-o: with --db the merged set goes to the store (see --export)");
+
+    std::string err;
+    std::string schema_path = common.schema.empty() ? Schema::defaultPath() : common.schema;
+    auto schema = Schema::load(schema_path, &err);
+    if (!schema) return usage(err);
+    MergePolicy policy;
+    if (!MergePolicy::load(policy_path.empty() ? MergePolicy::pathBeside(schema_path) : policy_path,
+                           *schema, &policy, &err))
+      return usage(err);
+    if (!parseKeySpec(*schema, key, &options.key, &err)) return usage(err);
+    options.lang = options.import.lang = common.lang;
+    options.mask = !common.no_mask;
+
+    AtomicFile records, conflicts, candidates;
+    MergeOutputs outputs;
+    bool to_stdout = db.empty() || reading;
+    if (to_stdout && !records.open(common.output, &err)) return usage(err);
+    if (!conflicts_path.empty() && !conflicts.open(conflicts_path, &err)) return usage(err);
+    if (!candidates_path.empty() && !candidates.open(candidates_path, &err)) return usage(err);
+    outputs.records = &records;
+    if (!conflicts_path.empty()) outputs.conflicts = &conflicts;
+    if (!candidates_path.empty()) outputs.candidates = &candidates;
+    outputs.diagnostic = [&](const Diagnostic& d) { printDiagnostic(tool, d); };
+
+    MergeSession session(*schema, policy, options, outputs);
+    if (!decisions_path.empty() && !session.loadDecisions(decisions_path, &err)) return usage(err);
+    int status;
+    Store store;
+    if (db.empty()) {
+      status = session.mergeToStream(files);
+    } else if (!store.open(db, &err)) {
+      return usage(err);
+    } else if (do_export) {
+      status = session.exportStore(store);
+    } else if (!history.empty()) {
+      status = session.historyOf(store, history);
+    } else {
+      status = session.mergeToStore(store, files);
+    }
+    if ((to_stdout && !records.commit(&err)) ||
+        (!conflicts_path.empty() && !conflicts.commit(&err)) ||
+        (!candidates_path.empty() && !candidates.commit(&err)))
+      return usage(err);
+    if (!common.quiet && !reading) std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
+    return status;
+  });
+}

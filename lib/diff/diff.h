@@ -51,8 +51,8 @@ struct DiffEntry {
 
 struct DiffStats {
   size_t added = 0, removed = 0, changed = 0, unchanged = 0;
-  size_t duplicates = 0;  // records whose key an earlier record of the same side had
-  size_t keyless = 0;     // records without a key, not compared
+  size_t duplicates = 0;              // records whose key an earlier record of the same side had
+  size_t keyless = 0;                 // records without a key, not compared
   std::vector<size_t> field_changes;  // by Field::index
 
   bool different() const { return added || removed || changed || duplicates || keyless; }

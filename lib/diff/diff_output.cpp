@@ -1,0 +1,320 @@
+#include "diff/diff_output.h"
+
+#include "record/json_writer.h"
+#include "text/id_number.h"
+#include "validate/validator.h"
+
+namespace vetkit {
+
+namespace {
+
+const char kGreen[] = "\033[32m", kRed[] = "\033[31m", kYellow[] = "\033[33m", kReset[] = "\033[0m";
+
+std::string fieldName(const Field& f, const std::string& lang) {
+  return lang == "zh" && !f.labels.empty() ? f.labels[0] : f.id;
+}
+
+std::string maskedText(const Field& f, const std::string& text, bool mask) {
+  if (!mask) return text;
+  if (f.type == FieldType::IdNumber) return maskIdNumber(text);
+  if (f.type == FieldType::Phone) return maskPhone(text);
+  return text;
+}
+
+class Writer : public DiffSink {
+ public:
+  Writer(const Schema& schema, const DiffOutputOptions& options, LineOutput* out)
+      : schema_(schema), o_(options), out_(out), buf_(*out->buffer()) {}
+
+  bool stopped() const override { return out_->brokenPipe(); }
+
+ protected:
+  std::string msg(const char* code) const { return schema_.messages().format(code, o_.lang, {}); }
+  std::string key(const DiffEntry& e) const { return displayKey(e.key, o_.key, o_.mask); }
+  std::string value(const Field& f, const FieldValue& v) const {
+    return displayValue(schema_, f, v, o_.lang, o_.mask);
+  }
+
+  const Schema& schema_;
+  const DiffOutputOptions& o_;
+  LineOutput* out_;
+  std::string& buf_;
+};
+
+// + key name / - key name / ~ key name: field old → new
+class TextWriter : public Writer {
+ public:
+  using Writer::Writer;
+
+  void entry(const DiffEntry& e) override {
+    if (o_.stat) return;
+    const char* sigil = e.op == DiffEntry::Op::Added     ? "+"
+                        : e.op == DiffEntry::Op::Removed ? "-"
+                                                         : "~";
+    const char* color = e.op == DiffEntry::Op::Added     ? kGreen
+                        : e.op == DiffEntry::Op::Removed ? kRed
+                                                         : kYellow;
+    std::string head = std::string(sigil) + " " + key(e);
+    if (!e.name.empty()) head += " " + e.name;
+    if (e.op != DiffEntry::Op::Changed) {
+      line(color, head);
+    } else {
+      for (const FieldChange& c : e.changes)
+        line(color, head + ": " + fieldName(*c.field, o_.lang) + ": " +
+                        value(*c.field, c.old_value) + " → " + value(*c.field, c.new_value));
+    }
+    out_->wrote();
+  }
+
+  void finish(const DiffStats& s) override {
+    if (o_.stat) {
+      auto count = [&](const char* code, size_t n) {
+        buf_ += msg(code) + " " + std::to_string(n) + "\n";
+      };
+      count("diff-added", s.added);
+      count("diff-removed", s.removed);
+      count("diff-changed", s.changed);
+      count("diff-unchanged", s.unchanged);
+      count("diff-duplicates", s.duplicates);
+      count("diff-keyless", s.keyless);
+      buf_ += msg("diff-by-field") + "\n";
+      for (const Field& f : schema_.fields())
+        if (s.field_changes[f.index])
+          buf_ +=
+              "  " + fieldName(f, o_.lang) + " " + std::to_string(s.field_changes[f.index]) + "\n";
+    }
+    out_->wrote();
+  }
+
+ private:
+  void line(const char* color, const std::string& text) {
+    if (o_.color) buf_ += color;
+    buf_ += text;
+    if (o_.color) buf_ += kReset;
+    buf_ += '\n';
+  }
+};
+
+// One object per added, removed or changed record, values canonical (codes, not labels).
+class JsonOut : public Writer {
+ public:
+  using Writer::Writer;
+
+  void entry(const DiffEntry& e) override {
+    if (o_.stat) return;
+    JsonWriter w(&buf_);
+    w.beginObject();
+    w.key("op");
+    w.string(e.op == DiffEntry::Op::Added     ? "added"
+             : e.op == DiffEntry::Op::Removed ? "removed"
+                                              : "changed");
+    w.key("key");
+    w.string(key(e));
+    if (!e.name.empty()) w.key("name"), w.string(e.name);
+    if (e.op != DiffEntry::Op::Added) w.key("old_at"), w.string(formatRecordLocation(e.old_at));
+    if (e.op != DiffEntry::Op::Removed) w.key("new_at"), w.string(formatRecordLocation(e.new_at));
+    if (e.op == DiffEntry::Op::Changed) {
+      w.key("changes");
+      w.beginArray();
+      for (const FieldChange& c : e.changes) {
+        w.beginObject();
+        w.key("field");
+        w.string(c.field->id);
+        w.key("old");
+        writeValue(&w, *c.field, c.old_value);
+        w.key("new");
+        writeValue(&w, *c.field, c.new_value);
+        w.endObject();
+      }
+      w.endArray();
+    }
+    w.endObject();
+    w.endLine();
+    out_->wrote();
+  }
+
+  void finish(const DiffStats& s) override {
+    if (o_.stat) {
+      JsonWriter w(&buf_);
+      w.beginObject();
+      w.key("added"), w.integer((long long)s.added);
+      w.key("removed"), w.integer((long long)s.removed);
+      w.key("changed"), w.integer((long long)s.changed);
+      w.key("unchanged"), w.integer((long long)s.unchanged);
+      w.key("duplicates"), w.integer((long long)s.duplicates);
+      w.key("keyless"), w.integer((long long)s.keyless);
+      w.key("fields");
+      w.beginObject();
+      for (const Field& f : schema_.fields())
+        if (s.field_changes[f.index]) w.key(f.id), w.integer((long long)s.field_changes[f.index]);
+      w.endObject();
+      w.endObject();
+      w.endLine();
+    }
+    out_->wrote();
+  }
+
+ private:
+  void writeValue(JsonWriter* w, const Field& f, const FieldValue& v) {
+    switch (v.kind) {
+      case FieldValue::Kind::Absent:
+        w->null();  // an empty cell: the key is absent in the stream, null here
+        break;
+      case FieldValue::Kind::Number:
+        w->number(v.text);
+        break;
+      case FieldValue::Kind::Bool:
+        w->boolean(v.boolean);
+        break;
+      case FieldValue::Kind::Array:
+        w->beginArray();
+        for (const std::string& item : v.items) w->string(item);
+        w->endArray();
+        break;
+      default:
+        w->string(maskedText(f, v.text, o_.mask));
+    }
+  }
+};
+
+// One row per changed cell (key, field, old, new), and one per added or removed person, in
+// UTF-8 with a byte order mark: Excel takes a CSV without one for the local code page.
+class CsvOut : public Writer {
+ public:
+  CsvOut(const Schema& schema, const DiffOutputOptions& options, LineOutput* out)
+      : Writer(schema, options, out) {
+    buf_ += "\xEF\xBB\xBF";
+    buf_ += msg(o_.stat ? "diff-stat-header" : "diff-csv-header");
+    buf_ += '\n';
+  }
+
+  void entry(const DiffEntry& e) override {
+    if (o_.stat) return;
+    if (e.op == DiffEntry::Op::Added) {
+      row({key(e), msg("diff-csv-added"), "", e.name});
+    } else if (e.op == DiffEntry::Op::Removed) {
+      row({key(e), msg("diff-csv-removed"), e.name, ""});
+    } else {
+      for (const FieldChange& c : e.changes)
+        row({key(e), fieldName(*c.field, o_.lang), value(*c.field, c.old_value),
+             value(*c.field, c.new_value)});
+    }
+    out_->wrote();
+  }
+
+  void finish(const DiffStats& s) override {
+    if (o_.stat) {
+      row({msg("diff-added"), std::to_string(s.added)});
+      row({msg("diff-removed"), std::to_string(s.removed)});
+      row({msg("diff-changed"), std::to_string(s.changed)});
+      row({msg("diff-unchanged"), std::to_string(s.unchanged)});
+      row({msg("diff-duplicates"), std::to_string(s.duplicates)});
+      row({msg("diff-keyless"), std::to_string(s.keyless)});
+      for (const Field& f : schema_.fields())
+        if (s.field_changes[f.index])
+          row({fieldName(f, o_.lang), std::to_string(s.field_changes[f.index])});
+    }
+    out_->wrote();
+  }
+
+ private:
+  void row(std::initializer_list<std::string> cells) {
+    bool first = true;
+    for (const std::string& c : cells) {
+      if (!first) buf_ += ',';
+      first = false;
+      cell(c);
+    }
+    buf_ += '\n';
+  }
+
+  void cell(const std::string& raw) {
+    std::string c = raw;
+    // A cell Excel would run as a formula (=, +, -, @) or turn into a float (a long run of
+    // digits such as an unmasked identity number: 4.30102E+17) is kept as text by a quote mark.
+    bool digits = c.size() >= 12 && c.find_first_not_of("0123456789") == std::string::npos;
+    if (digits || (!c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@')))
+      c.insert(0, "'");
+    if (c.find_first_of(",\"\n\r") == std::string::npos) {
+      buf_ += c;
+      return;
+    }
+    buf_ += '"';
+    for (char ch : c) {
+      if (ch == '"') buf_ += '"';
+      buf_ += ch;
+    }
+    buf_ += '"';
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<DiffSink> makeDiffWriter(const Schema& schema, const DiffOutputOptions& options,
+                                         LineOutput* out) {
+  switch (options.format) {
+    case DiffFormat::Json:
+      return std::make_unique<JsonOut>(schema, options, out);
+    case DiffFormat::Csv:
+      return std::make_unique<CsvOut>(schema, options, out);
+    default:
+      return std::make_unique<TextWriter>(schema, options, out);
+  }
+}
+
+std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
+                         const std::string& lang, bool mask) {
+  auto label = [&](const std::string& code) {
+    if (field.table)
+      if (const CodeEntry* e = field.table->find(code)) return e->label;
+    if (field.type == FieldType::Division)
+      if (const Division* d = schema.divisions().find(code)) return d->name;
+    return code;  // kept verbatim by the importer: not a code
+  };
+  switch (value.kind) {
+    case FieldValue::Kind::Absent:
+      return schema.messages().format("diff-empty", lang, {});
+    case FieldValue::Kind::Bool:
+      return schema.messages().format(value.boolean ? "diff-yes" : "diff-no", lang, {});
+    case FieldValue::Kind::Array: {
+      std::string out;
+      for (const std::string& item : value.items) {
+        if (!out.empty()) out += lang == "zh" ? "、" : ", ";
+        out += label(item);
+      }
+      return out;
+    }
+    case FieldValue::Kind::String:
+      if (field.type == FieldType::Code || field.type == FieldType::Division)
+        return label(value.text);
+      return maskedText(field, value.text, mask);
+    default:
+      return value.text;
+  }
+}
+
+std::string displayKey(const std::string& key, const std::vector<const Field*>& key_fields,
+                       bool mask) {
+  if (key_fields.empty()) return mask ? maskIdNumber(key) : key;
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i < key_fields.size(); ++i) {
+    size_t end = std::min(key.find('\x1f', start), key.size());
+    if (i) out += ',';
+    out += maskedText(*key_fields[i], key.substr(start, end - start), mask);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string diffSummary(const Schema& schema, const DiffStats& s, const std::string& lang) {
+  return schema.messages().format("diff-summary", lang,
+                                  {{"added", std::to_string(s.added)},
+                                   {"removed", std::to_string(s.removed)},
+                                   {"changed", std::to_string(s.changed)},
+                                   {"unchanged", std::to_string(s.unchanged)},
+                                   {"duplicates", std::to_string(s.duplicates)},
+                                   {"keyless", std::to_string(s.keyless)}});
+}
+
+}  // namespace vetkit

@@ -1,0 +1,42 @@
+// The forms a diff is written in: lines for people (code labels, field labels, masked
+// numbers, colour on a terminal), JSON for programs, CSV for the auditor's sheet, and counts.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/line_output.h"
+#include "diff/diff.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+enum class DiffFormat { Text, Json, Csv };
+
+struct DiffOutputOptions {
+  DiffFormat format = DiffFormat::Text;
+  bool stat = false;  // counts only, instead of the differences
+  std::string lang = "zh";
+  bool mask = true;               // identity and phone numbers masked in keys and values
+  bool color = false;             // text: ANSI colours (the tool decides: a terminal, not NO_COLOR)
+  std::vector<const Field*> key;  // as DiffOptions::key, to mask and label the key
+};
+
+/// A sink that writes each difference to `out` as it comes, in the chosen form.
+std::unique_ptr<DiffSink> makeDiffWriter(const Schema& schema, const DiffOutputOptions& options,
+                                         LineOutput* out);
+
+/// A value as people read it: code labels, division names, yes/no words, "(empty)", and
+/// identity and phone numbers masked when `mask`.
+std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
+                         const std::string& lang, bool mask);
+
+/// A key (DiffEntry::key) for output: its parts joined by ',', numbers masked when `mask`.
+std::string displayKey(const std::string& key, const std::vector<const Field*>& key_fields,
+                       bool mask);
+
+/// The one-line summary for standard error: counts of added, removed, changed, unchanged.
+std::string diffSummary(const Schema& schema, const DiffStats& stats, const std::string& lang);
+
+}  // namespace vetkit

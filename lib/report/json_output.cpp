@@ -1,0 +1,155 @@
+#include "record/json_writer.h"
+#include "report/output.h"
+
+namespace vetkit {
+
+void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
+  JsonWriter w(out);
+  auto num = [&](const char* k, size_t v) {
+    w.key(k);
+    w.integer(static_cast<long long>(v));
+  };
+  auto str = [&](const char* k, const std::string& v) {
+    w.key(k);
+    w.string(v);
+  };
+  w.beginObject();
+  num("records", r.records);
+  num("with_errors", r.with_errors);
+  num("with_warnings", r.with_warnings);
+  num("errors", r.errors);
+  num("warnings", r.warnings);
+
+  w.key("by_unit_category");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units)
+    for (const auto& [cat, n] : st.by_category) {
+      w.beginObject();
+      str("unit", unit);
+      str("category", cat);
+      num("count", n);
+      w.endObject();
+    }
+  w.endArray();
+
+  w.key("by_township");
+  w.beginArray();
+  for (const auto& [key, n] : r.townships) {
+    w.beginObject();
+    str("unit", std::get<0>(key));
+    str("township", std::get<1>(key));
+    str("category", std::get<2>(key));
+    num("count", n);
+    w.endObject();
+  }
+  w.endArray();
+
+  w.key("units");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units) {
+    w.beginObject();
+    str("unit", unit);
+    num("records", st.records);
+    num("with_errors", st.with_errors);
+    num("with_warnings", st.with_warnings);
+    w.endObject();
+  }
+  w.endArray();
+
+  w.key("completeness");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units)
+    for (const Field& f : schema.fields()) {
+      if (st.required[f.index] == 0) continue;
+      w.beginObject();
+      str("unit", unit);
+      str("field", f.id);
+      num("required", st.required[f.index]);
+      num("present", st.present[f.index]);
+      w.endObject();
+    }
+  w.endArray();
+
+  w.key("problems");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units)
+    for (const auto& [code, n] : st.problems) {
+      w.beginObject();
+      str("unit", unit);
+      str("rule", code);
+      auto sev = r.rule_severity.find(code);
+      str("severity", severityName(sev == r.rule_severity.end() ? Severity::Error : sev->second));
+      num("count", n);
+      w.endObject();
+    }
+  w.endArray();
+
+  w.key("distributions");
+  w.beginArray();
+  for (const Distribution& d : r.distributions) {
+    w.beginObject();
+    str("field", d.field->id);
+    num("absent", d.absent);
+    w.key("values");
+    w.beginArray();
+    for (const auto& [v, n] : d.counts) {
+      w.beginObject();
+      str("value", v);
+      num("count", n);
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+  }
+  w.endArray();
+
+  w.key("appeals");
+  w.beginObject();
+  num("records", r.appeals);
+  str("method", "clauses");
+  w.key("pruned");
+  w.boolean(r.phrases_pruned);
+  w.key("top");
+  w.beginArray();
+  for (const auto& [p, n] : r.top_phrases) {
+    w.beginObject();
+    str("phrase", p);
+    num("count", n);
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+
+  w.key("plaque");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units) {
+    w.beginObject();
+    str("unit", unit);
+    num("records", st.records);
+    num("hung", st.plaque_hung);
+    num("not_hung", st.plaque_not_hung);
+    num("dated", st.plaque_dated);
+    w.endObject();
+  }
+  w.endArray();
+
+  w.key("batches");
+  w.beginArray();
+  for (const BatchRow& b : r.batches) {
+    w.beginObject();
+    str("file", b.file);
+    str("sha256", b.sha256);
+    str("unit", b.unit);
+    str("time", b.time);
+    num("records", b.records);
+    str("signer", b.signer);
+    str("key_id", b.key_id);
+    str("signature", !b.verified_known ? "not-verified" : b.verified ? "verified" : "failed");
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+  out->push_back('\n');
+}
+
+}  // namespace vetkit

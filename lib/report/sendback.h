@@ -1,0 +1,59 @@
+// Send-back packages: the problem and missing data of each county, in a workbook the county
+// corrects and re-submits (DOMAIN.md §1: 根据对象户籍下发各地). Items are kept per county
+// until written: they grow with the findings, not with the records.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diag.h"
+#include "record/record.h"
+#include "schema/schema.h"
+
+namespace vetkit {
+
+struct SendbackOptions {
+  enum class By { Hukou, Unit } by = By::Hukou;
+  std::string lang = "zh";
+  bool mask = true;  // mask the identity number that names the person
+};
+
+/// One finding to be corrected: where it is in the county's own file, and what is wrong.
+struct SendbackItem {
+  std::string file, sheet, column, field, rule, message, value, name, id_number;
+  int row = 0;
+  Severity severity = Severity::Error;
+};
+
+struct SendbackPackage {
+  std::string county;  // code; "" when neither registration nor unit is known
+  std::string name, file;
+  std::vector<SendbackItem> problems, missing;
+  size_t people = 0;  // records with at least one item
+};
+
+class Sendback {
+ public:
+  Sendback(const Schema& schema, SendbackOptions options);
+
+  /// The county a record goes back to: the division of its household registration (Hukou)
+  /// or its collecting unit (Unit); falls back to the unit, then to "".
+  std::string countyOf(const Record& r) const;
+  /// Files the findings about one record under its county.
+  void add(const Record& r, const std::vector<Diagnostic>& diags);
+  /// Writes DIR/<code>-<name>.xlsx per county with items, and DIR/index.csv listing them;
+  /// false with `err` on the first failure.
+  bool write(const std::string& dir, std::string* err);
+  const std::map<std::string, SendbackPackage>& packages() const { return packages_; }
+
+ private:
+  bool writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const;
+
+  const Schema& schema_;
+  SendbackOptions options_;
+  const Field *hukou_ = nullptr, *unit_ = nullptr, *name_ = nullptr, *id_ = nullptr;
+  std::map<std::string, SendbackPackage> packages_;
+};
+
+}  // namespace vetkit

@@ -1,0 +1,291 @@
+#include "report/table.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace vetkit {
+namespace {
+
+TableCell text(std::string s) {
+  return {TableCell::Kind::Text, std::move(s), 0};
+}
+TableCell count(size_t n) {
+  return {TableCell::Kind::Count, "", double(n)};
+}
+TableCell share(size_t part, size_t whole) {
+  if (whole == 0) return {TableCell::Kind::None, "", 0};
+  return {TableCell::Kind::Share, "", double(part) / double(whole)};
+}
+
+class Builder {
+ public:
+  Builder(const Report& r, const Schema& s, const std::string& lang) : r_(r), s_(s), lang_(lang) {}
+
+  std::string L(const std::string& key) const { return reportLabel(s_, lang_, key); }
+  std::string unit(const std::string& code) const { return unitName(s_, lang_, code); }
+  std::string category(const std::string& code) const {
+    return s_.categoryField() ? valueLabel(s_, lang_, *s_.categoryField(), code) : code;
+  }
+
+  ReportTable summary() const {
+    ReportTable t{"summary", L("summary"), {L("item"), L("value")}, {}, 1, false};
+    t.rows.push_back({text(L("records")), count(r_.records)});
+    t.rows.push_back({text(L("units")), count(r_.units.size())});
+    t.rows.push_back({text(L("with-errors")), count(r_.with_errors)});
+    t.rows.push_back({text(L("error-share")), share(r_.with_errors, r_.records)});
+    t.rows.push_back({text(L("with-warnings")), count(r_.with_warnings)});
+    t.rows.push_back({text(L("errors")), count(r_.errors)});
+    t.rows.push_back({text(L("warnings")), count(r_.warnings)});
+    t.rows.push_back({text(L("batches")), count(r_.batches.size())});
+    return t;
+  }
+
+  ReportTable byUnitCategory() const {
+    std::set<std::string> cats;
+    for (const auto& [u, st] : r_.units)
+      for (const auto& [c, n] : st.by_category) cats.insert(c);
+    ReportTable t{"by_unit_category", L("by-unit-category"), {L("unit")}, {}, 1, true};
+    for (const std::string& c : cats) t.columns.push_back(category(c));
+    t.columns.push_back(L("total"));
+    std::map<std::string, size_t> totals;
+    for (const auto& [u, st] : r_.units) {
+      std::vector<TableCell> row{text(unit(u))};
+      for (const std::string& c : cats) {
+        auto it = st.by_category.find(c);
+        size_t n = it == st.by_category.end() ? 0 : it->second;
+        totals[c] += n;
+        row.push_back(count(n));
+      }
+      row.push_back(count(st.records));
+      t.rows.push_back(std::move(row));
+    }
+    std::vector<TableCell> row{text(L("total"))};
+    for (const std::string& c : cats) row.push_back(count(totals[c]));
+    row.push_back(count(r_.records));
+    t.rows.push_back(std::move(row));
+    return t;
+  }
+
+  ReportTable byTownship() const {
+    ReportTable t{"by_township", L("by-township"), {L("unit"), L("township"), L("records")}, {}, 2,
+                  true};
+    std::map<std::pair<std::string, std::string>, size_t> sums;
+    size_t total = 0;
+    for (const auto& [key, n] : r_.townships) {
+      sums[{std::get<0>(key), std::get<1>(key)}] += n;
+      total += n;
+    }
+    for (const auto& [key, n] : sums)
+      t.rows.push_back({text(unit(key.first)), text(key.second), count(n)});
+    t.rows.push_back({text(L("total")), text(""), count(total)});
+    return t;
+  }
+
+  ReportTable completeness() const {
+    ReportTable t{"completeness", L("completeness"), {L("field")}, {}, 1, false};
+    for (const auto& [u, st] : r_.units) t.columns.push_back(unit(u));
+    t.columns.push_back(L("all"));
+    for (const Field& f : s_.fields()) {
+      size_t req = 0, pres = 0;
+      std::vector<TableCell> row{text(fieldLabel(f, lang_))};
+      for (const auto& [u, st] : r_.units) {
+        row.push_back(share(st.present[f.index], st.required[f.index]));
+        req += st.required[f.index];
+        pres += st.present[f.index];
+      }
+      if (req == 0) continue;  // no record needs it: nothing can be missing
+      row.push_back(share(pres, req));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  }
+
+  ReportTable problems() const {
+    ReportTable t{"problems", L("problems"), {L("rule"), L("severity")}, {}, 2, false};
+    for (const auto& [u, st] : r_.units) t.columns.push_back(unit(u));
+    t.columns.push_back(L("total"));
+    for (const auto& [code, sev] : r_.rule_severity) {
+      std::vector<TableCell> row{text(code), text(L(severityName(sev)))};
+      size_t sum = 0;
+      for (const auto& [u, st] : r_.units) {
+        auto it = st.problems.find(code);
+        size_t n = it == st.problems.end() ? 0 : it->second;
+        sum += n;
+        row.push_back(count(n));
+      }
+      row.push_back(count(sum));
+      t.rows.push_back(std::move(row));
+    }
+    std::vector<TableCell> with{text(L("with-errors")), text("")},
+        sh{text(L("error-share")), text("")};
+    for (const auto& [u, st] : r_.units) {
+      with.push_back(count(st.with_errors));
+      sh.push_back(share(st.with_errors, st.records));
+    }
+    with.push_back(count(r_.with_errors));
+    sh.push_back(share(r_.with_errors, r_.records));
+    t.rows.push_back(std::move(with));
+    t.rows.push_back(std::move(sh));
+    return t;
+  }
+
+  ReportTable distributions() const {
+    ReportTable t{"distributions",
+                  L("distributions"),
+                  {L("field"), L("value"), L("records"), L("share")},
+                  {},
+                  2,
+                  false};
+    for (const Distribution& d : r_.distributions) {
+      std::string name = fieldLabel(*d.field, lang_);
+      // Codes in table order, so that a table reads like the form; stray values after.
+      std::vector<std::string> order;
+      if (d.field->type == FieldType::YesNo) order = {"true", "false"};
+      if (d.field->table)
+        for (const CodeEntry& e : d.field->table->entries) order.push_back(e.code);
+      for (const auto& [v, n] : d.counts)
+        if (std::find(order.begin(), order.end(), v) == order.end()) order.push_back(v);
+      for (const std::string& v : order) {
+        auto it = d.counts.find(v);
+        if (it == d.counts.end()) continue;
+        t.rows.push_back({text(name), text(valueLabel(s_, lang_, *d.field, v)), count(it->second),
+                          share(it->second, r_.records)});
+      }
+      t.rows.push_back(
+          {text(name), text(L("absent")), count(d.absent), share(d.absent, r_.records)});
+    }
+    return t;
+  }
+
+  ReportTable appeals() const {
+    ReportTable t{"appeals", L("appeals"), {L("phrase"), L("records"), L("share")}, {}, 1, false};
+    t.rows.push_back({text(L("with-appeals")), count(r_.appeals), share(r_.appeals, r_.records)});
+    for (const auto& [p, n] : r_.top_phrases)
+      t.rows.push_back({text(p), count(n), share(n, r_.appeals)});
+    return t;
+  }
+
+  ReportTable plaque() const {
+    ReportTable t{"plaque",
+                  L("plaque"),
+                  {L("unit"), L("records"), L("plaque-hung"), L("plaque-not-hung"), L("absent"),
+                   L("plaque-dated"), L("plaque-share")},
+                  {},
+                  1,
+                  true};
+    UnitStats all;
+    for (const auto& [u, st] : r_.units) {
+      size_t unknown = st.records - st.plaque_hung - st.plaque_not_hung;
+      t.rows.push_back({text(unit(u)), count(st.records), count(st.plaque_hung),
+                        count(st.plaque_not_hung), count(unknown), count(st.plaque_dated),
+                        share(st.plaque_hung, st.records)});
+      all.records += st.records;
+      all.plaque_hung += st.plaque_hung;
+      all.plaque_not_hung += st.plaque_not_hung;
+      all.plaque_dated += st.plaque_dated;
+    }
+    t.rows.push_back({text(L("total")), count(all.records), count(all.plaque_hung),
+                      count(all.plaque_not_hung),
+                      count(all.records - all.plaque_hung - all.plaque_not_hung),
+                      count(all.plaque_dated), share(all.plaque_hung, all.records)});
+    return t;
+  }
+
+  ReportTable provenance() const {
+    ReportTable t{"batches",
+                  L("batches-table"),
+                  {L("file"), L("sha256"), L("unit"), L("time"), L("records"), L("signer"),
+                   L("key-id"), L("signature")},
+                  {},
+                  1,
+                  false};
+    for (const BatchRow& b : r_.batches) {
+      std::string units;
+      for (size_t pos = 0; pos <= b.unit.size();) {
+        size_t comma = std::min(b.unit.find(',', pos), b.unit.size());
+        if (comma > pos)
+          units += (units.empty() ? "" : "、") + unit(b.unit.substr(pos, comma - pos));
+        pos = comma + 1;
+      }
+      auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+      t.rows.push_back({text(b.file), text(dash(b.sha256)), text(dash(units)), text(dash(b.time)),
+                        count(b.records), text(dash(b.signer)), text(dash(b.key_id)),
+                        text(L(!b.verified_known ? "not-verified"
+                               : b.verified      ? "verified"
+                                                 : "verify-failed"))});
+    }
+    return t;
+  }
+
+ private:
+  const Report& r_;
+  const Schema& s_;
+  const std::string& lang_;
+};
+
+}  // namespace
+
+std::string reportLabel(const Schema& schema, const std::string& lang, const std::string& key) {
+  return schema.messages().format("report-" + key, lang, {});
+}
+
+std::string unitName(const Schema& schema, const std::string& lang, const std::string& code) {
+  if (code.empty()) return reportLabel(schema, lang, "absent");
+  if (const CodeTable* units = schema.table("units"))
+    if (const CodeEntry* e = units->find(code)) return e->label;
+  if (const Division* d = schema.divisions().find(code)) return d->name;
+  return code;
+}
+
+std::string valueLabel(const Schema& schema, const std::string& lang, const Field& field,
+                       const std::string& value) {
+  if (value.empty()) return reportLabel(schema, lang, "absent");
+  if (field.type == FieldType::YesNo && (value == "true" || value == "false"))
+    return reportLabel(schema, lang, value == "true" ? "yes" : "no");
+  if (field.table)
+    if (const CodeEntry* e = field.table->find(value)) return e->label;
+  return value;
+}
+
+std::string fieldLabel(const Field& field, const std::string& lang) {
+  if (lang == "en" || field.labels.empty()) return field.id;
+  return field.labels.front();
+}
+
+std::string formatShare(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100.0);
+  return buf;
+}
+
+std::string cellText(const TableCell& c) {
+  switch (c.kind) {
+    case TableCell::Kind::Count:
+      return std::to_string(static_cast<long long>(std::llround(c.value)));
+    case TableCell::Kind::Share:
+      return formatShare(c.value);
+    case TableCell::Kind::None:
+      return "-";
+    default:
+      return c.text;
+  }
+}
+
+std::vector<ReportTable> reportTables(const Report& report, const Schema& schema,
+                                      const std::string& lang) {
+  Builder b(report, schema, lang);
+  std::vector<ReportTable> out;
+  out.push_back(b.summary());
+  out.push_back(b.byUnitCategory());
+  if (!report.townships.empty()) out.push_back(b.byTownship());
+  out.push_back(b.completeness());
+  out.push_back(b.problems());
+  out.push_back(b.distributions());
+  out.push_back(b.appeals());
+  out.push_back(b.plaque());
+  out.push_back(b.provenance());
+  return out;
+}
+
+}  // namespace vetkit

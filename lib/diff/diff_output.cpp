@@ -257,6 +257,8 @@ std::unique_ptr<DiffSink> makeDiffWriter(const Schema& schema, const DiffOutputO
       return std::make_unique<JsonOut>(schema, options, out);
     case DiffFormat::Csv:
       return std::make_unique<CsvOut>(schema, options, out);
+    case DiffFormat::Html:
+      return makeHtmlDiffWriter(schema, options, out);
     default:
       return std::make_unique<TextWriter>(schema, options, out);
   }

@@ -12,7 +12,7 @@
 
 namespace vetkit {
 
-enum class DiffFormat { Text, Json, Csv };
+enum class DiffFormat { Text, Json, Csv, Html };
 
 struct DiffOutputOptions {
   DiffFormat format = DiffFormat::Text;
@@ -26,6 +26,10 @@ struct DiffOutputOptions {
 /// A sink that writes each difference to `out` as it comes, in the chosen form.
 std::unique_ptr<DiffSink> makeDiffWriter(const Schema& schema, const DiffOutputOptions& options,
                                          LineOutput* out);
+
+/// The HTML page (diff_html.cpp): one self-contained file, rows streamed as found.
+std::unique_ptr<DiffSink> makeHtmlDiffWriter(const Schema& schema, const DiffOutputOptions& options,
+                                             LineOutput* out);
 
 /// A value as people read it: code labels, division names, yes/no words, "(empty)", and
 /// identity and phone numbers masked when `mask`.

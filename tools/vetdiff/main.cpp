@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
                    kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet | kOptNoMask,
                    "text (+ added, - removed, ~ changed field), json (one object per record) or "
                    "csv (one row per changed cell, for Excel)");
-  app.get_option("--format")->check(CLI::IsMember({"text", "json", "csv"}))->capture_default_str();
+  app.get_option("--format")
+      ->check(CLI::IsMember({"text", "json", "csv", "html"}))
+      ->capture_default_str();
   app.add_option("files", files, "OLD and NEW: record streams, spreadsheets or CSV; - is stdin")
       ->type_name("FILE")
       ->expected(2)
@@ -114,9 +116,10 @@ int main(int argc, char** argv) {
     options.mask = !common.no_mask;
 
     DiffOutputOptions out_options;
-    out_options.format = common.format == "json"  ? DiffFormat::Json
-                         : common.format == "csv" ? DiffFormat::Csv
-                                                  : DiffFormat::Text;
+    out_options.format = common.format == "json"   ? DiffFormat::Json
+                         : common.format == "csv"  ? DiffFormat::Csv
+                         : common.format == "html" ? DiffFormat::Html
+                                                   : DiffFormat::Text;
     out_options.stat = stat;
     out_options.lang = common.lang;
     out_options.mask = !common.no_mask;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -14,6 +15,9 @@ namespace vetkit {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
+// A line (one row without quoted line breaks) is buffered whole until its end is seen: far
+// more than a row of 16,384 cells of real data needs, far less than a hostile file could ask.
+constexpr size_t kMaxLineBytes = 16 << 20;
 const std::string_view kBom = "\xEF\xBB\xBF";
 
 // libcsv trims blanks around unquoted fields; only the space, so that a tab delimiter works
@@ -62,6 +66,9 @@ class CsvWorkbook : public Workbook {
     int next_col = 0;  // column of the next field of the row being read
     int last_terminator = 0;
     bool stopped = false;
+    int overlong_col = -1;  // where a cell past kMaxCellChars is, which stops the read
+    int overlong_row = 0;
+    size_t searched = 0;            // bytes of the buffered partial line already searched for '\n'
     std::vector<std::string> pool;  // spare cell text buffers
   };
   static void onField(void* s, size_t len, void* data);
@@ -85,6 +92,14 @@ void CsvWorkbook::onField(void* s, size_t len, void* data) {
   auto* p = static_cast<Parse*>(data);
   int col = p->next_col++;
   if (len == 0) return;  // sinks see non-empty cells only
+  if (overlongCell(std::string_view(static_cast<const char*>(s), len))) {
+    if (p->overlong_col < 0) {
+      p->overlong_col = col;
+      p->overlong_row = p->row.number + 1;
+    }
+    p->stopped = true;
+    return;
+  }
   Cell& cell = p->row.cells.emplace_back();
   cell.kind = Cell::Kind::Text;
   cell.col = col;
@@ -196,8 +211,19 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
   size_t start = 0;
   bool ok = true;
   while (start < text.size() && !state->stopped) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos && !final) break;  // the rest waits for the next chunk
+    // A long line arrives in many chunks; searching it again from its start each time would
+    // make reading it quadratic.
+    size_t nl = text.find('\n', std::max(start, state->searched));
+    state->searched = 0;
+    if (nl == std::string_view::npos && !final) {
+      if (text.size() - start > kMaxLineBytes) {
+        *err = "row " + std::to_string(state->row.number + 1) + ": line longer than " +
+               std::to_string(kMaxLineBytes >> 20) + " MiB";
+        return false;
+      }
+      state->searched = text.size() - start;
+      break;  // the rest waits for the next chunk
+    }
     size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
     std::string_view line = text.substr(start, end - start);
     start = end;
@@ -220,6 +246,12 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
       *err = std::string("malformed CSV: ") + csv_strerror(csv_error(parser));
       ok = false;
       break;
+    }
+    // A quoted field may run over many lines, all of it in libcsv's buffer.
+    if (parser->entry_pos > 4 * kMaxCellChars && state->overlong_col < 0) {
+      state->overlong_col = state->next_col;
+      state->overlong_row = state->row.number + 1;
+      state->stopped = true;
     }
   }
   buffer->erase(0, start);
@@ -283,6 +315,10 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
   if (ok && !state.stopped && parser.pstate != kRowNotBegun)
     csv_fini(&parser, onField, onRow, &state);
   csv_free(&parser);
+  if (ok && state.overlong_col >= 0) {
+    *err = overlongCellError(state.overlong_row, state.overlong_col);
+    ok = false;
+  }
   size_t invalid = gbk_.invalidCount() + utf8_invalid_;
   if (invalid > 0)
     warnings.push_back({"encoding",

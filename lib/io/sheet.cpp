@@ -8,4 +8,16 @@ std::string columnLetter(int col) {
   return s;
 }
 
+bool overlongCell(std::string_view s) {
+  if (s.size() <= kMaxCellChars) return false;  // the common case, without counting
+  size_t chars = 0;
+  for (char c : s) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return chars > kMaxCellChars;
+}
+
+std::string overlongCellError(int row, int col) {
+  return "row " + std::to_string(row) + ", column " + columnLetter(col) + ": cell longer than " +
+         std::to_string(kMaxCellChars) + " characters (Excel's limit)";
+}
+
 }  // namespace vetkit

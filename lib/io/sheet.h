@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,5 +60,15 @@ class Workbook {
 
 /// "A" for 0, "Z" for 25, "AA" for 26.
 std::string columnLetter(int col);
+
+/// Excel's limit on the text of one cell. Readers refuse a longer cell (a hostile file's way to
+/// make them hold gigabytes) with an error naming it.
+inline constexpr size_t kMaxCellChars = 32767;
+
+/// True when the UTF-8 text `s` holds more than kMaxCellChars characters.
+bool overlongCell(std::string_view s);
+
+/// The error for an overlong cell: "row 3, column B: cell longer than 32767 characters ...".
+std::string overlongCellError(int row, int col);
 
 }  // namespace vetkit

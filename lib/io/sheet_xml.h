@@ -61,21 +61,22 @@ struct Classes {
   constexpr Classes() {
     for (int i = 0x20; i < 0x80; ++i) c[i] = kText | kAttr | kComment;
     for (int i : {'\t', '\n'}) c[i] = kText | kSpace | kComment;
-    c['\r'] = kSpace | kComment;  // line ends are normalised, so never taken as is
-    c[' '] |= kSpace;
-    c['<'] &= uint8_t(~(kText | kAttr));
-    c['&'] &= uint8_t(~(kText | kAttr));
-    c[']'] &= uint8_t(~kText);  // "]]>" is not allowed in character data
-    c['"'] &= uint8_t(~kAttr);  // a value ends at its own quote, so both quotes are checked
-    c['\''] &= uint8_t(~kAttr);
-    c['-'] &= uint8_t(~kComment);
+    c[uint8_t('\r')] = kSpace | kComment;  // line ends are normalised, so never taken as is
+    c[uint8_t(' ')] |= kSpace;
+    c[uint8_t('<')] &= uint8_t(~(kText | kAttr));
+    c[uint8_t('&')] &= uint8_t(~(kText | kAttr));
+    c[uint8_t(']')] &= uint8_t(~kText);  // "]]>" is not allowed in character data
+    // A value ends at its own quote, so both quotes are checked.
+    c[uint8_t('"')] &= uint8_t(~kAttr);
+    c[uint8_t('\'')] &= uint8_t(~kAttr);
+    c[uint8_t('-')] &= uint8_t(~kComment);
     for (int i = 'a'; i <= 'z'; ++i) c[i] |= kNameStart | kName;
     for (int i = 'A'; i <= 'Z'; ++i) c[i] |= kNameStart | kName;
     for (int i = '0'; i <= '9'; ++i) c[i] |= kName;
-    c['_'] |= kNameStart | kName;
-    c[':'] |= kNameStart | kName;  // without namespace processing ':' is a name character
-    c['.'] |= kName;
-    c['-'] |= kName;
+    c[uint8_t('_')] |= kNameStart | kName;
+    c[uint8_t(':')] |= kNameStart | kName;  // without namespace processing ':' is a name character
+    c[uint8_t('.')] |= kName;
+    c[uint8_t('-')] |= kName;
   }
 };
 inline constexpr Classes kClasses{};

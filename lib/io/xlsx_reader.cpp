@@ -21,6 +21,8 @@ namespace {
 
 // What expat and the fast scanner read at a time; both must use the same (see readFast).
 constexpr size_t kChunk = 256 * 1024;
+// Shared strings are held in memory for the whole read, so their total is capped.
+constexpr size_t kMaxSharedStrings = size_t(1) << 30;
 
 // Writers disagree on prefixes (<x:c> from .NET libraries, none from Excel), and a few leave
 // prefixes undeclared, so expat runs without namespace processing and we match local names.
@@ -339,6 +341,9 @@ class Sax {
     XML_SetUserData(parser_, this);
     XML_SetElementHandler(parser_, onStart, onEnd);
     XML_SetCharacterDataHandler(parser_, onText);
+    // Office Open XML parts never carry a DTD (ECMA-376 Part 2, M1.17). Refusing one outright
+    // means no entity is ever declared, expanded (billion laughs) or fetched (external).
+    XML_SetStartDoctypeDeclHandler(parser_, onDoctype);
     std::string zerr;
     auto entry = zip.openEntry(index, &zerr);
     if (!entry) {
@@ -417,6 +422,9 @@ class Sax {
     } catch (...) {
       s->fail("unknown error");
     }
+  }
+  static void onDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    static_cast<Sax*>(self)->fail("a DOCTYPE declaration, which workbooks never have: refused");
   }
   static void onText(void* self, const char* text, int len) {
     auto* s = static_cast<Sax*>(self);
@@ -558,6 +566,12 @@ class SharedStringsParser : public Sax {
       inSi_ = false;
       decodeEscapes(&sst_->arena, size_t(sst_->offsets.back()));
       sst_->offsets.push_back(sst_->arena.size());
+      if (overlongCell(sst_->at(sst_->size() - 1)))
+        fail("shared string " + std::to_string(sst_->size() - 1) + " longer than " +
+             std::to_string(kMaxCellChars) + " characters (Excel's limit)");
+      else if (sst_->arena.size() > kMaxSharedStrings)
+        fail("more than " + std::to_string(kMaxSharedStrings >> 20) +
+             " MiB of text (the limit of what is held in memory)");
     }
   }
 
@@ -756,6 +770,11 @@ class SheetHandler {
     inIs_ = false;
     collect_ = nullptr;
     if (value_.empty()) return;
+    if (overlongCell(value_)) {
+      failure_ = overlongCellError(row_.number, col_);
+      halted_ = true;
+      return;
+    }
     switch (type_) {
       case CellType::Shared: {
         long long i = parseIndex(value_);

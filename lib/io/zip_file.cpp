@@ -153,7 +153,7 @@ std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) 
     *err = describe(index) + ": " + unzError(rc);
     return nullptr;
   }
-  return std::unique_ptr<Entry>(new Entry(this, index));
+  return std::unique_ptr<Entry>(new Entry(this, index, info.compressed_size));
 }
 
 ZipFile::Entry::~Entry() {
@@ -165,6 +165,13 @@ long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
   int n = unzReadCurrentFile(uf(zip_->handle_), buf, unsigned(size));
   if (n < 0) {
     *err = zip_->describe(index_) + ": " + unzError(n);
+    return -1;
+  }
+  inflated_ += uint64_t(n);
+  if (inflated_ > kZipRatioFloor && inflated_ / kMaxZipRatio > compressed_) {
+    *err = zip_->describe(index_) + ": inflates to more than " + std::to_string(kMaxZipRatio) +
+           " times its compressed size (" + std::to_string(compressed_) +
+           " bytes), refused as a zip bomb";
     return -1;
   }
   return n;

@@ -14,6 +14,12 @@
 
 namespace vetkit {
 
+/// A zip bomb is refused once an entry has inflated past kZipRatioFloor bytes to more than
+/// kMaxZipRatio times its compressed size: real workbooks stay well under 100, deflate can
+/// reach about 1000, so memory and time stay proportional to the file's own size.
+inline constexpr uint64_t kMaxZipRatio = 200;
+inline constexpr uint64_t kZipRatioFloor = uint64_t(64) << 20;
+
 class ZipFile {
  public:
   /// Opens `path`; nullptr and `err` ("not a zip file", "truncated or corrupt zip file ...").
@@ -46,9 +52,12 @@ class ZipFile {
 
    private:
     friend class ZipFile;
-    Entry(ZipFile* zip, int index) : zip_(zip), index_(index) {}
+    Entry(ZipFile* zip, int index, uint64_t compressed)
+        : zip_(zip), index_(index), compressed_(compressed) {}
     ZipFile* zip_;
     int index_;
+    uint64_t compressed_;    // the entry's compressed size, from the central directory
+    uint64_t inflated_ = 0;  // bytes read so far
     bool open_ = true;
   };
   /// Opens entry `index` for reading; nullptr and `err` if it cannot be.

@@ -34,7 +34,12 @@ std::vector<std::string> strings(const YAML::Node& n) {
   if (n.IsScalar()) {
     out.push_back(n.as<std::string>());
   } else {
-    for (const auto& item : n) out.push_back(item.as<std::string>());
+    // A map here would reach yaml-cpp's iterator as an "invalid node" without a line.
+    if (!n.IsSequence()) throw YAML::Exception(n.Mark(), "expected a text or a list of texts");
+    for (const auto& item : n) {
+      if (!item.IsScalar()) throw YAML::Exception(item.Mark(), "expected a text");
+      out.push_back(item.as<std::string>());
+    }
   }
   return out;
 }
@@ -217,7 +222,8 @@ std::unique_ptr<Schema> Schema::load(const std::string& path, std::string* err) 
     *err = path + ": cannot open schema";
     return nullptr;
   } catch (const YAML::Exception& e) {
-    *err = path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg;
+    // Some yaml-cpp errors (a node of the wrong kind) carry no position.
+    *err = path + (e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1)) + ": " + e.msg;
     return nullptr;
   }
   return schema;

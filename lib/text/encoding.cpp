@@ -96,9 +96,12 @@ bool parseEncodingName(std::string_view name, TextEncoding* out) {
 }
 
 void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final) {
-  if (!pending_.empty()) {
-    // Finish the character cut at the end of the last chunk with the bytes it still needs,
-    // in a small buffer: joining whole chunks would copy a megabyte each time.
+  // Finish the character cut at the end of the last chunk with the bytes it still needs, in a
+  // small buffer: joining whole chunks would copy a megabyte each time. When those bytes turn
+  // out not to be a character, the first is replaced and the rest may begin another cut
+  // sequence, so this goes round until one is finished or the chunk is used up.
+  while (!pending_.empty()) {
+    if (chunk.empty() && !final) return;
     std::string head = std::move(pending_);
     pending_.clear();
     unsigned char second = head.size() >= 2 ? static_cast<unsigned char>(head[1])
@@ -109,7 +112,6 @@ void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final
     head.append(chunk.substr(0, take));
     chunk.remove_prefix(take);
     decodeRun(head, out, final && chunk.empty());
-    if (!pending_.empty()) return;  // the chunk was too short to finish it
   }
   decodeRun(chunk, out, final);
 }

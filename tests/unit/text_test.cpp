@@ -1,6 +1,9 @@
 // The text layer: identity numbers, dates, folding, UTF-8 and GB18030.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "text/date.h"
 #include "text/encoding.h"
 #include "text/fold.h"
@@ -234,4 +237,25 @@ TEST(Gb18030, EverySplitOfAFourByteAndATwoByteCharacter) {
       EXPECT_EQ(out, "a\xC2\x80汉b") << cut << "," << cut2;
       EXPECT_EQ(d.invalidCount(), 0u);
     }
+}
+
+// Found by tests/fuzz/fuzz_text (tests/fixtures/fuzz-regressions/fuzz_text/): a cut four-byte
+// sequence that turns out invalid left another cut sequence behind, and the rest of the next
+// chunk was dropped. Every split must decode as the whole does.
+TEST(Gb18030, InvalidFourByteSequenceCutAtAChunkEnd) {
+  std::ifstream in(VETKIT_FIXTURES "/fuzz-regressions/fuzz_text/gb18030-split-invalid-four-byte",
+                   std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(bytes.size(), 10u);
+  Gb18030Decoder whole;
+  std::string expected;
+  whole.decode(bytes, &expected, true);
+  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
+    Gb18030Decoder d;
+    std::string out;
+    d.decode(std::string_view(bytes).substr(0, cut), &out, false);
+    d.decode(std::string_view(bytes).substr(cut), &out, true);
+    EXPECT_EQ(out, expected) << cut;
+    EXPECT_EQ(d.invalidCount(), whole.invalidCount()) << cut;
+  }
 }

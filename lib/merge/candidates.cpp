@@ -84,8 +84,12 @@ void CandidateFinder::probe(const Entry& e, const Sorted& keys, std::vector<Cand
                                                    : 0.6,
              e, *other, out, seen);
   };
+  forEachIdVariant(p, [&](const std::string& v, bool transposed) { judge(lookup(v), transposed); });
+}
+
+void forEachIdVariant(const PersonRef& p, const std::function<void(const std::string&, bool)>& fn) {
   // The number as typed: 15 digits when it was upgraded, so the mistake is one digit there.
-  std::string typed = p.id15.empty() ? p.key : p.id15;
+  const std::string& typed = p.id15.empty() ? p.key : p.id15;
   bool is15 = !p.id15.empty();
   auto keyOf = [&](const std::string& v) { return is15 ? upgradeId15(v) : v; };
   std::string v = typed;
@@ -94,16 +98,20 @@ void CandidateFinder::probe(const Entry& e, const Sorted& keys, std::vector<Cand
     for (const char* c = alphabet; *c; ++c) {
       if (*c == typed[i]) continue;
       v[i] = *c;
-      judge(lookup(keyOf(v)), false);
+      fn(keyOf(v), false);
     }
     v[i] = typed[i];
   }
   for (size_t i = 0; i + 1 < typed.size(); ++i) {
     if (typed[i] == typed[i + 1]) continue;
     std::swap(v[i], v[i + 1]);
-    judge(lookup(keyOf(v)), true);
+    fn(keyOf(v), true);
     std::swap(v[i], v[i + 1]);
   }
+}
+
+bool suspectId(const PersonRef& p) {
+  return !p.id15.empty() || (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
 }
 
 std::vector<Candidate> CandidateFinder::find() const {
@@ -139,9 +147,7 @@ std::vector<Candidate> CandidateFinder::find() const {
             [](const auto& x, const auto& y) { return x.first < y.first; });
   for (const Entry& e : people_) {
     const PersonRef& p = *e.person;
-    bool suspect =
-        !p.id15.empty() || (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
-    if (suspect) probe(e, keys, &out, &seen);
+    if (suspectId(p)) probe(e, keys, &out, &seen);
   }
 
   // The strongest first; ties in a stable order of keys.

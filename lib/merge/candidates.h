@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -37,6 +38,16 @@ struct Candidate {
 /// True when two names are one edit (substitution, insertion, deletion of a character) or
 /// less apart, ignoring the middle dot of transliterated names.
 bool similarName(std::string_view a, std::string_view b);
+
+/// Calls `fn(key, transposed)` with the identity key of every number one substitution or one
+/// adjacent transposition away from `p`'s number as it was typed (its 15 digits when it was
+/// upgraded).
+void forEachIdVariant(const PersonRef& p,
+                      const std::function<void(const std::string& key, bool transposed)>& fn);
+
+/// True when `p`'s identity number is worth expanding into its variants: it fails its check,
+/// or it was upgraded from 15 digits (whose check character came after any mistake).
+bool suspectId(const PersonRef& p);
 
 class CandidateFinder {
  public:

@@ -1,7 +1,10 @@
 #include "merge/merger.h"
 
 #include <simdjson.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <ctime>
 #include <fstream>
 #include <unordered_map>
@@ -12,8 +15,10 @@
 #include "merge/candidates.h"
 #include "merge/digest.h"
 #include "merge/output.h"
+#include "merge/people.h"
 #include "record/json_writer.h"
 #include "record/record_reader.h"
+#include "sign/verify.h"
 #include "text/id_number.h"
 
 namespace vetkit {
@@ -209,10 +214,9 @@ struct MergeSession::Impl {
     return true;
   }
 
-  void findCandidates(const std::vector<const PersonRef*>& people,
-                      const std::function<bool(const PersonRef&)>& fresh) {
+  void findCandidates(const std::vector<std::pair<const PersonRef*, bool>>& people) {
     CandidateFinder finder;
-    for (const PersonRef* p : people) finder.add(p, fresh(*p));
+    for (const auto& [p, fresh] : people) finder.add(p, fresh);
     for (const std::string& pk : different) {
       size_t nl = pk.find('\n');
       finder.suppress(pk.substr(0, nl), pk.substr(nl + 1));
@@ -237,12 +241,26 @@ struct MergeSession::Impl {
     r.line += ",\"_row\":" + std::to_string(r.row) + "}";
   }
 
+  // The store's people (store runs only).
+  KeyPacker packer;
+  KeyIndex index;
+  std::vector<Person> people;
+  size_t live = 0;
+  std::vector<std::string> unit_sets;  // "431302", "431302,431321" ...: Person::units
+  std::unordered_map<std::string, uint32_t> unit_set_ids;
+
+  uint32_t unitSet(std::string_view units);
+  uint32_t personFor(std::string_view key);
+  uint32_t last_units = 0;  // the unit set remembered last: most rows repeat it
+  void remember(uint32_t who, const CurrentRow& row);
+  void remember(uint32_t who, const Store::Brief& brief);
+  void forget(uint32_t who);
+  bool checkSignature(const std::string& path, BatchInfo* info);
+
   int mergeStore(Store& store, const std::vector<std::string>& files);
-  bool mergeBatch(Store& store, const std::string& path,
-                  std::unordered_map<std::string, CurrentRow>& current,
-                  std::unordered_set<std::string>& touched, int* status);
-  bool recompute(Store& store, const std::string& key,
-                 std::unordered_map<std::string, CurrentRow>& current, int64_t absent_from);
+  bool mergeBatch(Store& store, const std::string& path, int* status);
+  bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
+  bool storeCandidates(Store& store);
 };
 
 MergeSession::MergeSession(const Schema& schema, const MergePolicy& policy, MergeOptions options,
@@ -359,7 +377,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
 
   std::vector<PersonRef> merged_people;
   merged_people.reserve(order.size());
-  std::vector<const PersonRef*> people;
+  std::vector<std::pair<const PersonRef*, bool>> people;
   std::string line;
   std::vector<Record> records;
   std::vector<SourceTag> tags;
@@ -371,7 +389,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
     if (g.size() == 1) {
       const StreamEntry& e = entries[g[0]];
       m.writer.writeSingle(e.line, {e.src, e.sheet, e.unit, e.row, 0}, {}, &line);
-      people.push_back(&e.person);
+      people.emplace_back(&e.person, true);
     } else {
       ++counts_.merged;
       records.resize(g.size());
@@ -385,21 +403,20 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
       }
       merged_people.emplace_back();
       m.mergeGroup(key, records, tags, &line, &merged_people.back());
-      people.push_back(&merged_people.back());
+      people.emplace_back(&merged_people.back(), true);
     }
     LineOutput* o = m.out.records;
     o->buffer()->append(line);
     o->wrote();
     if (o->brokenPipe()) return status;
   }
-  m.findCandidates(people, [](const PersonRef&) { return true; });
+  m.findCandidates(people);
   if (status == kExitOk && (counts_.conflicts || counts_.candidates || counts_.duplicates))
     status = kExitFindings;
   return status;
 }
 
-bool MergeSession::Impl::recompute(Store& store, const std::string& key,
-                                   std::unordered_map<std::string, CurrentRow>& current,
+bool MergeSession::Impl::recompute(Store& store, uint32_t who, const std::string& key,
                                    int64_t absent_from) {
   std::vector<std::string> lines, units, files;
   std::vector<int64_t> versions, batches;
@@ -412,7 +429,7 @@ bool MergeSession::Impl::recompute(Store& store, const std::string& key,
       }))
     return false;
   if (lines.empty()) {
-    current.erase(key);
+    forget(who);
     return store.deleteCurrent(key);
   }
   std::vector<Record> records(lines.size());
@@ -439,13 +456,58 @@ bool MergeSession::Impl::recompute(Store& store, const std::string& key,
     merged.pop_back();  // the newline
   }
   if (!store.putCurrent(row, merged)) return false;
-  current[key] = std::move(row);
+  remember(who, row);
   return true;
 }
 
-bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path,
-                                    std::unordered_map<std::string, CurrentRow>& current,
-                                    std::unordered_set<std::string>& touched, int* status) {
+uint32_t MergeSession::Impl::unitSet(std::string_view units) {
+  auto [it, created] = unit_set_ids.try_emplace(std::string(units), uint32_t(unit_sets.size()));
+  if (created) unit_sets.emplace_back(units);
+  return it->second;
+}
+
+uint32_t MergeSession::Impl::personFor(std::string_view key) {
+  bool created;
+  uint64_t packed = packer.pack(key);
+  uint32_t& slot = index.insert(packed, &created);
+  if (created) {
+    slot = uint32_t(people.size());
+    people.emplace_back();
+    people.back().key = packed;
+  }
+  return slot;
+}
+
+void MergeSession::Impl::remember(uint32_t who, const CurrentRow& row) {
+  const PersonRef& ref = row.person;
+  remember(who, {ref.key, ref.name, ref.birth_date, ref.id15, ref.unit, row.version, row.sources,
+                 row.absent_from});
+}
+
+void MergeSession::Impl::remember(uint32_t who, const Store::Brief& b) {
+  Person& p = people[who];
+  if (!p.live) ++live;
+  p.live = true;
+  p.version = b.version;
+  p.sources = uint32_t(b.sources);
+  p.absent_from = b.absent_from;
+  if (unit_sets.empty() || unit_sets[last_units] != b.units) last_units = unitSet(b.units);
+  p.units = last_units;
+  p.upgraded = !b.id15.empty();
+  p.suspect = p.upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok);
+  p.name_birth = 0;
+  if (!b.name.empty() && !b.birth_date.empty()) {
+    std::hash<std::string_view> h;
+    p.name_birth = (h(b.name) * 31 + h(b.birth_date)) | 1;
+  }
+}
+
+void MergeSession::Impl::forget(uint32_t who) {
+  if (people[who].live) --live;
+  people[who].live = false;
+}
+
+bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* status) {
   std::string err;
   BatchInfo info;
   info.source = path;
@@ -460,18 +522,22 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path,
     *status = kExitTrouble;
     return true;
   }
+  if (!checkSignature(path, &info)) {
+    ++counts.failed;
+    ++counts.refused;
+    if (*status == kExitOk) *status = kExitFindings;
+    return true;
+  }
   if (!store.begin()) return false;
   int64_t bid = 0;
   bool failed_store = false;
-  // The batch's people in order, with their versions and who they are.
-  struct Arrival {
-    std::vector<int64_t> versions;
-    PersonRef person;
-    long first_row = 0;
-  };
-  std::unordered_map<std::string, size_t> index;
-  std::vector<std::pair<std::string, Arrival>> arrivals;
+  // People already current are changed in memory as the batch goes; a failed batch is rolled
+  // back in the store, so their rows are read back from it (restore()).
+  std::vector<std::pair<uint32_t, Person>> before;
+  std::vector<uint32_t> redo;  // people to recompute from their live versions, once each
+  uint32_t arrivals = 0;
   size_t records = 0;
+  CurrentRow row;
   RecordSourceEvents events;
   events.diagnostic = out.diagnostic;
   events.record = [&](Record& r) {
@@ -483,31 +549,53 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path,
     }
     ensureProvenance(r);
     std::string raw_key = recordKey(r, options.key);
-    std::string key = keyOf(r);
+    std::string key =
+        raw_key.empty() ? "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row) : raw_key;
+    if (!alias.empty()) key = canonical(key);
     int64_t version;
     if (!store.addVersion(key, bid, info.unit, r.line, &version)) return failed_store = true, false;
     ++records;
-    auto [it, fresh] = index.try_emplace(key, arrivals.size());
-    if (fresh) {
-      arrivals.emplace_back(key, Arrival{});
-      Arrival& a = arrivals.back().second;
-      setPerson(schema, r, &a.person);
-      a.person.key = key;
-      a.person.unit = info.unit;
-      a.first_row = r.row;
-    } else {
+    uint32_t who = personFor(key);
+    Person* p = &people[who];
+    if (p->seen == bid) {
       ++counts.duplicates;
       report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
-             {{"first", std::to_string(arrivals[it->second].second.first_row)}}, {},
-             shownKey(raw_key));
+             {{"first", std::to_string(p->first_row)}}, {}, shownKey(raw_key));
+      if (!p->pending) p->pending = true, redo.push_back(who);
+      return true;
     }
-    arrivals[it->second].second.versions.push_back(version);
+    before.emplace_back(who, *p);
+    p->seen = bid, p->first_row = int32_t(r.row), p->arrival = arrivals++, p->fresh = true;
+    if (p->live && !(p->sources == 1 && unit_sets[p->units] == info.unit)) {
+      p->pending = true, redo.push_back(who);
+      return true;
+    }
+    // The common case: a new person, or this unit's earlier version of them replaced.
+    if (p->live) {
+      if (!store.retireVersion(p->version, bid)) return failed_store = true, false;
+      ++counts.retired;
+    }
+    setPerson(schema, r, &row.person);
+    row.person.key = key;
+    row.person.unit = info.unit;
+    row.version = version;
+    if (!store.putCurrent(row, {})) return failed_store = true, false;
+    remember(who, row);
     return true;
   };
-  bool readable = readRecords(schema, path, options.import, events, &err);
-  if (failed_store) return store.rollback(), false;
-  if (!readable || bid == 0) {
+  auto undo = [&]() {
     store.rollback();
+    for (auto it = before.rbegin(); it != before.rend(); ++it) {
+      Person& p = people[it->first];
+      if (p.live != it->second.live) live += it->second.live ? 1 : -1;
+      p = it->second;
+      p.pending = false;
+    }
+  };
+  bool readable = readRecords(schema, path, options.import, events, &err);
+  if (failed_store) return undo(), false;
+  if (!readable || bid == 0) {
+    undo();
     ++counts.failed;
     *status = kExitTrouble;
     report(Severity::Error, path, "", 0, readable ? "empty" : "unreadable", {{"reason", err}}, {},
@@ -515,51 +603,40 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path,
     return true;
   }
   counts.records += records;
-  if (from_stdin) {
-    info.sha256 = stdin_sha.hex();
-  }
+  if (from_stdin) info.sha256 = stdin_sha.hex();
   const std::string& unit = info.unit;
-  for (auto& [key, a] : arrivals) {
-    touched.insert(key);
-    auto it = current.find(key);
-    bool alone =
-        a.versions.size() == 1 &&
-        (it == current.end() || (it->second.sources == 1 && it->second.person.unit == unit));
-    if (alone) {
-      // The common case: a new person, or this unit's earlier version of them replaced.
-      if (it != current.end()) {
-        if (!store.retireVersion(it->second.version, bid)) return store.rollback(), false;
-        ++counts.retired;
-      }
-      CurrentRow row;
-      row.person = std::move(a.person);
-      row.version = a.versions[0];
-      if (!store.putCurrent(row, {})) return store.rollback(), false;
-      current[key] = std::move(row);
-      continue;
-    }
-    if (!store.retireOlder(key, unit, bid) || !recompute(store, key, current, 0))
-      return store.rollback(), false;
+  // In the order the batch brought them, as the conflict report should list them.
+  std::sort(redo.begin(), redo.end(),
+            [&](uint32_t a, uint32_t b) { return people[a].arrival < people[b].arrival; });
+  for (uint32_t who : redo) {
+    people[who].pending = false;
+    std::string key = packer.unpack(people[who].key);
+    if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0)) return undo(), false;
   }
   // People this unit sent before who are missing from its new batch.
-  std::vector<std::string> absent;
-  for (const auto& [key, row] : current) {
-    if (index.count(key)) continue;
-    const std::string& units = row.person.unit;
-    bool ours = units == unit || (units.find(',') != std::string::npos &&
-                                  ("," + units + ",").find("," + unit + ",") != std::string::npos);
-    if (ours) absent.push_back(key);
+  std::vector<char> ours(unit_sets.size());
+  for (size_t i = 0; i < unit_sets.size(); ++i) {
+    const std::string& units = unit_sets[i];
+    ours[i] = units == unit || (units.find(',') != std::string::npos &&
+                                ("," + units + ",").find("," + unit + ",") != std::string::npos);
   }
-  for (const std::string& key : absent) {
-    CurrentRow& row = current[key];
+  std::vector<uint32_t> absent;
+  for (uint32_t i = 0; i < people.size(); ++i)
+    if (people[i].live && people[i].seen != bid && ours[people[i].units]) absent.push_back(i);
+  for (uint32_t who : absent) {
+    Person& p = people[who];
+    std::string key = packer.unpack(p.key);
     if (options.retire_absent) {
-      if (!store.retireOlder(key, unit, bid) || !recompute(store, key, current, 0))
-        return store.rollback(), false;
+      before.emplace_back(who, p);
+      if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0))
+        return undo(), false;
+      people[who].fresh = true;
       ++counts.retired;
     } else {
       ++counts.absent;
-      if (row.absent_from != bid && !store.markAbsent(key, bid)) return store.rollback(), false;
-      row.absent_from = bid;
+      if (p.absent_from != bid && !store.markAbsent(key, bid)) return undo(), false;
+      before.emplace_back(who, p);
+      p.absent_from = bid;
     }
   }
   if (!absent.empty())
@@ -567,14 +644,79 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path,
            {{"count", std::to_string(absent.size())}, {"unit", unit}});
   // The batch row was written before its size (and, from stdin, its digest) was known.
   if (!store.setBatchRecords(bid, int64_t(records), info.sha256) || !store.commit())
-    return store.rollback(), false;
-  counts.people = current.size();
+    return undo(), false;
+  counts.people = live;
+  return true;
+}
+
+// Candidate detection over a store's people without holding their names: the people who can
+// be in a pair at all — those sharing a hash of name and birth date, and suspect numbers with
+// a one-mistake neighbour — are found in memory, read back from the store, and judged.
+bool MergeSession::Impl::storeCandidates(Store& store) {
+  std::vector<char> involved(people.size());
+  std::vector<std::pair<uint64_t, uint32_t>> nb;
+  for (uint32_t i = 0; i < people.size(); ++i)
+    if (people[i].live && people[i].name_birth) nb.emplace_back(people[i].name_birth, i);
+  std::sort(nb.begin(), nb.end());
+  for (size_t i = 0; i < nb.size();) {
+    size_t j = i + 1;
+    bool fresh = people[nb[i].second].fresh;
+    while (j < nb.size() && nb[j].first == nb[i].first) fresh |= people[nb[j++].second].fresh;
+    if (j - i > 1 && fresh)
+      for (size_t x = i; x < j; ++x) involved[nb[x].second] = 1;
+    i = j;
+  }
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(nb);
+  // A pair needs a fresh person: the variants of a suspect that is not fresh are looked up
+  // among the fresh people only — a table small enough to stay in cache.
+  KeyIndex fresh_index;
+  for (uint32_t i = 0; i < people.size(); ++i) {
+    bool created;
+    if (people[i].live && people[i].fresh) fresh_index.insert(people[i].key, &created) = i;
+  }
+  CurrentRow row;
+  for (uint32_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    if (!p.live || !p.suspect) continue;
+    const KeyIndex& neighbours = p.fresh ? index : fresh_index;
+    // The number as typed is all the variants need; an upgraded one's 15 digits are its key
+    // without the century and the check character.
+    PersonRef& typed = row.person;
+    typed.key = packer.unpack(p.key);
+    typed.id15 = p.upgraded ? typed.key.substr(0, 6) + typed.key.substr(8, 9) : std::string();
+    forEachIdVariant(typed, [&](const std::string& v, bool) {
+      uint64_t packed;
+      if (!KeyPacker::packId(v, &packed)) return;
+      const uint32_t* j = neighbours.find(packed);
+      if (!j || *j == i || !people[*j].live || !(p.fresh || people[*j].fresh)) return;
+      involved[i] = involved[*j] = 1;
+    });
+  }
+  std::vector<PersonRef> refs;
+  std::vector<std::pair<const PersonRef*, bool>> chosen;
+  std::vector<char> fresh;
+  refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)));
+  for (uint32_t i = 0; i < people.size(); ++i) {
+    if (!involved[i]) continue;
+    if (!store.currentRow(packer.unpack(people[i].key), &row)) {
+      if (!store.error().empty()) return false;
+      continue;
+    }
+    refs.push_back(std::move(row.person));
+    fresh.push_back(people[i].fresh);
+  }
+  // In key order, so that the report does not depend on the order people were loaded in.
+  std::vector<size_t> order(refs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return refs[a].key < refs[b].key; });
+  for (size_t i : order) chosen.emplace_back(&refs[i], fresh[i] != 0);
+  findCandidates(chosen);
   return true;
 }
 
 int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>& files) {
   int status = kExitOk;
-  std::unordered_map<std::string, CurrentRow> current;
   auto storeTrouble = [&]() {
     report(Severity::Error, "", "", 0, "store", {{"reason", store.error()}});
     return int(kExitTrouble);
@@ -586,12 +728,8 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
       }))
     return storeTrouble();
   for (auto& d : earlier) addDecision(d[0], d[1], d[2]);
-  if (!store.forEachCurrent([&](CurrentRow&& r) {
-        std::string k = r.person.key;
-        current.emplace(std::move(k), std::move(r));
-      }))
+  if (!store.forEachCurrentBrief([&](const Store::Brief& b) { remember(personFor(b.key), b); }))
     return storeTrouble();
-  std::unordered_set<std::string> touched;
   if (!decisions.empty()) {
     if (!store.begin()) return storeTrouble();
     for (auto& d : decisions) {
@@ -601,26 +739,70 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
         const std::string& to = canonical(*k);
         if (to == *k) continue;
         if (!store.rekey(*k, to)) return store.rollback(), storeTrouble();
-        current.erase(*k);
-        if (!recompute(store, to, current, 0)) return store.rollback(), storeTrouble();
-        touched.insert(to);
+        forget(personFor(*k));
+        uint32_t who = personFor(to);
+        if (!recompute(store, who, to, 0)) return store.rollback(), storeTrouble();
+        people[who].fresh = true;
       }
     }
     if (!store.commit()) return store.rollback(), storeTrouble();
   }
   for (const std::string& path : files) {
     ++counts.inputs;
-    if (!mergeBatch(store, path, current, touched, &status)) return storeTrouble();
+    if (!mergeBatch(store, path, &status)) return storeTrouble();
   }
-  counts.people = current.size();
-  std::vector<const PersonRef*> people;
-  people.reserve(current.size());
-  for (const auto& [key, row] : current) people.push_back(&row.person);
-  findCandidates(people, [&](const PersonRef& p) { return touched.count(p.key) != 0; });
+  counts.people = live;
+  if (!storeCandidates(store) || !store.finish()) return storeTrouble();
   if (status == kExitOk &&
       (counts.conflicts || counts.candidates || counts.duplicates || counts.absent))
     status = kExitFindings;
   return status;
+}
+
+// Verifies a batch against its FILE.vsig when a trust store is given. Valid: its good
+// signers (as the trust store names them) and key ids go into the batch row. Otherwise the
+// batch is refused with vetsign's findings, unless it is merely unsigned and signatures are
+// not required.
+bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info) {
+  if (!options.trust) return true;
+  bool zh = options.lang == "zh";
+  auto refuse = [&](const char* code, const std::string& why) {
+    report(Severity::Error, path, "", 0, code, {{"", why}}, {}, {}, true);
+    return false;
+  };
+  if (path == "-")
+    return options.require_signed
+               ? refuse("unsigned-batch",
+                        zh ? "标准输入无法核验签名，批次拒收（--require-signed）"
+                           : "standard input cannot be checked against a signature; batch "
+                             "refused (--require-signed)")
+               : true;
+  if (access((path + ".vsig").c_str(), F_OK) != 0 && errno == ENOENT)
+    return options.require_signed
+               ? refuse(
+                     "unsigned-batch",
+                     zh ? "批次未签名（缺少 " + path + ".vsig），拒收（--require-signed）"
+                        : "batch is not signed (no " + path + ".vsig); refused (--require-signed)")
+               : true;
+  VerifyPolicy policy;
+  VerifyResult r;
+  if (verifyFile(path, "", options.trust, policy, &r) != VerifyStatus::Valid) {
+    for (std::string_view problem : r.problems) {
+      if (problem.starts_with(path + ": ")) problem.remove_prefix(path.size() + 2);
+      report(Severity::Error, path, "", 0, "bad-signature", {{"", std::string(problem)}}, {}, {},
+             true);
+    }
+    return refuse("bad-signature",
+                  zh ? "签名核验未通过，批次拒收" : "signature check failed; batch refused");
+  }
+  info->signer.clear(), info->key_id.clear();
+  for (const SignerResult& s : r.signers) {
+    if (!s.signature_good) continue;
+    if (!info->signer.empty()) info->signer += ", ", info->key_id += ",";
+    info->signer += s.owner.empty() ? s.signer : s.owner;
+    info->key_id += s.key_id;
+  }
+  return true;
 }
 
 int MergeSession::mergeToStore(Store& store, const std::vector<std::string>& files) {

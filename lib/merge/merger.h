@@ -13,6 +13,7 @@
 #include "merge/store.h"
 #include "merge/survivorship.h"
 #include "schema/schema.h"
+#include "sign/trust.h"
 
 namespace vetkit {
 
@@ -24,9 +25,13 @@ struct MergeOptions {
   // A corrected re-submission that leaves out people its unit sent before: retire them
   // (true), or keep them current, marked `_absent_from` and reported (false, the default).
   bool retire_absent = false;
-  std::string signer, key_id;  // recorded with each batch once signatures are checked
-  std::string now;             // merged_at (UTC, ISO 8601); empty: the clock
-  bool mask = true;            // mask identity numbers in diagnostics
+  std::string signer, key_id;  // recorded with each batch when no signature is checked
+  // With a trust store each batch's FILE.vsig is verified and its signers recorded; a batch
+  // whose signature fails is refused, and so is an unsigned one when signatures are required.
+  const TrustStore* trust = nullptr;
+  bool require_signed = false;
+  std::string now;   // merged_at (UTC, ISO 8601); empty: the clock
+  bool mask = true;  // mask identity numbers in diagnostics
 };
 
 struct MergeOutputs {
@@ -40,6 +45,7 @@ struct MergeCounts {
   size_t inputs = 0, failed = 0, records = 0, people = 0, merged = 0;
   size_t conflicts = 0, candidates = 0, duplicates = 0, unit_conflicts = 0, absent = 0;
   size_t retired = 0;
+  size_t refused = 0;  // batches refused for their signature
 };
 
 class MergeSession {

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -12,6 +14,11 @@ namespace vetkit {
 
 Statement::~Statement() {
   sqlite3_finalize(stmt_);
+}
+
+void Statement::finalize() {
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
 }
 
 bool Statement::prepare(sqlite3* db, const char* sql, std::string* err) {
@@ -65,8 +72,6 @@ void Store::Closer::operator()(sqlite3* db) const {
   sqlite3_close(db);
 }
 
-Store::~Store() = default;
-
 bool Store::exec(const char* sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) == SQLITE_OK) return true;
@@ -96,10 +101,14 @@ CREATE TABLE IF NOT EXISTS record_version(
   key TEXT NOT NULL,
   batch INTEGER NOT NULL REFERENCES batch(id),
   unit TEXT NOT NULL,
-  json TEXT NOT NULL,        -- the record's line as read
   retired_by INTEGER REFERENCES batch(id)
 );
-CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);
+-- The record's line as read; apart from record_version, so that retiring a version rewrites
+-- a small row.
+CREATE TABLE IF NOT EXISTS record_json(
+  version INTEGER PRIMARY KEY REFERENCES record_version(version),
+  json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS current(
   key TEXT PRIMARY KEY,
   version INTEGER NOT NULL REFERENCES record_version(version),
@@ -115,8 +124,17 @@ CREATE TABLE IF NOT EXISTS decision(
   batch INTEGER,
   PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )";
+
+Store::~Store() {
+  discard();
+}
+
+// The tables; the index on record_version(key) is kIndexes, built last in a new store
+// (once, from sorted keys, instead of a million random inserts).
+static const char kIndexes[] =
+    "CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);";
 
 bool Store::open(const std::string& path, std::string* err) {
   // Created 0600 before SQLite opens it: these are personal data.
@@ -126,32 +144,64 @@ bool Store::open(const std::string& path, std::string* err) {
     return false;
   }
   ::close(fd);
+  return setUp(path, false, err);
+}
+
+bool Store::create(const std::string& path, std::string* err) {
+  std::string tmpl = path + ".tmp.XXXXXX";
+  int fd = mkstemp(tmpl.data());  // 0600
+  if (fd < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  tmp_path_ = tmpl;
+  path_ = path;
+  if (!setUp(tmp_path_, true, err)) {
+    discard();
+    return false;
+  }
+  return true;
+}
+
+bool Store::setUp(const std::string& file, bool bulk, std::string* err) {
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
     db_.reset(raw);
-    *err = path + ": " + sqlite3_errmsg(raw);
+    *err = file + ": " + sqlite3_errmsg(raw);
     return false;
   }
   db_.reset(raw);
   sqlite3_busy_timeout(raw, 5000);
-  // WAL: a killed writer leaves the last committed state; NORMAL sync is durable in WAL mode
-  // up to the last checkpointed commit and never corrupts.
-  if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;") ||
-      !exec(kSchema)) {
-    *err = path + ": " + err_;
+  // An existing store: WAL, so that a killed writer leaves the last committed batch; NORMAL
+  // sync is durable up to the last checkpointed commit and never corrupts.
+  // A new one is a file nobody else sees until finish() renames it: no journal on disk, no
+  // sync until the end (the rollback journal in memory still undoes a failed batch).
+  const char* pragmas =
+      bulk ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+             "PRAGMA locking_mode=EXCLUSIVE;"
+             "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
+           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+             "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
+  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !exec(kIndexes)) {
+    *err = file + ": " + err_;
     return false;
   }
   bool ok =
+      current_row_.prepare(db_.get(),
+                           "SELECT key, version, name, birth_date, gender, id15, src, sheet, "
+                           "row, units, sources, absent_from FROM current WHERE key = ?",
+                           &err_) &&
       add_batch_.prepare(db_.get(),
                          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
                          "key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          &err_) &&
       set_records_.prepare(db_.get(), "UPDATE batch SET records = ?, sha256 = ? WHERE id = ?",
                            &err_) &&
-      add_version_.prepare(db_.get(),
-                           "INSERT INTO record_version(key, batch, unit, json) VALUES (?, ?, ?, ?)",
-                           &err_) &&
+      add_version_.prepare(
+          db_.get(), "INSERT INTO record_version(key, batch, unit) VALUES (?, ?, ?)", &err_) &&
+      add_json_.prepare(db_.get(), "INSERT INTO record_json(version, json) VALUES (?, ?)", &err_) &&
       retire_version_.prepare(
           db_.get(), "UPDATE record_version SET retired_by = ? WHERE version = ?", &err_) &&
       retire_older_.prepare(db_.get(),
@@ -159,8 +209,9 @@ bool Store::open(const std::string& path, std::string* err) {
                             "unit = ?2 AND batch <> ?3 AND retired_by IS NULL",
                             &err_) &&
       live_.prepare(db_.get(),
-                    "SELECT v.version, v.batch, v.unit, v.json, b.source FROM record_version v "
-                    "JOIN batch b ON b.id = v.batch WHERE v.key = ? AND v.retired_by IS NULL "
+                    "SELECT v.version, v.batch, v.unit, j.json, b.source FROM record_version v "
+                    "JOIN record_json j ON j.version = v.version JOIN batch b ON b.id = v.batch "
+                    "WHERE v.key = ? AND v.retired_by IS NULL "
                     "ORDER BY v.version",
                     &err_) &&
       put_current_.prepare(db_.get(),
@@ -170,8 +221,76 @@ bool Store::open(const std::string& path, std::string* err) {
                            &err_) &&
       delete_current_.prepare(db_.get(), "DELETE FROM current WHERE key = ?", &err_) &&
       mark_absent_.prepare(db_.get(), "UPDATE current SET absent_from = ? WHERE key = ?", &err_);
-  if (!ok) *err = path + ": " + err_;
+  if (!ok) *err = file + ": " + err_;
   return ok;
+}
+
+// A store of the first layout (user_version 1) kept each line in record_version.json: the
+// lines move to record_json, in one transaction.
+bool Store::migrate() {
+  Statement s;
+  if (!s.prepare(db_.get(), "SELECT 1 FROM pragma_table_info('record_version') WHERE name = 'json'",
+                 &err_))
+    return false;
+  bool old = s.step();
+  if (!s.reset()) return fail(s);
+  s.finalize();
+  if (!old) return true;
+  if (exec("BEGIN IMMEDIATE;"
+           "CREATE TABLE record_json(version INTEGER PRIMARY KEY REFERENCES "
+           "record_version(version), json TEXT NOT NULL);"
+           "INSERT INTO record_json SELECT version, json FROM record_version;"
+           "ALTER TABLE record_version DROP COLUMN json; PRAGMA user_version = 2; COMMIT"))
+    return true;
+  std::string why = err_;
+  rollback();
+  err_ = "cannot move to the new store layout: " + why;
+  return false;
+}
+
+bool Store::finish() {
+  if (tmp_path_.empty()) return true;
+  if (!exec(kIndexes) || !exec("PRAGMA journal_mode=WAL")) return discard(), false;
+  finalizeAll();
+  if (sqlite3_close(db_.release()) != SQLITE_OK) {
+    err_ = tmp_path_ + ": cannot close";
+    return discard(), false;
+  }
+  // The whole file on disk before its name is: a crash never leaves a torn store in place.
+  int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  bool synced = fd >= 0 && fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) {
+    err_ = tmp_path_ + ": " + std::strerror(errno);
+    return discard(), false;
+  }
+  // No replacing: a store another run created meanwhile is kept, and this one reported.
+  if (renameat2(AT_FDCWD, tmp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) != 0) {
+    err_ = path_ + ": " + std::strerror(errno);
+    return discard(), false;
+  }
+  tmp_path_.clear();
+  std::string dir =
+      path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
+  fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) fsync(fd), ::close(fd);
+  return true;
+}
+
+// Statements are finalized before the connection closes.
+void Store::finalizeAll() {
+  for (Statement* s :
+       {&current_row_, &add_batch_, &set_records_, &add_version_, &add_json_, &retire_version_,
+        &retire_older_, &live_, &put_current_, &delete_current_, &mark_absent_})
+    s->finalize();
+}
+
+void Store::discard() {
+  if (tmp_path_.empty()) return;
+  finalizeAll();
+  db_.reset();
+  unlink(tmp_path_.c_str());
+  tmp_path_.clear();
 }
 
 bool Store::begin() {
@@ -209,10 +328,11 @@ bool Store::setBatchRecords(int64_t batch, int64_t records, std::string_view sha
 
 bool Store::addVersion(std::string_view key, int64_t batch, std::string_view unit,
                        std::string_view json, int64_t* version) {
-  add_version_.bind(1, key).bind(2, batch).bind(3, unit).bind(4, json).step();
+  add_version_.bind(1, key).bind(2, batch).bind(3, unit).step();
   if (!add_version_.reset()) return fail(add_version_);
   *version = sqlite3_last_insert_rowid(db_.get());
-  return true;
+  add_json_.bind(1, *version).bind(2, json).step();
+  return add_json_.reset() || fail(add_json_);
 }
 
 bool Store::retireVersion(int64_t version, int64_t batch) {
@@ -262,6 +382,43 @@ bool Store::markAbsent(std::string_view key, int64_t batch) {
   return mark_absent_.reset() || fail(mark_absent_);
 }
 
+bool Store::forEachCurrentBrief(const std::function<void(const Brief&)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT key, name, birth_date, id15, units, version, sources, absent_from "
+                 "FROM current",
+                 &err_))
+    return false;
+  while (s.step())
+    fn({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6),
+        s.integer(7)});
+  return s.ok() || fail(s);
+}
+
+bool Store::currentRow(std::string_view key, CurrentRow* r) {
+  err_.clear();
+  Statement& s = current_row_;
+  s.bind(1, key);
+  bool found = s.step();
+  if (found) {
+    PersonRef& p = r->person;
+    p.key = s.text(0);
+    r->version = s.integer(1);
+    p.name = s.text(2);
+    p.birth_date = s.text(3);
+    p.gender = s.text(4);
+    p.id15 = s.text(5);
+    p.src = s.text(6);
+    p.sheet = s.text(7);
+    p.row = long(s.integer(8));
+    p.unit = s.text(9);
+    r->sources = s.integer(10);
+    r->absent_from = s.integer(11);
+  }
+  if (!s.reset()) return fail(s);
+  return found;
+}
+
 bool Store::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
@@ -294,8 +451,9 @@ bool Store::exportCurrent(
                              int64_t, std::string_view, int64_t)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
-                 "SELECT c.key, c.merged, v.json, v.unit, v.batch, b.source, c.absent_from "
+                 "SELECT c.key, c.merged, j.json, v.unit, v.batch, b.source, c.absent_from "
                  "FROM current c JOIN record_version v ON v.version = c.version "
+                 "JOIN record_json j ON j.version = v.version "
                  "JOIN batch b ON b.id = v.batch ORDER BY c.key",
                  &err_))
     return false;
@@ -309,8 +467,9 @@ bool Store::history(std::string_view key,
                     const std::function<void(const LiveVersion&, int64_t, std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
-                 "SELECT v.version, v.batch, v.unit, v.json, b.source, v.retired_by, "
-                 "b.merged_at FROM record_version v JOIN batch b ON b.id = v.batch "
+                 "SELECT v.version, v.batch, v.unit, j.json, b.source, v.retired_by, "
+                 "b.merged_at FROM record_version v JOIN record_json j ON j.version = v.version "
+                 "JOIN batch b ON b.id = v.batch "
                  "WHERE v.key = ? ORDER BY v.version",
                  &err_))
     return false;

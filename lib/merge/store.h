@@ -1,16 +1,21 @@
 // The city database: a SQLite file keeping every batch merged, every version of every record
-// with the batch it came from, and the current merged set. One transaction per batch, so a
-// run killed half-way leaves the store as it was before that batch (WAL journal).
+// with the batch it came from, and the current merged set. An existing store takes one
+// transaction per batch, so a run killed half-way leaves it as it was before that batch (WAL
+// journal). A new one is built aside without a journal on disk and renamed into place when
+// complete (create(), finish()).
 //
 //   batch(id, source, sha256, unit, merged_at, records, signer, key_id)
-//   record_version(version, key, batch, unit, json, retired_by)   -- every record ever merged
+//   record_version(version, key, batch, unit, retired_by)          -- every record ever merged
+//   record_json(version, json)                                     -- its line as read
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                  -- the merged set
 //   decision(a, b, decision, batch)                                -- adjudicated pairs
 //
 // A version is live while `retired_by` is NULL. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
-// about the person, NULL when the latest version is the record.
+// about the person, NULL when the latest version is the record. References between tables are
+// declared but not enforced (foreign_keys off): the merge writes them in order, and checking
+// them cost an eighth of a re-merge.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +52,8 @@ class Statement {
   int64_t integer(int col) const;
   bool isNull(int col) const;
   bool ok() const { return ok_; }
+  /// Finalizes now (before the connection closes).
+  void finalize();
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -80,6 +87,15 @@ class Store {
 
   /// Opens or creates the store at `path` (0600), with its tables; false with `err`.
   bool open(const std::string& path, std::string* err);
+  /// Builds a new store for `path`, which must not exist: in a temporary file beside it
+  /// (0600) without a journal on disk, indexed and renamed into place by finish(). A run that
+  /// dies first leaves no store (only its temporary file, when killed).
+  bool create(const std::string& path, std::string* err);
+  /// A created store: builds its indexes, syncs it and renames it into place (never over a
+  /// file that appeared meanwhile). An opened one: nothing to do.
+  bool finish();
+  /// True between create() and finish().
+  bool creating() const { return !tmp_path_.empty(); }
   const std::string& error() const { return err_; }
 
   bool begin();
@@ -106,6 +122,15 @@ class Store {
   bool markAbsent(std::string_view key, int64_t batch);
   /// Every row of `current`.
   bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn);
+  /// What the merge keeps in memory of each row of `current`, without copying strings.
+  struct Brief {
+    std::string_view key, name, birth_date, id15, units;
+    int64_t version, sources, absent_from;
+  };
+  bool forEachCurrentBrief(const std::function<void(const Brief&)>& fn);
+  /// The row of `current` for `key` into `*row`; false when there is none or on error
+  /// (then error() is set).
+  bool currentRow(std::string_view key, CurrentRow* row);
   /// The current merged set in key order: `merged` when set, else the version's record.
   bool exportCurrent(
       const std::function<bool(std::string_view key, std::string_view merged, std::string_view json,
@@ -127,6 +152,10 @@ class Store {
  private:
   bool exec(const char* sql);
   bool fail(const Statement& s);
+  bool setUp(const std::string& path, bool bulk, std::string* err);
+  bool migrate();
+  void discard();
+  void finalizeAll();
 
   struct Closer {
     void operator()(sqlite3* db) const;
@@ -134,8 +163,9 @@ class Store {
   // Declared before the statements, so that they are finalized before it closes.
   std::unique_ptr<sqlite3, Closer> db_;
   std::string err_;
-  Statement add_batch_, set_records_, add_version_, retire_version_, retire_older_, live_,
-      put_current_, delete_current_, mark_absent_;
+  std::string path_, tmp_path_;  // tmp_path_: a created store not yet in place
+  Statement current_row_, add_batch_, set_records_, add_version_, add_json_, retire_version_,
+      retire_older_, live_, put_current_, delete_current_, mark_absent_;
 };
 
 }  // namespace vetkit

@@ -286,3 +286,54 @@ TEST(Store, KilledMidBatchLeavesTheStoreConsistent) {
   ASSERT_TRUE(writeBatch(store, "431321", 10, nullptr)) << store.error();
   EXPECT_EQ(count(path, "SELECT count(*) FROM batch"), 2);
 }
+
+// A new store is built aside: until finish() there is no store at `path`, a writer killed
+// before it leaves none, and finish() never replaces a store that appeared meanwhile.
+TEST(Store, NewStoreAppearsOnlyWhenComplete) {
+  std::string path = testing::TempDir() + "/new.sqlite";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Store store;
+    std::string err;
+    if (!store.create(path, &err)) _exit(3);
+    writeBatch(store, "431321", 2000, [] { raise(SIGKILL); });
+    _exit(0);
+  }
+  int st;
+  waitpid(child, &st, 0);
+  ASSERT_TRUE(WIFSIGNALED(st));
+  EXPECT_FALSE(std::filesystem::exists(path));
+  // What it leaves is its temporary file (0600), named for the store; removed here.
+  int leftovers = 0;
+  for (const auto& e : std::filesystem::directory_iterator(testing::TempDir()))
+    if (e.path().filename().string().starts_with("new.sqlite.tmp."))
+      ++leftovers, std::filesystem::remove(e.path());
+  EXPECT_GE(leftovers, 1);
+
+  {
+    Store store;
+    std::string err, detail;
+    ASSERT_TRUE(store.create(path, &err)) << err;
+    ASSERT_TRUE(writeBatch(store, "431302", 1000, nullptr)) << store.error();
+    EXPECT_FALSE(std::filesystem::exists(path));
+    ASSERT_TRUE(store.finish()) << store.error();
+  }
+  EXPECT_EQ(count(path, "SELECT count(*) FROM record_version"), 1000);
+  EXPECT_EQ(count(path, "SELECT count(*) FROM current"), 1000);
+  {
+    Store store;
+    std::string err, detail;
+    ASSERT_TRUE(store.open(path, &err)) << err;
+    EXPECT_TRUE(store.integrityOk(&detail)) << detail;
+  }
+  // Another run's new store, finished after this one: refused, the first kept.
+  Store late;
+  std::string err;
+  ASSERT_TRUE(late.create(path, &err)) << err;
+  ASSERT_TRUE(writeBatch(late, "431321", 10, nullptr)) << late.error();
+  EXPECT_FALSE(late.finish());
+  EXPECT_NE(late.error().find("exists"), std::string::npos) << late.error();
+  EXPECT_EQ(count(path, "SELECT count(*) FROM record_version"), 1000);
+}

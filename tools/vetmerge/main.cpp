@@ -12,14 +12,22 @@ FILE is a record stream or a spreadsheet / CSV; - is standard input. Each merged
 lists its sources in _sources. With --db each FILE is one batch, merged in one transaction:
 a unit's corrected re-submission replaces that unit's earlier version of each person in it;
 people it leaves out stay current, marked _absent_from (or are retired: --retire-absent).
+A new store is built beside STORE and appears only when complete. With --trusted each
+batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
+refused, and so is an unsigned batch with --require-signed (exit 1 either way).
 
 Examples:
   vetmerge 娄星区.jsonl 双峰县.jsonl > 娄底市.jsonl
   vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
   vetmerge --db city.sqlite --unit 431321 双峰县-更正.jsonl   # a corrected re-submission
+  vetmerge --db city.sqlite --trusted keys/ --require-signed 娄星区.jsonl  # signed batches only
   vetmerge --db city.sqlite --decisions pairs-decided.jsonl   # apply adjudicated pairs
   vetmerge --db city.sqlite --export -o city.jsonl
   sqlite3 city.sqlite 'SELECT id, source, unit, merged_at, records FROM batch')";
+
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "cli/common.h"
 #include "core/atomic_file.h"
@@ -33,7 +41,7 @@ int main(int argc, char** argv) {
   CommonOptions common;
   std::vector<std::string> files;
   std::string db, history, key = "id_number", policy_path, conflicts_path, candidates_path;
-  std::string decisions_path, encoding = "auto";
+  std::string decisions_path, encoding = "auto", trusted_dir;
   bool do_export = false;
   MergeOptions options;
   addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptLang | kOptQuiet | kOptNoMask);
@@ -67,6 +75,12 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_option("--key-id", options.key_id, "With --db: record the sealing key's id")
       ->type_name("ID");
+  app.add_option("--trusted", trusted_dir,
+                 "With --db: verify each FILE against FILE.vsig with the keys in DIR (or a "
+                 "trust file) and record its signers")
+      ->type_name("DIR");
+  app.add_flag("--require-signed", options.require_signed,
+               "With --trusted: refuse a batch without a valid signature (exit 1)");
   app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
       ->type_name("NAME");
   app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
@@ -84,6 +98,12 @@ int main(int argc, char** argv) {
     if (reading && !files.empty()) return usage("--export and --history take no FILE");
     if (!reading && files.empty() && (db.empty() || decisions_path.empty()))
       return usage("no input: name FILEs (- for standard input)");
+    if (options.require_signed && trusted_dir.empty())
+      return usage("--require-signed needs --trusted DIR");
+    if (!trusted_dir.empty() && (db.empty() || reading))
+      return usage("--trusted: signatures are checked when merging into a store (--db)");
+    if (!trusted_dir.empty() && (!options.signer.empty() || !options.key_id.empty()))
+      return usage("--signer and --key-id exclude --trusted (the signature names the signer)");
     if (!db.empty() && !reading && common.output != "-")
       return usage("-o: with --db the merged set goes to the store (see --export)");
 
@@ -110,12 +130,21 @@ int main(int argc, char** argv) {
     if (!candidates_path.empty()) outputs.candidates = &candidates;
     outputs.diagnostic = [&](const Diagnostic& d) { printDiagnostic(tool, d); };
 
+    TrustStore trust;
+    if (!trusted_dir.empty()) {
+      if (!trust.load(trusted_dir, &err)) return usage("--trusted: " + err);
+      options.trust = &trust;
+    }
     MergeSession session(*schema, policy, options, outputs);
     if (!decisions_path.empty() && !session.loadDecisions(decisions_path, &err)) return usage(err);
     int status;
     Store store;
     if (db.empty()) {
       status = session.mergeToStream(files);
+    } else if (!reading && access(db.c_str(), F_OK) != 0 && errno == ENOENT) {
+      // A new store is built aside and renamed into place when complete.
+      if (!store.create(db, &err)) return usage(err);
+      status = session.mergeToStore(store, files);
     } else if (!store.open(db, &err)) {
       return usage(err);
     } else if (do_export) {

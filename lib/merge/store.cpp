@@ -502,6 +502,27 @@ bool Store::addDecision(std::string_view a, std::string_view b, std::string_view
   return s.ok() || fail(s);
 }
 
+bool Store::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT id, source, sha256, unit, merged_at, records, signer, key_id "
+                 "FROM batch ORDER BY id",
+                 &err_))
+    return false;
+  BatchInfo b;
+  while (s.step()) {
+    b.source.assign(s.text(1));
+    b.sha256.assign(s.text(2));
+    b.unit.assign(s.text(3));
+    b.merged_at.assign(s.text(4));
+    b.records = s.integer(5);
+    b.signer.assign(s.isNull(6) ? std::string_view() : s.text(6));
+    b.key_id.assign(s.isNull(7) ? std::string_view() : s.text(7));
+    fn(s.integer(0), b);
+  }
+  return s.ok() || fail(s);
+}
+
 bool Store::forEachDecision(
     const std::function<void(std::string_view, std::string_view, std::string_view)>& fn) {
   Statement s;

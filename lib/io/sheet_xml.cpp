@@ -1,26 +1,10 @@
 #include "io/sheet_xml.h"
 
+#include "text/utf8.h"
+
 namespace vetkit::sheetxml::detail {
 
 namespace {
-
-void appendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(char(cp));
-  } else if (cp < 0x800) {
-    out->push_back(char(0xC0 | (cp >> 6)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(char(0xE0 | (cp >> 12)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(char(0xF0 | (cp >> 18)));
-    out->push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  }
-}
 
 // The Char production of XML 1.0: what a character reference may name.
 bool isXmlChar(uint32_t c) {
@@ -57,7 +41,7 @@ Step scanReference(const char* p, const char* end, std::string* out, const char*
       v = v * (hex ? 16 : 10) + uint32_t(d);
     }
     if (*q != ';' || digits == 0 || !isXmlChar(v)) return Step::GiveUp;
-    if (out) appendUtf8(out, v);
+    if (out) appendUtf8(*out, v);
     *next = q + 1;
     return Step::Ok;
   }

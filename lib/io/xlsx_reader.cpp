@@ -14,6 +14,7 @@
 
 #include "io/sheet_xml.h"
 #include "io/zip_file.h"
+#include "text/utf8.h"
 
 namespace vetkit {
 
@@ -66,24 +67,6 @@ long long parseIndex(std::string_view s) {
   return n;
 }
 
-void appendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(char(cp));
-  } else if (cp < 0x800) {
-    out->push_back(char(0xC0 | (cp >> 6)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(char(0xE0 | (cp >> 12)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(char(0xF0 | (cp >> 18)));
-    out->push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Value of the _xHHHH_ escape at s[i], or -1 when there is none there.
 long escapeAt(std::string_view s, size_t i) {
   if (i + 7 > s.size() || s[i] != '_' || s[i + 1] != 'x' || s[i + 6] != '_') return -1;
@@ -126,7 +109,7 @@ void decodeEscapes(std::string* s, size_t from) {
     if (cp >= 0xD800 && cp <= 0xDFFF) {  // lone surrogate: not encodable, keep as written
       out.append(in.substr(i, 7));
     } else {
-      appendUtf8(&out, cp);
+      appendUtf8(out, cp);
     }
     i += len;
   }

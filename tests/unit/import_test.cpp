@@ -1,6 +1,8 @@
 // Header detection, value normalisation, CSV reading and the importer end to end in-process.
 #include <gtest/gtest.h>
 
+#include "test_schema.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -15,15 +17,7 @@ using namespace vetkit;
 
 namespace {
 
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    EXPECT_TRUE(loaded) << err;
-    return loaded;
-  }();
-  return *s;
-}
+using vetkit::testing::schema;
 
 Row row(int number, std::vector<std::string> texts) {
   Row r;

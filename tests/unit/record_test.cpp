@@ -1,6 +1,8 @@
 // Reading the record stream back: values by field, provenance, `_columns` carried forward.
 #include <gtest/gtest.h>
 
+#include "test_schema.h"
+
 #include <fstream>
 
 #include "record/json_writer.h"
@@ -9,15 +11,7 @@
 using namespace vetkit;
 
 namespace {
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    EXPECT_TRUE(loaded) << err;
-    return loaded;
-  }();
-  return *s;
-}
+using vetkit::testing::schema;
 size_t idx(const char* id) {
   return schema().field(id)->index;
 }

@@ -3,6 +3,8 @@
 // checked against the generator's truth files (the mistakes it injected, cell by cell).
 #include <gtest/gtest.h>
 
+#include "test_schema.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,25 +25,9 @@ const char* const kFiles[] = {"双峰县退役军人信息采集表(最终版).x
                               "娄星区退役军人和其他优抚对象信息采集表.csv",
                               "新化县退役军人信息采集表.csv"};
 
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    EXPECT_TRUE(loaded) << err;
-    return loaded;
-  }();
-  return *s;
-}
+using vetkit::testing::schema;
 
-const RuleSet& rules() {
-  static RuleSet r = [] {
-    RuleSet loaded;
-    std::string err;
-    EXPECT_TRUE(RuleSet::load(schema().rulesPath(), schema(), &loaded, &err)) << err;
-    return loaded;
-  }();
-  return r;
-}
+using vetkit::testing::rules;
 
 // --- the independent reading: a record line as a flat map of key -> raw JSON value ---
 

@@ -1,6 +1,8 @@
 // The schema as loaded from schemas/veteran.yaml: labels, codes, aliases, divisions.
 #include <gtest/gtest.h>
 
+#include "test_schema.h"
+
 #include <cstdio>
 #include <fstream>
 
@@ -10,15 +12,7 @@
 using namespace vetkit;
 
 namespace {
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    EXPECT_TRUE(loaded) << err;
-    return loaded;
-  }();
-  return *s;
-}
+using vetkit::testing::schema;
 }  // namespace
 
 TEST(Schema, EveryDomainFieldIsPresent) {

@@ -2,6 +2,8 @@
 // that must not. The base record is a correct 退役士兵 with every field filled.
 #include <gtest/gtest.h>
 
+#include "test_schema.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -12,25 +14,9 @@ using namespace vetkit;
 
 namespace {
 
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    EXPECT_TRUE(loaded) << err;
-    return loaded;
-  }();
-  return *s;
-}
+using vetkit::testing::schema;
 
-const RuleSet& rules() {
-  static RuleSet r = [] {
-    RuleSet loaded;
-    std::string err;
-    EXPECT_TRUE(RuleSet::load(schema().rulesPath(), schema(), &loaded, &err)) << err;
-    return loaded;
-  }();
-  return r;
-}
+using vetkit::testing::rules;
 
 // A correct discharged soldier: born 1968-03-05 (ID 430102196803051238 is valid, male).
 const char* kBase =

@@ -47,8 +47,9 @@ class Arena {
       used_ = 0;
     }
     char* p = blocks_.back().get() + used_;
-    std::memcpy(p, a.data(), a.size());
-    std::memcpy(p + a.size(), b.data(), b.size());
+    // memcpy from an empty view's null pointer is undefined, even for zero bytes.
+    if (!a.empty()) std::memcpy(p, a.data(), a.size());
+    if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
     used_ = n > kBlock ? kBlock : used_ + n;  // an oversized record fills its own block
     return p;
   }

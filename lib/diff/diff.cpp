@@ -325,11 +325,13 @@ class Differ {
       if (diag_) diag_(d);
     };
     events.record = [&](Record& r) { return addOld(r); };
-    if (!readRecords(schema_, old_path, options_.import, events, err))
-      return *err = "'" + old_path + "': " + *err, kExitTrouble;
+    auto read = [&](const std::string& path) {
+      return options_.read ? options_.read(path, events, err)
+                           : readRecords(schema_, path, options_.import, events, err);
+    };
+    if (!read(old_path)) return *err = "'" + old_path + "': " + *err, kExitTrouble;
     events.record = [&](Record& r) { return compareNew(r); };
-    if (!readRecords(schema_, new_path, options_.import, events, err))
-      return *err = "'" + new_path + "': " + *err, kExitTrouble;
+    if (!read(new_path)) return *err = "'" + new_path + "': " + *err, kExitTrouble;
     if (!sink_->stopped()) {
       // Unpaired OLD records, found from the table (one sequential pass), told in OLD's order.
       std::vector<std::pair<uint32_t, uint64_t>> gone;  // record, key

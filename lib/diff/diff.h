@@ -4,6 +4,8 @@
 // hundred megabytes and is compared in one pass over each input.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 
 #include "core/diag.h"
 #include "import/importer.h"
+#include "import/record_source.h"
 #include "record/record.h"
 #include "schema/schema.h"
 
@@ -23,6 +26,10 @@ struct DiffOptions {
   std::vector<bool> compared;
   ImportOptions import;  // for spreadsheet and CSV inputs
   bool mask = true;      // mask identity and phone numbers in diagnostics' values
+  /// Reads OLD and NEW; empty: readRecords (streams, spreadsheets, CSV). vetdiff --db reads
+  /// batches of the city store through it.
+  std::function<bool(const std::string& path, const RecordSourceEvents& events, std::string* err)>
+      read;
 };
 
 /// Where a record came from: `_src`, `_sheet`, `_row`.

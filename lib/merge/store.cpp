@@ -502,6 +502,19 @@ bool Store::addDecision(std::string_view a, std::string_view b, std::string_view
   return s.ok() || fail(s);
 }
 
+bool Store::forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT j.json FROM record_version v JOIN record_json j ON j.version = v.version "
+                 "WHERE v.batch = ? ORDER BY v.version",
+                 &err_))
+    return false;
+  s.bind(1, batch);
+  while (s.step())
+    if (!fn(s.text(0))) break;
+  return s.ok() || fail(s);
+}
+
 bool Store::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),

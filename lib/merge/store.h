@@ -144,6 +144,8 @@ class Store {
   bool rekey(std::string_view alias, std::string_view canonical);
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch);
+  /// Every record version `batch` brought (retired or not), in the order it was merged.
+  bool forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view json)>& fn);
   /// Every batch merged, oldest first, with its id.
   bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn);
   bool forEachDecision(

@@ -35,4 +35,35 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
   return ok;
 }
 
+bool readBatchRecords(const Schema& schema, const std::string& path, const std::string& batch,
+                      const RecordSourceEvents& events, std::string* err) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    *err = path + ": no such store";
+    return false;
+  }
+  Store store;
+  if (!store.open(path, err)) return false;
+  int64_t id = -1;
+  bool all_digits = !batch.empty() && batch.find_first_not_of("0123456789") == std::string::npos;
+  bool listed = store.forEachBatch([&](int64_t bid, const BatchInfo& b) {
+    std::string base = b.source.substr(b.source.rfind('/') + 1);  // npos + 1 == 0
+    if ((all_digits && std::to_string(bid) == batch) || b.source == batch || base == batch)
+      id = bid;
+  });
+  if (!listed || id < 0) {
+    *err = listed ? path + ": no batch '" + batch + "'" : path + ": " + store.error();
+    return false;
+  }
+  RecordReader reader(schema);
+  Record rec;
+  std::string why;
+  bool ok = store.forEachBatchRecord(id, [&](std::string_view json) {
+    if (!reader.parse(json, &rec, &why)) return true;
+    return events.record(rec);
+  });
+  if (!ok) *err = path + ": " + store.error();
+  return ok;
+}
+
 }  // namespace vetkit

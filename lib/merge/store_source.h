@@ -18,4 +18,9 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
                       const std::function<void(int64_t id, const BatchInfo&)>& batch,
                       std::string* err);
 
+/// Reads the records one batch of the store brought (as vetmerge kept them), for comparing
+/// two batches: `batch` is its id or its source file's name as the batch table holds it.
+bool readBatchRecords(const Schema& schema, const std::string& path, const std::string& batch,
+                      const RecordSourceEvents& events, std::string* err);
+
 }  // namespace vetkit

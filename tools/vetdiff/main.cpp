@@ -14,6 +14,7 @@ Examples:
   vetdiff 2026-10.jsonl 2026-11.jsonl                 # this month against last
   vetdiff --format csv -o 变更.csv 县报.xlsx 市存.jsonl  # for the auditor's sheet
   vetdiff --stat --lang en old.jsonl new.jsonl         # counts only
+  vetdiff --db city.sqlite 3 8          # two batches of the city store (ids or file names)
   vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv |
     vetdiff --only name,gender,hukou_division ours.jsonl -   # a department's extract)";
 
@@ -26,6 +27,7 @@ Examples:
 #include "core/exit_status.h"
 #include "diff/diff.h"
 #include "diff/diff_output.h"
+#include "merge/store_source.h"
 
 using namespace vetkit;
 
@@ -81,6 +83,10 @@ int main(int argc, char** argv) {
   app.add_option("--color", color, "Colour text output: auto (on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  std::string db;
+  app.add_option("--db", db,
+                 "OLD and NEW are batches of this city store (vetmerge --db): ids or file names")
+      ->type_name("STORE");
   app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
       ->type_name("NAME");
   app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
@@ -114,6 +120,11 @@ int main(int argc, char** argv) {
     for (const Field* f : ignored) options.compared[f->index] = false;
     options.import.lang = common.lang;
     options.mask = !common.no_mask;
+    if (!db.empty())
+      options.read = [&](const std::string& batch, const RecordSourceEvents& events,
+                         std::string* read_err) {
+        return readBatchRecords(*schema, db, batch, events, read_err);
+      };
 
     DiffOutputOptions out_options;
     out_options.format = common.format == "json"   ? DiffFormat::Json

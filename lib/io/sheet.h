@@ -65,8 +65,12 @@ std::string columnLetter(int col);
 /// make them hold gigabytes) with an error naming it.
 inline constexpr size_t kMaxCellChars = 32767;
 
-/// True when the UTF-8 text `s` holds more than kMaxCellChars characters.
-bool overlongCell(std::string_view s);
+/// True when the UTF-8 text `s` holds more than kMaxCellChars characters. Inline: it is asked
+/// of every cell, and almost always answered by the length alone.
+bool overlongCellSlow(std::string_view s);
+inline bool overlongCell(std::string_view s) {
+  return s.size() > kMaxCellChars && overlongCellSlow(s);
+}
 
 /// The error for an overlong cell: "row 3, column B: cell longer than 32767 characters ...".
 std::string overlongCellError(int row, int col);

@@ -192,7 +192,12 @@ class SchemaLoader {
     for (const auto& c : strings(root["ignored_columns"]))
       s->ignored_columns_.push_back(foldKey(c));
     s->set_separators_ = strings(root["set_separators"]);
-    for (const auto& v : strings(root["empty_values"])) s->empty_values_[v] = true;
+    for (const auto& v : strings(root["empty_values"])) {
+      if (v.empty()) continue;
+      s->empty_values_[v] = true;
+      s->empty_first_[static_cast<unsigned char>(v[0])] = true;
+      s->empty_max_len_ = std::max(s->empty_max_len_, v.size());
+    }
     s->footer_markers_ = strings(root["footer_markers"]);
     for (const auto& v : strings(root["yesno"]["true"])) s->yesno_[foldKey(v)] = true;
     for (const auto& v : strings(root["yesno"]["false"])) s->yesno_[foldKey(v)] = false;

@@ -96,7 +96,13 @@ class Schema {
   std::optional<bool> yesno(std::string_view text) const;
   const std::vector<std::string>& setSeparators() const { return set_separators_; }
   /// A placeholder for "not applicable" (/, -, 无 ...), read as an empty cell.
-  bool isEmptyValue(std::string_view text) const { return empty_values_.count(text) > 0; }
+  bool isEmptyValue(std::string_view text) const {
+    // Asked of every cell: most are rejected by length or first byte without hashing.
+    if (text.empty() || text.size() > empty_max_len_ ||
+        !empty_first_[static_cast<unsigned char>(text[0])])
+      return false;
+    return empty_values_.count(text) > 0;
+  }
   /// True when `text` opens a footer or note row (合计, 填表人 ...).
   bool isFooter(std::string_view text) const;
   /// Whether records of `category` (a code) must have `f`.
@@ -116,6 +122,8 @@ class Schema {
   std::vector<std::string> ignored_columns_;  // folded
   std::vector<std::string> set_separators_;
   StringMap<bool> empty_values_;
+  std::array<bool, 256> empty_first_{};  // first bytes of the empty values
+  size_t empty_max_len_ = 0;
   std::vector<std::string> footer_markers_;
   const Field* category_field_ = nullptr;
   Divisions divisions_;

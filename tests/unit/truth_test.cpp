@@ -44,7 +44,8 @@ std::set<Finding> parse(const std::string& jsonl, const char* sheet, const char*
 
 void checkFormat(const std::string& format, const std::string& ext) {
   std::string dir = ::testing::TempDir();
-  std::string data = dir + "/truth-" + format + "." + ext, truth = dir + "/truth-" + format + ".jsonl";
+  std::string data = dir + "/truth-" + format + "." + ext,
+              truth = dir + "/truth-" + format + ".jsonl";
   std::string bin = VETKIT_BIN_DIR;
   ASSERT_EQ(std::system((bin + "/vetgen --rows 4000 --seed 11 --quirks --mistakes 0.05 --format " +
                          format + " --truth " + truth + " -o " + data)
@@ -61,13 +62,18 @@ void checkFormat(const std::string& format, const std::string& ext) {
     EXPECT_TRUE(found.count(f)) << "missed: " << std::get<0>(f) << ":" << std::get<1>(f) << ":"
                                 << std::get<2>(f) << " " << std::get<3>(f);
   for (const Finding& f : found)
-    EXPECT_TRUE(expected.count(f)) << "false finding: " << std::get<0>(f) << ":"
-                                   << std::get<1>(f) << ":" << std::get<2>(f) << " "
-                                   << std::get<3>(f);
+    EXPECT_TRUE(expected.count(f)) << "false finding: " << std::get<0>(f) << ":" << std::get<1>(f)
+                                   << ":" << std::get<2>(f) << " " << std::get<3>(f);
 }
 
 }  // namespace
 
-TEST(Truth, Utf8Csv) { checkFormat("csv", "csv"); }
-TEST(Truth, GbkCsv) { checkFormat("gbk", "csv"); }
-TEST(Truth, Xlsx) { checkFormat("xlsx", "xlsx"); }
+TEST(Truth, Utf8Csv) {
+  checkFormat("csv", "csv");
+}
+TEST(Truth, GbkCsv) {
+  checkFormat("gbk", "csv");
+}
+TEST(Truth, Xlsx) {
+  checkFormat("xlsx", "xlsx");
+}

@@ -129,24 +129,26 @@ class Importer::SheetImport {
   // column numbers (1 2 3 …) that some templates put under the header, or a footer
   // (合计…, 填表人：…) standing alone in its row.
   bool isNoise(const Row& row) const {
-    bool any_field = false;
-    int header_like = 0;
-    bool numbering = !row.cells.empty();
-    long first = -1;
-    for (const Cell& c : row.cells) {
-      int s = c.col < int(slot_.size()) ? slot_[c.col] : kExtra;
-      if (s >= 0) any_field = true;
-      if (c.col < int(header_text_.size()) && header_text_[c.col] == c.text) ++header_like;
-      long v;
-      if (numbering && isIntegerText(c.text, &v)) {
-        if (first < 0) first = v - c.col;
-        numbering = v - c.col == first;
-      } else {
-        numbering = false;
+    const auto& cells = row.cells;
+    if (cells.empty()) return true;
+    // Asked of every row, so each test stops at the first cell that decides it.
+    auto headerText = [&](const Cell& c) {
+      return c.col < int(header_text_.size()) && header_text_[c.col] == c.text;
+    };
+    if (cells.size() >= 2 && headerText(cells[0]) && headerText(cells[1])) return true;
+    if (cells.size() >= 3) {
+      long first = -1, v;
+      size_t k = 0;
+      for (; k < cells.size() && isIntegerText(cells[k].text, &v); ++k) {
+        if (first < 0) first = v - cells[k].col;
+        if (v - cells[k].col != first) break;
       }
+      if (k == cells.size()) return true;
     }
-    bool footer = row.cells.size() == 1 && imp_.schema_.isFooter(foldValue(row.cells[0].text));
-    return !any_field || header_like >= 2 || (numbering && row.cells.size() >= 3) || footer;
+    if (cells.size() == 1 && imp_.schema_.isFooter(foldValue(cells[0].text))) return true;
+    for (const Cell& c : cells)
+      if (c.col < int(slot_.size()) && slot_[c.col] >= 0) return false;  // a field has a value
+    return true;
   }
 
   void writeRecord(const Row& row) {

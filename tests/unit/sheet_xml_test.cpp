@@ -3,6 +3,8 @@
 // or give up, and never deliver an element event that expat would not deliver at that point.
 #include "io/sheet_xml.h"
 
+#include "sheet_xml_reference.h"
+
 #include <expat.h>
 #include <gtest/gtest.h>
 
@@ -16,69 +18,16 @@
 namespace vetkit::sheetxml {
 namespace {
 
-// Events written into one string, with control characters (which XML cannot carry) as
-// separators, so that "is a prefix of" and "equals" compare event streams.
-struct Recorder {
-  std::string events;
-  bool halted() const { return false; }
-  std::string* collect() { return &events; }
-  void start(std::string_view local, const Attr* attrs, size_t n) {
-    events += '\x01';
-    events += local;
-    for (size_t i = 0; i < n; ++i) {
-      events += '\x02';
-      events += attrs[i].name;
-      events += '\x03';
-      events += attrs[i].value;
-    }
-    events += '\x04';
-  }
-  void end(std::string_view local) {
-    events += '\x05';
-    events += local;
-    events += '\x06';
-  }
-};
+using reference::Recorder;
 
 struct ExpatResult {
   bool ok = false;
   std::string events;
 };
 
-std::string localOf(const char* name) {
-  const char* colon = std::strrchr(name, ':');
-  return colon ? colon + 1 : name;
-}
-
 ExpatResult expat(const std::string& doc) {
   ExpatResult r;
-  XML_Parser p = XML_ParserCreate(nullptr);
-  XML_SetUserData(p, &r.events);
-  XML_SetElementHandler(
-      p,
-      [](void* u, const char* name, const char** atts) {
-        auto* e = static_cast<std::string*>(u);
-        *e += '\x01';
-        *e += localOf(name);
-        for (; *atts; atts += 2) {
-          *e += '\x02';
-          *e += atts[0];
-          *e += '\x03';
-          *e += atts[1];
-        }
-        *e += '\x04';
-      },
-      [](void* u, const char* name) {
-        auto* e = static_cast<std::string*>(u);
-        *e += '\x05';
-        *e += localOf(name);
-        *e += '\x06';
-      });
-  XML_SetCharacterDataHandler(p, [](void* u, const char* s, int len) {
-    static_cast<std::string*>(u)->append(s, size_t(len));
-  });
-  r.ok = XML_Parse(p, doc.data(), int(doc.size()), XML_TRUE) == XML_STATUS_OK;
-  XML_ParserFree(p);
+  r.ok = reference::expatEvents(doc, &r.events);
   return r;
 }
 

@@ -1,31 +1,66 @@
 #!/usr/bin/env bash
-# Every option a tool accepts (as its --help lists it) appears in its man page, and every tool
-# answers --help and --version with exit 0. Run with the directory of the built tools.
+# Every tool answers --help and --version with exit 0, and its generated man page (built from
+# man/NAME.1.scd into MAN_DIR) lists every option its --help lists and has the sections every
+# page needs. Run with the directory of the built tools and the directory of the built pages.
 set -uo pipefail
-bin=${1:?usage: man-options.sh BIN_DIR}
-man=$(cd "$(dirname "$0")/../man" && pwd)
-fail=0 tools=0
+bin=${1:?usage: man-options.sh BIN_DIR MAN_DIR}
+man=${2:?usage: man-options.sh BIN_DIR MAN_DIR}
+fail=0 tools=0 pages=0
+
+# The sections of a page, as the roff has them (.SH NAME, .SH "EXIT STATUS", ...).
+sections_of() { sed -n 's/^\.SH  *//p' "$1" | tr -d '"'; }
+has_sections() {  # PAGE SECTION...
+  local page=$1 s
+  shift
+  for s in "$@"; do
+    if ! sections_of "$page" | grep -qxF -- "$s"; then
+      echo "FAIL: $(basename "$page") has no $s section"
+      fail=1
+    fi
+  done
+}
+
 for tool in "$bin"/vet*; do
   name=$(basename "$tool")
   [ "$name" = vetgen ] && continue  # test-data generator, not a user tool
   tools=$((tools + 1))
   help=$("$tool" --help 2>&1) || { echo "FAIL: $name --help exits non-zero"; fail=1; continue; }
   "$tool" --version >/dev/null 2>&1 || { echo "FAIL: $name --version exits non-zero"; fail=1; }
+  # A tool with subcommands (vetsign) lists their options in each subcommand's --help.
+  for sub in $(printf '%s\n' "$help" | sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p'); do
+    help+=$'\n'$("$tool" "$sub" --help 2>&1) || { echo "FAIL: $name $sub --help exits non-zero"; fail=1; }
+  done
   page="$man/$name.1"
   if [ ! -f "$page" ]; then
     echo "FAIL: $name has no man page ($page)"
     fail=1
     continue
   fi
-  # Long options as --help prints them; man pages write them as \-\-name.
-  for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+  # Long options as --help lists them (the option lines, "  -o,--output FILE", not the prose
+  # or examples around them); scdoc writes them as they are (\fB--name\fR), and a whole
+  # option must be there: --key is not found inside --key-id.
+  for opt in $(printf '%s\n' "$help" | grep -E '^ +-' | grep -oE -- '--[a-z][a-z0-9-]*' |
+               sort -u); do
     [ "$opt" = --help ] && continue
-    escaped=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-    if ! grep -q -- "$escaped" "$page" && ! grep -qF -- "$opt" "$page"; then
+    if ! grep -qE -- "(^|[^a-z0-9-])$opt([^a-z0-9-]|\$)" "$page"; then
       echo "FAIL: $name: option $opt is not in $page"
       fail=1
     fi
   done
 done
-echo "checked $tools tools"
+
+# Every command's page (the pipelines in scripts/ too) has the sections of a command's page;
+# the overview in section 7 has no synopsis, options or examples of its own.
+for page in "$man"/*.1; do
+  [ -f "$page" ] || continue
+  pages=$((pages + 1))
+  has_sections "$page" NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"
+done
+for page in "$man"/*.7; do
+  [ -f "$page" ] || continue
+  pages=$((pages + 1))
+  has_sections "$page" NAME DESCRIPTION "EXIT STATUS" "SEE ALSO"
+done
+[ "$pages" -gt 0 ] || { echo "FAIL: no man pages in $man"; fail=1; }
+echo "checked $tools tools, $pages pages"
 exit $fail

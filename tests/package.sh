@@ -11,7 +11,7 @@ dpkg-deb --info "$deb" | grep -E "Package|Depends" | sed 's/^ *//'
 dpkg -x "$deb" "$scratch/root"
 "$scratch/root/usr/bin/vetimport" --version
 for f in usr/bin/vetvalidate usr/bin/vet-precheck usr/share/vetkit/schemas/veteran.yaml \
-         usr/share/man/man1/vetimport.1; do
+         usr/share/man/man1/vetimport.1 usr/share/man/man7/vetkit.7; do
   [ -e "$scratch/root/$f" ] || { echo "missing from the package: $f"; exit 1; }
 done
 # The unpacked tools find their schemas beside themselves, not in this source tree.

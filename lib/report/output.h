@@ -1,5 +1,5 @@
 // The report's output forms. Each writer lays out the same tables (report/table.h); JSON is
-// the machine-readable form documented in man/vetreport.1.
+// the machine-readable form documented in man/vetreport.1.scd.
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@ namespace vetkit {
 void writeTextReport(const std::vector<ReportTable>& tables, std::string* out);
 /// Every table as a CSV block: a title row, the header, the rows, a blank line.
 void writeCsvReport(const std::vector<ReportTable>& tables, std::string* out);
-/// One JSON object (keys in man/vetreport.1), codes rather than labels, and a newline.
+/// One JSON object (keys in man/vetreport.1.scd), codes rather than labels, and a newline.
 void writeJsonReport(const Report& report, const Schema& schema, std::string* out);
 /// One self-contained HTML page: inline CSS and SVG charts, then every table.
 void writeHtmlReport(const Report& report, const Schema& schema, const std::string& lang,

@@ -42,8 +42,7 @@ class Importer::SheetImport {
         src_(src),
         sheet_(sheet),
         normalizer_(imp.schema_),
-        values_(imp.schema_.fields().size()),
-        writer_(imp.out_->buffer()) {
+        values_(imp.schema_.fields().size()) {
     for (const Field& f : imp.schema_.fields()) quoted_keys_.push_back(quotedKey(f.id));
     // `"_src":…,"_sheet":…,"_row":` is the same on every record of the sheet.
     provenance_ = quotedKey("_src");
@@ -173,61 +172,83 @@ class Importer::SheetImport {
       if (!v.original.empty()) extras_.emplace_back(foldValue(header_text_[c.col]), v.original);
     }
 
-    writer_.beginObject();
+    // Written by pointer into room asked for piece by piece: this runs for every record.
+    // Each member ends in ',', and the provenance always closes the record.
+    json_.clear();
+    char* brace = json_.room(1);
+    *brace = '{';
+    json_.commit(brace + 1);
     const Normalized* id = nullptr;
+    auto member = [&](std::string_view key, std::string_view value, bool quoted) {
+      char* p = json_.room(key.size() + quotedBound(value.size()) + 1);
+      p = putRaw(p, key);
+      p = quoted ? putQuoted(p, value) : putRaw(p, value);
+      *p++ = ',';
+      json_.commit(p);
+    };
     for (const Field& f : fields) {
       const Normalized& v = values_[f.index];
       if (v.kind == Normalized::Kind::Empty) continue;
       if (!v.id15.empty()) id = &v;
-      writer_.rawKey(quoted_keys_[f.index]);
+      const std::string& key = quoted_keys_[f.index];
       switch (v.kind) {
         case Normalized::Kind::String:
-          writer_.string(v.text);
+          member(key, v.value, true);
           break;
         case Normalized::Kind::Number:
-          writer_.number(v.text);
+          member(key, v.value, false);
           break;
         case Normalized::Kind::Bool:
-          writer_.boolean(v.boolean);
+          member(key, v.boolean ? "true" : "false", false);
           break;
-        case Normalized::Kind::Array:
-          writer_.beginArray();
-          for (const std::string& item : v.items) writer_.string(item);
-          writer_.endArray();
+        case Normalized::Kind::Array: {
+          size_t need = key.size() + 3;
+          for (const std::string& item : v.items) need += quotedBound(item.size()) + 1;
+          char* p = putRaw(json_.room(need), key);
+          *p++ = '[';
+          for (const std::string& item : v.items) {
+            p = putQuoted(p, item);
+            *p++ = ',';
+          }
+          if (p[-1] == ',') --p;
+          p = putRaw(p, "],");
+          json_.commit(p);
           break;
+        }
         case Normalized::Kind::Empty:
           break;
       }
     }
-    if (id) {
-      writer_.key("_id15");
-      writer_.string(id->id15);
-    }
-    if (!extras_.empty()) {
-      writer_.key("_extra");
-      writer_.beginObject();
-      for (const auto& [k, v] : extras_) {
-        writer_.key(k);
-        writer_.string(v);
-      }
-      writer_.endObject();
-    }
-    if (records_ == 0) {
-      // The sheet's layout rides on its first record, for tools that locate cells later.
-      writer_.key("_columns");
-      writer_.beginObject();
-      for (const auto& [field, letter] : columns_json_) {
-        writer_.key(field);
-        writer_.string(letter);
-      }
-      writer_.endObject();
-    }
-    writer_.rawKey(provenance_);
-    writer_.integer(row.number);
-    writer_.endObject();
-    writer_.endLine();
+    if (id) member(id15_key_, id->id15, true);
+    if (!extras_.empty()) nested(extra_key_, extras_);
+    // The sheet's layout rides on its first record, for tools that locate cells later.
+    if (records_ == 0) nested(columns_key_, columns_json_);
+    std::string number = std::to_string(row.number);
+    char* p = json_.room(provenance_.size() + number.size() + 2);
+    p = putRaw(p, provenance_);
+    p = putRaw(p, number);
+    p = putRaw(p, "}\n");
+    json_.commit(p);
+    imp_.out_->buffer()->append(json_.view());
     imp_.out_->wrote();
     ++records_;
+  }
+
+  // `"key":{"k":"v",...},` for _extra and _columns.
+  void nested(std::string_view key, const std::vector<std::pair<std::string, std::string>>& kv) {
+    size_t need = key.size() + 3;
+    for (const auto& [k, v] : kv) need += quotedBound(k.size()) + quotedBound(v.size()) + 2;
+    char* p = putRaw(json_.room(need), key);
+    *p++ = '{';
+    for (const auto& [k, v] : kv) {
+      p = putQuoted(p, k);
+      *p++ = ':';
+      p = putQuoted(p, v);
+      *p++ = ',';
+    }
+    if (p[-1] == ',') --p;
+    p = putRaw(p, "},");
+    json_.commit(p);
   }
 
   Importer& imp_;
@@ -245,7 +266,9 @@ class Importer::SheetImport {
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::string provenance_;
   std::vector<std::pair<std::string, std::string>> extras_;
-  JsonWriter writer_;
+  const std::string id15_key_ = quotedKey("_id15"), extra_key_ = quotedKey("_extra"),
+                    columns_key_ = quotedKey("_columns");
+  JsonScratch json_;  // the record being written
   size_t records_ = 0;
 };
 

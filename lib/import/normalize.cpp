@@ -13,10 +13,19 @@ namespace vetkit {
 
 namespace {
 
+// `value` must outlive the record being written: a view into the cell or the schema, or
+// out->text (see store()).
 void setString(Normalized* out, std::string_view value, bool verbatim) {
   out->kind = Normalized::Kind::String;
-  out->text.assign(value);
+  out->value = value;
   out->verbatim = verbatim;
+}
+
+// A value built here, or one that may alias storage about to be reused, moves into out->text.
+void store(Normalized* out, std::string_view value, bool verbatim) {
+  if (value.data() != out->text.data()) out->text.assign(value);
+  out->text.resize(value.size());
+  setString(out, out->text, verbatim);
 }
 
 bool allDigits(std::string_view s) {
@@ -39,18 +48,9 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   }
   if (field.type != FieldType::YesNo && schema_.isEmptyValue(trimmed)) return;
 
-  // Fast paths that need no folded copy: text folded straight into the output, and a code
-  // or yes/no spelled exactly as the schema spells it (the cache remembers the spelling).
+  // Fast paths for a code or yes/no spelled exactly as the schema spells it (the cache
+  // remembers the spelling), before any folding.
   switch (field.type) {
-    case FieldType::Text:
-      out->kind = Normalized::Kind::String;
-      if (field.fold) {
-        foldValueInto(trimmed, &out->text);
-      } else {
-        out->text.assign(trimmed);
-      }
-      if (out->text.empty()) out->kind = Normalized::Kind::Empty;
-      return;
     case FieldType::Code:
       if (const CodeEntry* e = lookupCached(field, trimmed)) {
         setString(out, e->code, false);
@@ -68,17 +68,15 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
       break;
   }
 
-  if (field.fold) {
-    foldValueInto(trimmed, &folded_);
-  } else {
-    folded_.assign(trimmed);
-  }
-  const std::string& folded = folded_;
+  // Folding nearly always leaves the cell as it is: `folded` is then a view into the cell,
+  // and otherwise into out->text.
+  std::string_view folded = field.fold ? foldValueView(trimmed, &out->text) : trimmed;
   if (folded.empty()) return;
 
   switch (field.type) {
     case FieldType::Text:
-      return;  // handled above
+      setString(out, folded, false);
+      return;
     case FieldType::Code: {
       const CodeEntry* e = lookupCached(field, folded);
       if (!e && field.match_prefix && (e = field.table->lookupPrefix(folded)))
@@ -108,7 +106,7 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
       }
       return;
     case FieldType::IdNumber: {
-      setString(out, folded, false);
+      store(out, folded, false);
       canonicalizeIdNumber(&out->text);
       if (out->text.size() == 15) {
         std::string up = upgradeId15(out->text);
@@ -117,11 +115,17 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
           out->text = std::move(up);
         }
       }
+      out->value = out->text;
       return;
     }
     case FieldType::Phone:
-      setString(out, folded, false);
-      std::erase(out->text, ' ');
+      if (folded.find(' ') == std::string_view::npos) {
+        setString(out, folded, false);
+      } else {
+        store(out, folded, false);
+        std::erase(out->text, ' ');
+        out->value = out->text;
+      }
       return;
     case FieldType::Division:
       division(field, folded, out);
@@ -154,21 +158,30 @@ std::optional<bool> Normalizer::yesnoCached(const Field& field, std::string_view
   return slot.yesno;
 }
 
-void Normalizer::date(const Cell& cell, const std::string& folded, Normalized* out) const {
-  std::string text = folded;
+void Normalizer::date(const Cell& cell, std::string_view folded, Normalized* out) const {
+  if (isIsoDay(folded)) {  // what most programs export: already canonical
+    setString(out, folded, false);
+    return;
+  }
+  std::string_view text = folded;
   // Excel stores 1978.10 typed into a number cell as 1978.1: a one-digit "month" 1 from a
   // numeric cell was October. (1978.01 keeps its zero and stays January.)
-  if (cell.kind == Cell::Kind::Number && text.size() == 6 && text[4] == '.' && text[5] == '1')
-    text += '0';
+  char october[7];
+  if (cell.kind == Cell::Kind::Number && text.size() == 6 && text[4] == '.' && text[5] == '1') {
+    std::memcpy(october, text.data(), 6);
+    october[6] = '0';
+    text = std::string_view(october, 7);
+  }
   PartialDate d;
   if (parseDate(text, &d)) {
-    setString(out, formatIsoDate(d), false);
+    char iso[10];
+    store(out, std::string_view(iso, formatIsoDate(d, iso)), false);
   } else {
     setString(out, folded, true);
   }
 }
 
-void Normalizer::codeSet(const Field& field, const std::string& folded, Normalized* out) const {
+void Normalizer::codeSet(const Field& field, std::string_view folded, Normalized* out) const {
   out->kind = Normalized::Kind::Array;
   if (const CodeEntry* whole = lookupCached(field, folded)) {
     out->items.push_back(whole->code);
@@ -178,7 +191,7 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
   const auto& seps = schema_.setSeparators();
   size_t start = 0, i = 0;
   auto flush = [&](size_t end) {
-    std::string_view member = trimBlanks(std::string_view(folded).substr(start, end - start));
+    std::string_view member = trimBlanks(folded.substr(start, end - start));
     if (member.empty()) return;
     const CodeEntry* e = lookupCached(field, member);
     if (!e) out->verbatim = true;
@@ -190,7 +203,7 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
     size_t len = 0;
     if (separator_leads_[static_cast<unsigned char>(folded[i])]) {
       for (const std::string& s : seps)
-        if (!s.empty() && folded.compare(i, s.size(), s) == 0) {
+        if (!s.empty() && folded.substr(i).starts_with(s)) {
           len = s.size();
           break;
         }
@@ -207,7 +220,7 @@ void Normalizer::codeSet(const Field& field, const std::string& folded, Normaliz
   if (out->items.empty()) out->kind = Normalized::Kind::Empty;
 }
 
-void Normalizer::number(const Field& field, const std::string& folded, Normalized* out) const {
+void Normalizer::number(const Field& field, std::string_view folded, Normalized* out) const {
   std::string_view v = folded;
   for (const std::string& u : field.unit_suffixes) {
     if (v.size() > u.size() && v.ends_with(u)) {
@@ -216,22 +229,19 @@ void Normalizer::number(const Field& field, const std::string& folded, Normalize
       break;
     }
   }
-  std::string n(v);
-  if (!n.empty() && n[0] == '+') n.erase(0, 1);
+  if (!v.empty() && v[0] == '+') v.remove_prefix(1);
   // JSON has no leading zeros: 085 is 85, 0.5 stays.
-  size_t lead = 0;
-  while (lead + 1 < n.size() && n[lead] == '0' && n[lead + 1] >= '0' && n[lead + 1] <= '9') ++lead;
-  n.erase(0, lead);
-  if (!n.empty() && n.back() == '.') n.pop_back();
-  if (isJsonNumber(n)) {
+  while (v.size() > 1 && v[0] == '0' && v[1] >= '0' && v[1] <= '9') v.remove_prefix(1);
+  if (!v.empty() && v.back() == '.') v.remove_suffix(1);
+  if (isJsonNumber(v)) {
     out->kind = Normalized::Kind::Number;
-    out->text = std::move(n);
+    out->value = v;
   } else {
     setString(out, folded, true);
   }
 }
 
-void Normalizer::division(const Field& field, const std::string& folded, Normalized* out) const {
+void Normalizer::division(const Field& field, std::string_view folded, Normalized* out) const {
   if (folded.size() == 6 && allDigits(folded)) {
     setString(out, folded, false);
     return;
@@ -252,7 +262,7 @@ void Normalizer::division(const Field& field, const std::string& folded, Normali
     if (!code.empty()) out->original = folded;  // the place below the division: keep it
   }
   if (!code.empty()) {
-    setString(out, code, false);
+    store(out, code, false);
   } else {
     setString(out, folded, true);
   }

@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/sheet.h"
@@ -16,7 +17,11 @@ namespace vetkit {
 struct Normalized {
   enum class Kind { Empty, String, Number, Bool, Array };
   Kind kind = Kind::Empty;
-  std::string text;  // String and Number (a JSON number literal)
+  /// String and Number (a JSON number literal): a view into the cell, the schema or `text`,
+  /// valid while the cell is and until the next normalize() into this object. Most values are
+  /// the cell's own text or a code of the schema, and are not copied at all.
+  std::string_view value;
+  std::string text;  // the value, when it had to be built
   bool boolean = false;
   std::vector<std::string> items;  // Array: codes, or members kept as typed
   bool verbatim = false;           // (part of) the value could not be normalised
@@ -35,9 +40,9 @@ class Normalizer {
   void normalize(const Field& field, const Cell& cell, Normalized* out) const;
 
  private:
-  void date(const Cell& cell, const std::string& folded, Normalized* out) const;
-  void codeSet(const Field& field, const std::string& folded, Normalized* out) const;
-  void number(const Field& field, const std::string& folded, Normalized* out) const;
+  void date(const Cell& cell, std::string_view folded, Normalized* out) const;
+  void codeSet(const Field& field, std::string_view folded, Normalized* out) const;
+  void number(const Field& field, std::string_view folded, Normalized* out) const;
   // Code and yes/no values repeat endlessly (男, 汉族, 是): a small direct-mapped cache per
   // field spares the hash-table look-up and the folding behind it.
   static constexpr size_t kCacheWays = 64;
@@ -50,12 +55,11 @@ class Normalizer {
   size_t cacheSlot(const Field& field, std::string_view text) const;
   const CodeEntry* lookupCached(const Field& field, std::string_view text) const;
   std::optional<bool> yesnoCached(const Field& field, std::string_view text) const;
-  void division(const Field& field, const std::string& folded, Normalized* out) const;
+  void division(const Field& field, std::string_view folded, Normalized* out) const;
 
   const Schema& schema_;
   std::array<bool, 256> separator_leads_{};  // first bytes of the set separators
   mutable std::vector<CacheEntry> cache_;    // kCacheWays slots per field
-  mutable std::string folded_;               // the cell being normalised, folded
 };
 
 }  // namespace vetkit

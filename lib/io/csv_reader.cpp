@@ -68,8 +68,7 @@ class CsvWorkbook : public Workbook {
     bool stopped = false;
     int overlong_col = -1;  // where a cell past kMaxCellChars is, which stops the read
     int overlong_row = 0;
-    size_t searched = 0;            // bytes of the buffered partial line already searched for '\n'
-    std::vector<std::string> pool;  // spare cell text buffers
+    size_t searched = 0;  // bytes of the buffered partial line already searched for '\n'
   };
   static void onField(void* s, size_t len, void* data);
   static void onRow(int c, void* data);
@@ -101,13 +100,7 @@ void CsvWorkbook::onField(void* s, size_t len, void* data) {
     return;
   }
   Cell& cell = p->row.cells.emplace_back();
-  cell.kind = Cell::Kind::Text;
   cell.col = col;
-  // Text buffers go round through a pool, so a row costs no allocation once warmed up.
-  if (!p->pool.empty()) {
-    cell.text = std::move(p->pool.back());
-    p->pool.pop_back();
-  }
   cell.text.assign(static_cast<const char*>(s), len);
 }
 
@@ -123,7 +116,6 @@ void CsvWorkbook::onRow(int c, void* data) {
   p->last_terminator = c;
   ++p->row.number;
   if (!p->stopped && !p->row.cells.empty() && !(*p->sink)(p->row)) p->stopped = true;
-  for (Cell& cell : p->row.cells) p->pool.push_back(std::move(cell.text));
   p->row.cells.clear();
 }
 

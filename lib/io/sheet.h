@@ -24,11 +24,62 @@ struct Cell {
   std::string text;
 };
 
+/// The cells of a row, a vector whose clear() keeps the cells themselves: the next row a
+/// reader fills reuses their text buffers, so reading costs no allocation per cell once
+/// warmed up.
+class CellList {
+ public:
+  CellList() = default;
+  CellList(const CellList& other) : cells_(other.begin(), other.end()), size_(other.size_) {}
+  CellList& operator=(const CellList& other) {
+    if (this != &other) {
+      clear();
+      for (const Cell& c : other) push_back(c);
+    }
+    return *this;
+  }
+  CellList(CellList&&) noexcept = default;
+  CellList& operator=(CellList&&) noexcept = default;
+
+  Cell* begin() { return cells_.data(); }
+  Cell* end() { return cells_.data() + size_; }
+  const Cell* begin() const { return cells_.data(); }
+  const Cell* end() const { return cells_.data() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Cell& operator[](size_t i) { return cells_[i]; }
+  const Cell& operator[](size_t i) const { return cells_[i]; }
+  Cell& back() { return cells_[size_ - 1]; }
+  const Cell& back() const { return cells_[size_ - 1]; }
+
+  /// A cell at the end: column 0, text, empty, with the buffer of a cell cleared before.
+  Cell& emplace_back() {
+    if (size_ == cells_.size()) cells_.emplace_back();
+    Cell& c = cells_[size_++];
+    c.col = 0;
+    c.kind = Cell::Kind::Text;
+    c.text.clear();
+    return c;
+  }
+  void push_back(const Cell& cell) {
+    Cell& c = emplace_back();
+    c.col = cell.col;
+    c.kind = cell.kind;
+    c.text.assign(cell.text);
+  }
+  void clear() { size_ = 0; }
+  void reserve(size_t n) { cells_.reserve(n); }
+
+ private:
+  std::vector<Cell> cells_;  // [0, size_) are the row's; the rest wait to be reused
+  size_t size_ = 0;
+};
+
 struct Row {
   /// 1-based row number as a person sees it in the spreadsheet (CSV: record number).
   int number = 0;
   /// Non-empty cells only, in column order.
-  std::vector<Cell> cells;
+  CellList cells;
 };
 
 /// Return false to stop reading the sheet early.

@@ -1,5 +1,6 @@
 #include "record/json_writer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -25,72 +26,88 @@ std::string quotedKey(std::string_view key) {
   return out;
 }
 
-void JsonWriter::appendQuoted(std::string* out, std::string_view s) {
-  // Nearly every value needs no escape: find out first, then copy it in one piece.
+namespace {
+
+// True when `s` holds a control character, '"' or '\\': nearly never, so the answer is
+// sought eight bytes at a time.
+bool needsEscaping(std::string_view s) {
   size_t i = 0, n = s.size();
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    if (needsEscape(w)) break;
+    if (needsEscape(w)) return true;
   }
   for (; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') break;
+    if (c < 0x20 || c == '"' || c == '\\') return true;
   }
-  if (i == n) {
+  return false;
+}
+
+char* putEscaped(char* p, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  *p++ = '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *p++ = ch;
+      continue;
+    }
+    *p++ = '\\';
+    switch (c) {
+      case '"':
+      case '\\':
+        *p++ = char(c);
+        break;
+      case '\n':
+        *p++ = 'n';
+        break;
+      case '\r':
+        *p++ = 'r';
+        break;
+      case '\t':
+        *p++ = 't';
+        break;
+      default:
+        p = putRaw(p, "u00");
+        *p++ = kHex[c >> 4];
+        *p++ = kHex[c & 15];
+    }
+  }
+  *p++ = '"';
+  return p;
+}
+
+}  // namespace
+
+char* putQuoted(char* p, std::string_view s) {
+  if (needsEscaping(s)) return putEscaped(p, s);
+  *p++ = '"';
+  p = putRaw(p, s);
+  *p++ = '"';
+  return p;
+}
+
+void JsonWriter::appendQuoted(std::string* out, std::string_view s) {
+  if (!needsEscaping(s)) {
     *out += '"';
     out->append(s);
     *out += '"';
     return;
   }
-  appendEscaped(out, s);
+  // Rare: room for the worst case, written by pointer, then trimmed to what it took.
+  size_t old = out->size();
+  out->resize(old + quotedBound(s.size()));
+  char* end = putEscaped(out->data() + old, s);
+  out->resize(size_t(end - out->data()));
 }
 
-void JsonWriter::appendEscaped(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  out->reserve(out->size() + s.size() + 2);
-  *out += '"';
-  size_t run = 0, i = 0, n = s.size();
-  while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (!needsEscape(w)) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out->append(s.data() + run, i - run);
-    run = ++i;
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        *out += "\\u00";
-        *out += kHex[c >> 4];
-        *out += kHex[c & 15];
-    }
-  }
-  out->append(s.data() + run, n - run);
-  *out += '"';
+void JsonScratch::grow(size_t n) {
+  size_t capacity = std::max({capacity_ * 2, size_ + n, size_t(4096)});
+  std::unique_ptr<char[]> data(new char[capacity]);
+  if (size_) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
 }
 
 bool isJsonNumber(std::string_view s) {

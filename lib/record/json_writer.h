@@ -2,6 +2,8 @@
 // a million records cost no tree building and no per-record allocation.
 #pragma once
 
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -41,10 +43,6 @@ class JsonWriter {
   static void appendQuoted(std::string* out, std::string_view s);
 
  private:
-  static void appendEscaped(std::string* out, std::string_view s);
-
- public:
- private:
   void separate() {
     if (after_key_) {
       after_key_ = false;
@@ -62,6 +60,42 @@ class JsonWriter {
 
 /// `"key":` for rawKey().
 std::string quotedKey(std::string_view key);
+
+/// The most bytes `n` bytes of text take as a quoted JSON string (\u00XX for each control).
+constexpr size_t quotedBound(size_t n) {
+  return 6 * n + 2;
+}
+
+/// Writes `s` at `p` as a quoted JSON string; returns the end. The caller made room for
+/// quotedBound(s.size()) bytes.
+char* putQuoted(char* p, std::string_view s);
+
+/// Copies `s` to `p`; returns the end.
+inline char* putRaw(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+/// A growable byte buffer written through a pointer, for the loops that write millions of
+/// values: the room for a piece is asked once, then the piece is plain copies with no
+/// capacity check of their own, and no byte is zero-filled first as std::string::resize does.
+class JsonScratch {
+ public:
+  /// At least `n` writable bytes at the returned pointer; hand the end of what was written
+  /// to commit().
+  char* room(size_t n) {
+    if (capacity_ - size_ < n) grow(n);
+    return data_.get() + size_;
+  }
+  void commit(char* end) { size_ = size_t(end - data_.get()); }
+  void clear() { size_ = 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+ private:
+  void grow(size_t n);
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
 
 /// True when `s` is a JSON number literal (RFC 8259 grammar).
 bool isJsonNumber(std::string_view s);

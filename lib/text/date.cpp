@@ -1,5 +1,7 @@
 #include "text/date.h"
 
+#include <algorithm>
+
 namespace vetkit {
 
 namespace {
@@ -153,19 +155,37 @@ bool parseDate(std::string_view text, PartialDate* out, int pivot_yy) {
   return true;
 }
 
-std::string formatIsoDate(const PartialDate& d) {
+size_t formatIsoDate(const PartialDate& d, char* buf) {
   // By hand: this runs for every date of every record, and snprintf showed in profiles.
-  char buf[10] = {char('0' + d.year / 1000 % 10),
-                  char('0' + d.year / 100 % 10),
-                  char('0' + d.year / 10 % 10),
-                  char('0' + d.year % 10),
-                  '-',
-                  char('0' + d.month / 10 % 10),
-                  char('0' + d.month % 10),
-                  '-',
-                  char('0' + d.day / 10 % 10),
-                  char('0' + d.day % 10)};
-  return std::string(buf, d.month == 0 ? 4 : d.day == 0 ? 7 : 10);
+  const char digits[10] = {char('0' + d.year / 1000 % 10),
+                           char('0' + d.year / 100 % 10),
+                           char('0' + d.year / 10 % 10),
+                           char('0' + d.year % 10),
+                           '-',
+                           char('0' + d.month / 10 % 10),
+                           char('0' + d.month % 10),
+                           '-',
+                           char('0' + d.day / 10 % 10),
+                           char('0' + d.day % 10)};
+  std::copy(digits, digits + 10, buf);
+  return d.month == 0 ? 4 : d.day == 0 ? 7 : 10;
+}
+
+std::string formatIsoDate(const PartialDate& d) {
+  char buf[10];
+  return std::string(buf, formatIsoDate(d, buf));
+}
+
+bool isIsoDay(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  int v[10];
+  for (size_t i = 0; i < 10; ++i) {
+    if (i == 4 || i == 7) continue;
+    if (!isDigit(t[i])) return false;
+    v[i] = t[i] - '0';
+  }
+  int year = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+  return year >= 1800 && year <= 2199 && isValidDay(year, v[5] * 10 + v[6], v[8] * 10 + v[9]);
 }
 
 int comparePartial(const PartialDate& a, const PartialDate& b) {

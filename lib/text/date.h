@@ -30,6 +30,13 @@ bool excelSerialToDate(long serial, bool date1904, PartialDate* out);
 /// 1978, 1978-03 or 1978-03-05.
 std::string formatIsoDate(const PartialDate& d);
 
+/// formatIsoDate() into `buf` (10 bytes at least); returns the length.
+size_t formatIsoDate(const PartialDate& d, char* buf);
+
+/// True when `text` is a real day written as 1978-03-05: parseDate() would read it and
+/// formatIsoDate() give it back unchanged.
+bool isIsoDay(std::string_view text);
+
 /// Orders partial dates by their known parts only: -1, 0 (equal, or one is a prefix of the
 /// other such as 1978-03 and 1978-03-05) or 1.
 int comparePartial(const PartialDate& a, const PartialDate& b);

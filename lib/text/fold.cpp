@@ -76,27 +76,16 @@ std::string nfkc(std::string_view s) {
   return result;
 }
 
-std::string_view trimBlanks(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && isBlank(s[b])) ++b;
-  while (e > b && isBlank(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-void foldValueInto(std::string_view s, std::string* out) {
+std::string_view foldValueView(std::string_view s, std::string* storage) {
   std::string_view t = trimBlanks(s);
-  if (isNfkcStable(t)) {
-    out->assign(t);
-    return;
-  }
-  std::string n = nfkc(t);
-  out->assign(trimBlanks(n));
+  if (isNfkcStable(t)) return t;
+  *storage = nfkc(t);
+  return trimBlanks(*storage);
 }
 
 std::string foldValue(std::string_view s) {
-  std::string out;
-  foldValueInto(s, &out);
-  return out;
+  std::string storage;
+  return std::string(foldValueView(s, &storage));
 }
 
 std::string foldKey(std::string_view s) {

@@ -11,14 +11,23 @@ namespace vetkit {
 /// utf8proc. Invalid UTF-8 is returned unchanged.
 std::string nfkc(std::string_view s);
 
-/// Strips ASCII blanks (space, tab, CR, LF, VT, FF) from both ends.
-std::string_view trimBlanks(std::string_view s);
+/// Strips ASCII blanks (space, tab, CR, LF, VT, FF) from both ends. Inline: it is asked of
+/// every cell, and nearly always answered by the first and the last byte.
+inline std::string_view trimBlanks(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  if (s.empty() || (!blank(s.front()) && !blank(s.back()))) return s;
+  size_t b = 0, e = s.size();
+  while (b < e && blank(s[b])) ++b;
+  while (e > b && blank(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 
 /// NFKC, then trimmed: the form every cell value is read in.
 std::string foldValue(std::string_view s);
 
-/// foldValue() into a buffer the caller reuses, sparing an allocation per cell.
-void foldValueInto(std::string_view s, std::string* out);
+/// foldValue() without a copy when folding changes nothing but the ends (nearly always): a
+/// view into `s`, or else into `storage`, where the NFKC form is built.
+std::string_view foldValueView(std::string_view s, std::string* storage);
 
 /// The matching key of a header label or code alias: folded, ASCII lower-cased, with every
 /// blank, '*', ':' and bracketed note removed — so "身份证号码（18位）" and "* 身份证号码"

@@ -238,8 +238,7 @@ class Annotator {
   }
   bool writeSummary(lxw_worksheet* ws, const std::vector<const Diagnostic*>& mine);
   bool copySheet(Workbook& in, size_t index, lxw_worksheet* ws, std::span<const Placed> placed);
-  bool writeRow(lxw_worksheet* ws, int row, const std::vector<Cell>* cells,
-                std::span<const Placed> diags);
+  bool writeRow(lxw_worksheet* ws, int row, const CellList* cells, std::span<const Placed> diags);
   bool writeCell(lxw_worksheet* ws, int row, int col, const std::string* text,
                  std::span<const Placed> diags);
 
@@ -463,7 +462,7 @@ bool Annotator::copySheet(Workbook& in, size_t index, lxw_worksheet* ws,
   return true;
 }
 
-bool Annotator::writeRow(lxw_worksheet* ws, int row, const std::vector<Cell>* cells,
+bool Annotator::writeRow(lxw_worksheet* ws, int row, const CellList* cells,
                          std::span<const Placed> diags) {
   size_t ci = 0, di = 0, nc = cells ? cells->size() : 0;
   while (ci < nc || di < diags.size()) {

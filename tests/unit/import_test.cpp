@@ -31,16 +31,17 @@ Row row(int number, std::vector<std::string> texts) {
 std::string norm(const char* field, const char* text, Cell::Kind kind = Cell::Kind::Text) {
   Normalizer n(schema());
   Normalized v;
-  n.normalize(*schema().field(field), Cell{0, kind, text}, &v);
+  Cell cell{0, kind, text};  // the value may be a view into the cell: keep it alive
+  n.normalize(*schema().field(field), cell, &v);
   std::string out;
   switch (v.kind) {
     case Normalized::Kind::Empty:
       return "<empty>";
     case Normalized::Kind::String:
-      out = '"' + v.text + '"';
+      out = '"' + std::string(v.value) + '"';
       break;
     case Normalized::Kind::Number:
-      out = v.text;
+      out = std::string(v.value);
       break;
     case Normalized::Kind::Bool:
       out = v.boolean ? "true" : "false";
@@ -206,8 +207,9 @@ TEST(Normalize, NumbersYesNoIdsPhonesDivisions) {
 TEST(Normalize, FifteenDigitIdKeepsTheOriginal) {
   Normalizer n(schema());
   Normalized v;
-  n.normalize(*schema().field("id_number"), Cell{0, Cell::Kind::Text, "610104620927690"}, &v);
-  EXPECT_EQ(v.text, "610104196209276908");
+  Cell cell{0, Cell::Kind::Text, "610104620927690"};
+  n.normalize(*schema().field("id_number"), cell, &v);
+  EXPECT_EQ(v.value, "610104196209276908");
   EXPECT_EQ(v.id15, "610104620927690");
 }
 

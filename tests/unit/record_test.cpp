@@ -39,6 +39,41 @@ TEST(JsonWriter, EscapesAndNumbers) {
   EXPECT_FALSE(isJsonNumber("+1"));
 }
 
+// The importer writes by pointer (putQuoted into JsonScratch); every other writer appends.
+// Both must give the same bytes for every kind of text.
+TEST(JsonWriter, PointerAndAppendingWritersAgree) {
+  std::vector<std::string> texts = {"",
+                                    "a",
+                                    "孙永春",
+                                    "say \"hi\"",
+                                    "back\\slash",
+                                    "tab\tnl\n",
+                                    std::string("nul\0x", 5),
+                                    "\x1f\x7f",
+                                    "1234567\"",
+                                    "12345678",
+                                    std::string(5000, 'x') + "\x02"};
+  std::string all;
+  for (int c = 0; c < 0x80; ++c) all += char(c);
+  texts.push_back(all);
+  JsonScratch scratch;
+  std::string appended;
+  for (const std::string& t : texts) {
+    std::string expected;
+    JsonWriter::appendQuoted(&expected, t);
+    scratch.clear();
+    char* p = scratch.room(quotedBound(t.size()));
+    scratch.commit(putQuoted(p, t));
+    EXPECT_EQ(scratch.view(), expected) << t;
+    appended += expected;
+  }
+  // Room asked again and again keeps what was written before it grew.
+  scratch.clear();
+  for (const std::string& t : texts)
+    scratch.commit(putQuoted(scratch.room(quotedBound(t.size())), t));
+  EXPECT_EQ(scratch.view(), appended);
+}
+
 TEST(RecordReader, ValuesAndProvenance) {
   RecordReader reader(schema());
   Record r;

@@ -75,6 +75,32 @@ struct DateCase {
 
 class DateForms : public ::testing::TestWithParam<DateCase> {};
 
+// The importer's shortcut for ISO days must agree with parsing and formatting them.
+TEST_P(DateForms, IsoDayShortcutAgreesWithParsing) {
+  const DateCase& c = GetParam();
+  if (isIsoDay(c.text)) {
+    EXPECT_STREQ(c.text, c.iso);
+  }
+}
+
+TEST(Dates, IsoDayShortcut) {
+  EXPECT_TRUE(isIsoDay("1978-03-05"));
+  EXPECT_TRUE(isIsoDay("2000-02-29"));
+  EXPECT_FALSE(isIsoDay("1900-02-29"));  // not a leap year
+  EXPECT_FALSE(isIsoDay("1978-02-30"));
+  EXPECT_FALSE(isIsoDay("1978-13-01"));
+  EXPECT_FALSE(isIsoDay("1978-00-10"));
+  EXPECT_FALSE(isIsoDay("1799-12-31"));  // outside the years parseDate accepts
+  EXPECT_FALSE(isIsoDay("1978-3-05 "));
+  EXPECT_FALSE(isIsoDay("1978/03/05"));
+  EXPECT_FALSE(isIsoDay("1978-03-0x"));
+  for (const char* day : {"1978-03-05", "2000-02-29", "2199-12-31", "1800-01-01"}) {
+    PartialDate d;
+    ASSERT_TRUE(parseDate(day, &d)) << day;
+    EXPECT_EQ(formatIsoDate(d), day);
+  }
+}
+
 TEST_P(DateForms, ParseToIsoAtTheGivenPrecision) {
   PartialDate d;
   const DateCase& c = GetParam();

@@ -960,5 +960,36 @@ TEST_F(XlsxTest, DifferentialMutations) {
   }
 }
 
+// A row's cells are reused by the next row (readers count on it to spare allocations): what
+// clear() leaves behind must never show, and a copy holds just the row's own cells.
+TEST(CellList, ClearedCellsComeBackEmptyAndCopiesHoldOnlyTheRow) {
+  CellList cells;
+  Cell& a = cells.emplace_back();
+  a.col = 3;
+  a.kind = Cell::Kind::Number;
+  a.text = std::string(100, '7');
+  cells.push_back(Cell{4, Cell::Kind::Date, "1978-03-05"});
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells.back().text, "1978-03-05");
+  cells.clear();
+  EXPECT_TRUE(cells.empty());
+  EXPECT_EQ(cells.begin(), cells.end());
+  Cell& reused = cells.emplace_back();
+  EXPECT_EQ(reused.col, 0);
+  EXPECT_EQ(reused.kind, Cell::Kind::Text);
+  EXPECT_EQ(reused.text, "");
+  EXPECT_GE(reused.text.capacity(), 100u);  // the buffer came back
+  reused.text = "x";
+  CellList copy = cells;
+  ASSERT_EQ(copy.size(), 1u);
+  EXPECT_EQ(copy[0].text, "x");
+  CellList assigned;
+  assigned.push_back(Cell{9, Cell::Kind::Text, "stale"});
+  assigned.push_back(Cell{10, Cell::Kind::Text, "stale"});
+  assigned = cells;
+  ASSERT_EQ(assigned.size(), 1u);
+  EXPECT_EQ(assigned[0].text, "x");
+}
+
 }  // namespace
 }  // namespace vetkit

@@ -1,5 +1,7 @@
 #include "core/atomic_file.h"
 
+#include "core/temp_files.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -22,7 +24,7 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
     return true;
   }
   std::string tmpl = path + ".tmp.XXXXXX";
-  fd_ = mkstemp(tmpl.data());  // mkstemp creates with 0600
+  fd_ = TempFiles::create(&tmpl, TempFiles::kFile, &temp_slot_);  // mkstemp: mode 0600
   if (fd_ < 0) {
     *err = path + ": cannot create: " + std::strerror(errno);
     return false;
@@ -92,10 +94,10 @@ bool AtomicFile::commit(std::string* err) {
   if (failed_) {
     *err = path_ + ": cannot write: " + std::strerror(errno_);
     unlink(tmp_path_.c_str());
-    tmp_path_.clear();
+    forgetTemp();
     return false;
   }
-  tmp_path_.clear();
+  forgetTemp();
   return true;
 }
 
@@ -119,6 +121,12 @@ void AtomicFile::abandon() {
   if (fd_ >= 0 && !is_stdout_) ::close(fd_);
   fd_ = -1;
   if (!tmp_path_.empty()) unlink(tmp_path_.c_str());
+  forgetTemp();
+}
+
+void AtomicFile::forgetTemp() {
+  TempFiles::remove(temp_slot_);
+  temp_slot_ = -1;
   tmp_path_.clear();
 }
 

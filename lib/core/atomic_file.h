@@ -1,6 +1,7 @@
 // Output that appears whole or not at all: data is written to a temporary file beside the
 // target and renamed over it only on commit(), so a crash or an error never leaves a
-// half-written file. "-" means standard output, written directly.
+// half-written file, and SIGINT or SIGTERM removes the temporary too (see TempFiles).
+// "-" means standard output, written directly.
 #pragma once
 
 #include <cstdio>
@@ -44,8 +45,11 @@ class AtomicFile : public LineOutput {
  private:
   static constexpr size_t kBufferSize = 1 << 20;
   bool flushBuffer();
+  /// Once the temporary is renamed or removed: no longer ours to clean up.
+  void forgetTemp();
 
   std::string path_, tmp_path_;
+  int temp_slot_ = -1;  // in TempFiles, so that SIGINT or SIGTERM removes tmp_path_
   int fd_ = -1;
   bool is_stdout_ = false;
   bool failed_ = false;

@@ -1,5 +1,7 @@
 #include "merge/store.h"
 
+#include "core/temp_files.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -149,7 +151,9 @@ bool Store::open(const std::string& path, std::string* err) {
 
 bool Store::create(const std::string& path, std::string* err) {
   std::string tmpl = path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmpl.data());  // 0600
+  // mkstemp (0600), registered as a database: its -journal, -wal and -shm go too, should
+  // SIGINT or SIGTERM end the run.
+  int fd = TempFiles::create(&tmpl, TempFiles::kDatabase);
   if (fd < 0) {
     *err = path + ": " + std::strerror(errno);
     return false;
@@ -269,6 +273,7 @@ bool Store::finish() {
     err_ = path_ + ": " + std::strerror(errno);
     return discard(), false;
   }
+  TempFiles::remove(tmp_path_);
   tmp_path_.clear();
   std::string dir =
       path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
@@ -290,6 +295,7 @@ void Store::discard() {
   finalizeAll();
   db_.reset();
   unlink(tmp_path_.c_str());
+  TempFiles::remove(tmp_path_);
   tmp_path_.clear();
 }
 

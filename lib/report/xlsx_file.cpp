@@ -1,5 +1,7 @@
 #include "report/xlsx_file.h"
 
+#include "core/temp_files.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -13,7 +15,9 @@ namespace vetkit {
 
 XlsxFile::~XlsxFile() {
   if (wb_) lxw_workbook_free(wb_);
-  if (!tmp_path_.empty()) unlink(tmp_path_.c_str());
+  if (tmp_path_.empty()) return;
+  unlink(tmp_path_.c_str());
+  TempFiles::remove(tmp_path_);
 }
 
 lxw_workbook* XlsxFile::open(const std::string& path, std::string* err) {
@@ -23,14 +27,17 @@ lxw_workbook* XlsxFile::open(const std::string& path, std::string* err) {
   }
   path_ = path;
   tmp_path_ = path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmp_path_.data());  // 0600, and reopening for writing keeps the mode
+  // mkstemp: 0600, and reopening for writing keeps the mode
+  int fd = TempFiles::create(&tmp_path_);
   if (fd < 0) {
     tmp_path_.clear();
     *err = path + ": cannot create: " + std::strerror(errno);
     return nullptr;
   }
   close(fd);
-  // libxlsxwriter's own scratch files go beside the output, not into /tmp (often RAM).
+  // libxlsxwriter's own scratch files go beside the output, not into /tmp (often RAM); it
+  // unlinks each as soon as it is open, so they vanish with the process whatever kills it,
+  // and the directory, the output's own, is not ours to remove.
   size_t slash = path.find_last_of('/');
   tmpdir_ = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   lxw_workbook_options opt = {};
@@ -58,6 +65,7 @@ bool XlsxFile::commit(std::string* err) {
     *err = path_ + ": cannot write: " + std::strerror(errno);
     return false;
   }
+  TempFiles::remove(tmp_path_);
   tmp_path_.clear();
   return true;
 }

@@ -1,5 +1,7 @@
 #include "sign/small_file.h"
 
+#include "core/temp_files.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,7 +43,9 @@ bool readSmallFile(const std::string& path, size_t max_size, std::string* text, 
 bool createNewFile(const std::string& path, std::string_view data, unsigned mode,
                    std::string* err) {
   std::string tmp = path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmp.data());  // O_EXCL, mode 0600 from the start: no window of exposure
+  int slot = -1;
+  // mkstemp: O_EXCL, mode 0600 from the start: no window of exposure
+  int fd = TempFiles::create(&tmp, TempFiles::kFile, &slot);
   if (fd < 0) {
     *err = path + ": cannot create: " + std::strerror(errno);
     return false;
@@ -60,6 +64,7 @@ bool createNewFile(const std::string& path, std::string_view data, unsigned mode
   if (::close(fd) != 0 && ok) ok = false, saved = errno;
   if (ok && ::link(tmp.c_str(), path.c_str()) != 0) ok = false, saved = errno;
   ::unlink(tmp.c_str());
+  TempFiles::remove(slot);
   if (!ok) {
     *err = path + (saved == EEXIST ? ": already exists, not overwritten"
                                    : ": cannot write: " + std::string(std::strerror(saved)));

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/temp_files.h"
 #include "io/input.h"
 #include "io/sheet.h"
 #include "text/utf8.h"
@@ -201,11 +202,14 @@ struct WorkbookDeleter {
 };
 using WorkbookPtr = std::unique_ptr<lxw_workbook, WorkbookDeleter>;
 
-// Removes the temporary output unless it was renamed into place.
+// Removes the temporary output unless it was renamed into place; registered in TempFiles,
+// so that SIGINT or SIGTERM meanwhile removes it too.
 struct TempFile {
   std::string path;
+  int slot = -1;
   ~TempFile() {
     if (!path.empty()) unlink(path.c_str());
+    TempFiles::remove(slot);
   }
 };
 
@@ -571,7 +575,7 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
   // the mode), renamed over the target only when complete.
   TempFile tmp;
   tmp.path = out_path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmp.path.data());
+  int fd = TempFiles::create(&tmp.path, TempFiles::kFile, &tmp.slot);
   if (fd < 0) {
     tmp.path.clear();
     *err = out_path + ": cannot create: " + std::strerror(errno);

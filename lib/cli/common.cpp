@@ -2,8 +2,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 
+#include "cli/progress.h"
 #include "core/exit_status.h"
 
 #ifndef VETKIT_VERSION
@@ -35,7 +35,10 @@ void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
   if (flags & kOptQuiet) app.add_flag("-q,--quiet", opts->quiet, "Print no summary or progress");
   if (flags & kOptNoMask)
     app.add_flag("--no-mask", opts->no_mask, "Print identity and phone numbers in full");
-  app.set_version_flag("--version", std::string(app.get_name()) + " (vetkit) " VETKIT_VERSION);
+  // A subcommand answers with its tool's name: `vetsign sign --version` is vetsign's version.
+  const CLI::App* root = &app;
+  while (root->get_parent()) root = root->get_parent();
+  app.set_version_flag("--version", root->get_name() + " (vetkit) " VETKIT_VERSION);
   app.footer(kExitStatusHelp);
 }
 
@@ -51,8 +54,11 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << app.get_name() << ": error: " << e.what() << "\n"
-              << "Run with --help for more information.\n";
+    // One line in the style of every other diagnostic, so that scripts can rely on it.
+    std::string message = e.what();
+    for (char& c : message)
+      if (c == '\n') c = ' ';
+    printError(app.get_name(), message + " (see --help)");
     return kExitTrouble;
   }
   try {
@@ -68,12 +74,12 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
 void printDiagnostic(const std::string& tool, const Diagnostic& d) {
   std::string line = tool + ": " + severityName(d.severity) + ": " + formatLocation(d) + ": " +
                      formatMessage(d) + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  ProgressDisplay::writeMessage(line);  // not run on from a progress line
 }
 
 void printError(const std::string& tool, const std::string& message) {
   std::string line = tool + ": error: " + message + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  ProgressDisplay::writeMessage(line);
 }
 
 }  // namespace vetkit

@@ -2,12 +2,15 @@
 
 #include <csv.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "core/limits.h"
+#include "core/read_progress.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -15,9 +18,8 @@ namespace vetkit {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
-// A line (one row without quoted line breaks) is buffered whole until its end is seen: far
-// more than a row of 16,384 cells of real data needs, far less than a hostile file could ask.
-constexpr size_t kMaxLineBytes = 16 << 20;
+// A line (one row without quoted line breaks) is buffered whole until its end is seen, up to
+// kMaxLineBytes (core/limits.h), the limit of the record stream's lines too.
 const std::string_view kBom = "\xEF\xBB\xBF";
 
 // libcsv trims blanks around unquoted fields; only the space, so that a tab delimiter works
@@ -72,7 +74,8 @@ class CsvWorkbook : public Workbook {
   };
   static void onField(void* s, size_t len, void* data);
   static void onRow(int c, void* data);
-  bool decodeChunk(std::string_view raw, bool final, std::string* text, std::string* err);
+  void decodeChunk(std::string_view raw, uint64_t offset, bool final, std::string* text);
+  void locateInvalid(std::string_view raw, uint64_t offset, uint64_t bad);
   bool feed(csv_parser* parser, Parse* state, std::string* buffer, bool final, std::string* err);
   void splitPlainLine(csv_parser* parser, Parse* state, std::string_view line);
 
@@ -84,6 +87,17 @@ class CsvWorkbook : public Workbook {
   Gb18030Decoder gbk_;
   std::string utf8_pending_;
   size_t utf8_invalid_ = 0;
+  // Where the first undecodable byte is, for the warning: its file offset and line. A file's
+  // lines are counted afterwards by reading it again up to that byte, only when there is one;
+  // a pipe cannot be read again, so its lines are counted chunk by chunk instead, up to that
+  // byte.
+  bool count_lines_ = false;   // reading a pipe
+  off_t file_start_ = 0;       // where in the file reading began (standard input may be past 0)
+  uint64_t decode_start_ = 0;  // file offset of the first byte decoded (after a BOM)
+  size_t lines_before_ = 0;    // line breaks before the chunk being decoded
+  bool found_invalid_ = false;
+  uint64_t first_invalid_ = 0;
+  size_t first_invalid_line_ = 0;
   bool consumed_ = false;
 };
 
@@ -119,12 +133,18 @@ void CsvWorkbook::onRow(int c, void* data) {
   p->row.cells.clear();
 }
 
-bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* text,
-                              std::string* err) {
+// `offset`: where `raw` starts in the file.
+void CsvWorkbook::decodeChunk(std::string_view raw, uint64_t offset, bool final,
+                              std::string* text) {
+  constexpr uint64_t kNone = ~uint64_t(0);
+  uint64_t bad = kNone;  // file offset of the first byte replaced, when this chunk has it
+  std::string_view whole = raw;
+  uint64_t whole_offset = offset;
   if (encoding_ == TextEncoding::Auto) {
     if (isAscii(raw) && !final) {
       text->append(raw);  // nothing to decide on yet
-      return true;
+      locateInvalid(whole, whole_offset, bad);
+      return;
     }
     // A few stray bytes in a UTF-8 file must not turn the whole file into mojibake.
     size_t multibyte, invalid;
@@ -133,25 +153,34 @@ bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* tex
     encoding_ = multibyte > invalid ? TextEncoding::Utf8 : TextEncoding::Gb18030;
   }
   if (encoding_ == TextEncoding::Gb18030) {
+    bool clean = gbk_.invalidCount() == 0;
     gbk_.decode(raw, text, final);
-    return true;
+    if (clean && gbk_.invalidCount() > 0) bad = decode_start_ + gbk_.firstInvalidOffset();
+    locateInvalid(whole, whole_offset, bad);
+    return;
   }
   // UTF-8: pass through, keeping a sequence cut at the chunk end for the next chunk.
+  auto sanitize = [&](std::string_view part, uint64_t at) {
+    size_t first = firstInvalidUtf8(part);
+    if (utf8_invalid_ == 0 && first != std::string_view::npos) bad = at + first;
+    std::string clean;
+    utf8_invalid_ += sanitizeUtf8(part, &clean);
+    text->append(clean);
+  };
   if (!utf8_pending_.empty()) {
     // Finish the sequence cut at the last chunk's end with its continuation bytes only.
     size_t k = 0;
     while (k < raw.size() && k < 3 && (static_cast<unsigned char>(raw[k]) & 0xC0) == 0x80) ++k;
     std::string head = std::move(utf8_pending_);
     utf8_pending_.clear();
+    uint64_t head_offset = offset - head.size();
     head.append(raw.substr(0, k));
     raw.remove_prefix(k);
-    if (isValidUtf8(head)) {
+    offset += k;
+    if (isValidUtf8(head))
       text->append(head);
-    } else {
-      std::string clean;
-      utf8_invalid_ += sanitizeUtf8(head, &clean);
-      text->append(clean);
-    }
+    else
+      sanitize(head, head_offset);
   }
   size_t cut = raw.size();
   if (!final) {
@@ -164,15 +193,52 @@ bool CsvWorkbook::decodeChunk(std::string_view raw, bool final, std::string* tex
     utf8_pending_.assign(raw.substr(cut));
   }
   std::string_view body = raw.substr(0, cut);
-  if (isValidUtf8(body)) {
+  if (isValidUtf8(body))
     text->append(body);
-  } else {
-    std::string clean;
-    utf8_invalid_ += sanitizeUtf8(body, &clean);
-    text->append(clean);
+  else
+    sanitize(body, offset);
+  locateInvalid(whole, whole_offset, bad);
+}
+
+size_t countLines(std::string_view s) {
+  size_t n = 0;
+  for (const char *p = s.data(), *end = p + s.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)))); ++p)
+    ++n;
+  return n;
+}
+
+// Notes `bad`, the file offset of the first invalid byte, when the chunk `raw` (at file offset
+// `offset`) brought it; counts the chunk's line breaks before it when reading a pipe.
+// Line breaks are ASCII in UTF-8 and GB18030 alike, never part of a multi-byte character.
+void CsvWorkbook::locateInvalid(std::string_view raw, uint64_t offset, uint64_t bad) {
+  if (found_invalid_) return;
+  if (bad == ~uint64_t(0)) {
+    if (count_lines_) lines_before_ += countLines(raw);
+    return;
   }
-  (void)err;
-  return true;
+  found_invalid_ = true;
+  first_invalid_ = bad;
+  if (!count_lines_) return;
+  // A sequence cut at the last chunk's end lies before `offset`: no line break in between.
+  size_t upto = bad > offset ? size_t(bad - offset) : 0;
+  first_invalid_line_ = lines_before_ + 1 + countLines(raw.substr(0, std::min(upto, raw.size())));
+}
+
+// The line of file offset `at`, reading the file again from its start.
+size_t lineAt(int fd, off_t start, uint64_t at) {
+  std::string buf(1 << 20, '\0');
+  size_t lines = 1;
+  uint64_t pos = 0;
+  while (pos < at) {
+    size_t want = size_t(std::min<uint64_t>(buf.size(), at - pos));
+    ssize_t n = ::pread(fd, buf.data(), want, start + off_t(pos));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    lines += countLines(std::string_view(buf.data(), size_t(n)));
+    pos += uint64_t(n);
+  }
+  return lines;
 }
 
 // libcsv's state between rows (ROW_NOT_BEGUN in its source; pstate is in its public struct).
@@ -275,6 +341,18 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
   std::string text;
   std::unique_ptr<char[]> block(new char[kChunk]);  // not a string: no zero-filling per read
   std::string_view raw = head;
+  uint64_t offset = 0;  // of `raw` in the file
+  struct stat st {};
+  off_t position = ::lseek(fd_, 0, SEEK_CUR);
+  count_lines_ = ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || position < off_t(head.size());
+  file_start_ = count_lines_ ? 0 : position - off_t(head.size());
+  // A progress display, when one listens, hears of each chunk and of the rows it gave.
+  ReadProgress* progress = ReadProgress::active();
+  int rows_told = 0;
+  if (progress) {
+    progress->beginInput(path_, fd_);
+    progress->addBytes(head.size());
+  }
   bool first = true, eof = false, ok = true;
   while (ok && !state.stopped) {
     if (raw.empty() && !eof) {
@@ -288,19 +366,26 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
       }
       raw = std::string_view(block.get(), size_t(n));
       eof = n == 0;
+      if (progress) progress->addBytes(uint64_t(n));
     }
     std::string_view chunk = raw;
     if (first && chunk.starts_with(kBom)) {
       chunk.remove_prefix(kBom.size());
+      decode_start_ = kBom.size();
       if (encoding_ == TextEncoding::Auto) encoding_ = TextEncoding::Utf8;
     }
-    decodeChunk(chunk, eof, &text, err);
+    decodeChunk(chunk, offset + (raw.size() - chunk.size()), eof, &text);
+    offset += raw.size();
     if (first) {
       char delim = options_.delimiter ? options_.delimiter : guessDelimiter(text);
       csv_set_delim(&parser, static_cast<unsigned char>(delim));
       first = false;
     }
     if (!feed(&parser, &state, &text, eof, err)) ok = false;
+    if (progress) {
+      progress->addRows(uint64_t(state.row.number - rows_told));
+      rows_told = state.row.number;
+    }
     raw = {};
     if (eof) break;
   }
@@ -312,10 +397,13 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
     ok = false;
   }
   size_t invalid = gbk_.invalidCount() + utf8_invalid_;
+  if (invalid > 0 && !count_lines_) first_invalid_line_ = lineAt(fd_, file_start_, first_invalid_);
   if (invalid > 0)
     warnings.push_back({"encoding",
                         {{"count", std::to_string(invalid)},
-                         {"encoding", encoding_ == TextEncoding::Gb18030 ? "GB18030" : "UTF-8"}}});
+                         {"encoding", encoding_ == TextEncoding::Gb18030 ? "GB18030" : "UTF-8"},
+                         {"offset", std::to_string(first_invalid_ + 1)},
+                         {"line", std::to_string(first_invalid_line_)}}});
   return ok;
 }
 

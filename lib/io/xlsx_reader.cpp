@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/read_progress.h"
 #include "io/sheet_xml.h"
 #include "io/zip_file.h"
 #include "text/utf8.h"
@@ -871,6 +872,9 @@ FastRead readFast(ZipFile& zip, int index, SheetHandler& h, const std::string& w
     sheetxml::Scanner<SheetHandler> scanner(h);
     std::vector<char> buf(2 * kChunk + sheetxml::kPad);
     size_t len = 0;  // unconsumed bytes at the front of buf
+    // A progress display, when one listens, hears of the rows once per chunk.
+    ReadProgress* progress = ReadProgress::active();
+    size_t rows_told = h.delivered();
     for (;;) {
       if (buf.size() < len + kChunk + sheetxml::kPad)
         buf.resize(std::max(2 * buf.size(), len + kChunk + sheetxml::kPad));
@@ -880,7 +884,12 @@ FastRead readFast(ZipFile& zip, int index, SheetHandler& h, const std::string& w
       len += size_t(n);
       std::memset(buf.data() + len, 0, sheetxml::kPad);
       size_t used = 0;
-      switch (scanner.scan(buf.data(), len, n == 0, &used)) {
+      sheetxml::Status status = scanner.scan(buf.data(), len, n == 0, &used);
+      if (progress) {
+        progress->addRows(h.delivered() - rows_told);
+        rows_told = h.delivered();
+      }
+      switch (status) {
         case sheetxml::Status::NeedMore:
           if (n == 0) return FastRead::GiveUp;
           std::memmove(buf.data(), buf.data() + used, len - used);
@@ -968,7 +977,10 @@ class XlsxWorkbook : public Workbook {
       }
       SheetHandler handler(sst_, dateXf_, date1904, sink, skip);
       SheetParser parser(handler);
-      if (!parser.parse(*zip, entries[index], what, err)) return false;
+      bool parsed = parser.parse(*zip, entries[index], what, err);
+      // expat's rows are told at the end: it is the rare path, and never the long one.
+      if (ReadProgress* progress = ReadProgress::active()) progress->addRows(handler.delivered());
+      if (!parsed) return false;
       if (handler.skipLeft() > 0) {
         *err = what + ": internal error: the fast and expat readers disagree";
         return false;
@@ -1107,6 +1119,7 @@ std::unique_ptr<Workbook> open(const std::string& path, std::string* err) {
 }  // namespace
 
 std::unique_ptr<Workbook> openXlsx(const std::string& path, std::string* err) {
+  if (ReadProgress* progress = ReadProgress::active()) progress->beginInput(path, -1);
   try {
     return open(path, err);
   } catch (const std::bad_alloc&) {

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/read_progress.h"
+
 namespace vetkit {
 
 namespace {
@@ -153,7 +155,8 @@ std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) 
     *err = describe(index) + ": " + unzError(rc);
     return nullptr;
   }
-  return std::unique_ptr<Entry>(new Entry(this, index, info.compressed_size));
+  return std::unique_ptr<Entry>(
+      new Entry(this, index, info.compressed_size, unzGetCurrentFileZStreamPos64(h)));
 }
 
 ZipFile::Entry::~Entry() {
@@ -168,6 +171,12 @@ long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
     return -1;
   }
   inflated_ += uint64_t(n);
+  // A progress display hears of the compressed bytes consumed: the share of the file read.
+  if (ReadProgress* progress = ReadProgress::active()) {
+    uint64_t position = unzGetCurrentFileZStreamPos64(uf(zip_->handle_));
+    if (position > position_) progress->addBytes(position - position_);
+    position_ = position;
+  }
   if (inflated_ > kZipRatioFloor && inflated_ / kMaxZipRatio > compressed_) {
     *err = zip_->describe(index_) + ": inflates to more than " + std::to_string(kMaxZipRatio) +
            " times its compressed size (" + std::to_string(compressed_) +

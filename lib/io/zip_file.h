@@ -52,12 +52,13 @@ class ZipFile {
 
    private:
     friend class ZipFile;
-    Entry(ZipFile* zip, int index, uint64_t compressed)
-        : zip_(zip), index_(index), compressed_(compressed) {}
+    Entry(ZipFile* zip, int index, uint64_t compressed, uint64_t position)
+        : zip_(zip), index_(index), compressed_(compressed), position_(position) {}
     ZipFile* zip_;
     int index_;
     uint64_t compressed_;    // the entry's compressed size, from the central directory
     uint64_t inflated_ = 0;  // bytes read so far
+    uint64_t position_;      // offset in the archive of the compressed data read so far
     bool open_ = true;
   };
   /// Opens entry `index` for reading; nullptr and `err` if it cannot be.

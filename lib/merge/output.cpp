@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "record/json_line.h"
 #include "record/json_writer.h"
 
 namespace vetkit {
@@ -12,21 +13,16 @@ namespace od = simdjson::ondemand;
 
 struct MergedWriter::Impl {
   const Schema& schema;
-  od::parser parser;
-  std::string padded, key;
+  PaddedJsonLine json;
+  std::string key;
 
   explicit Impl(const Schema& s) : schema(s) {}
 
   // Calls fn(key, raw value) for each member of the object `line`.
   template <typename Fn>
   bool members(std::string_view line, Fn fn) {
-    padded.assign(line);
-    padded.append(simdjson::SIMDJSON_PADDING, ' ');
-    od::document doc;
     od::object obj;
-    if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc) ||
-        doc.get_object().get(obj))
-      return false;
+    if (!json.open(line, &obj)) return false;
     for (auto member : obj) {
       std::string_view k, raw;
       if (member.unescaped_key().get(k)) return false;

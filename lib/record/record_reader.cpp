@@ -8,6 +8,9 @@
 #include <cstring>
 #include <map>
 
+#include "core/limits.h"
+#include "core/read_progress.h"
+
 namespace vetkit {
 
 namespace od = simdjson::ondemand;
@@ -217,11 +220,17 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
     *err = std::strerror(errno);
     return false;
   }
+  // A progress display, when one listens, hears of each chunk and of the lines it held.
+  ReadProgress* progress = ReadProgress::active();
+  if (progress) progress->beginInput(path, fd);
   std::string buf, carry;
   buf.resize(1 << 20);
   Record rec;
-  size_t line_no = 0;
+  size_t line_no = 0, lines_told = 0;
   bool ok = true, stop = false;
+  // Inside a line longer than kMaxLineBytes: it is dropped up to its end, never held whole,
+  // so a hostile stream cannot make the reader hold gigabytes.
+  bool skipping = false;
   auto handle = [&](std::string_view line) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -234,6 +243,12 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
     rec.line_number = line_no;
     if (!sink(rec)) stop = true;
   };
+  auto skip = [&] {
+    ++line_no;
+    bad_line(line_no, "longer than " + maxLineText() + ", the limit of a line; skipped");
+    std::string().swap(carry);
+    skipping = true;
+  };
   while (!stop) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
@@ -243,10 +258,22 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
       break;
     }
     if (n == 0) break;
+    if (progress) progress->addBytes(uint64_t(n));
     std::string_view chunk(buf.data(), size_t(n));
     size_t start = 0;
     while (!stop) {
       size_t nl = chunk.find('\n', start);
+      if (skipping) {
+        if (nl == std::string_view::npos) break;
+        skipping = false;
+        start = nl + 1;
+        continue;
+      }
+      size_t end = nl == std::string_view::npos ? chunk.size() : nl;
+      if (carry.size() + (end - start) > kMaxLineBytes) {
+        skip();
+        continue;  // on to this line's end, if the chunk holds it
+      }
       if (nl == std::string_view::npos) {
         carry.append(chunk.substr(start));
         break;
@@ -259,6 +286,10 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
         handle(chunk.substr(start, nl - start));
       }
       start = nl + 1;
+    }
+    if (progress) {
+      progress->addRows(line_no - lines_told);
+      lines_told = line_no;
     }
   }
   if (ok && !stop && !carry.empty()) handle(carry);

@@ -1,25 +1,14 @@
 #include "report/output.h"
 
+#include "record/csv_output.h"
+
 namespace vetkit {
 namespace {
-
-void field(std::string* out, const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) {
-    out->append(s);
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
 
 void line(std::string* out, const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i) out->push_back(',');
-    field(out, cells[i]);
+    appendCsvField(out, cells[i]);
   }
   out->push_back('\n');
 }

@@ -96,6 +96,8 @@ bool parseEncodingName(std::string_view name, TextEncoding* out) {
 }
 
 void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final) {
+  uint64_t at = consumed_;
+  consumed_ += chunk.size();
   // Finish the character cut at the end of the last chunk with the bytes it still needs, in a
   // small buffer: joining whole chunks would copy a megabyte each time. When those bytes turn
   // out not to be a character, the first is replaced and the rest may begin another cut
@@ -111,12 +113,13 @@ void Gb18030Decoder::decode(std::string_view chunk, std::string* out, bool final
     size_t take = std::min(need > head.size() ? need - head.size() : 0, chunk.size());
     head.append(chunk.substr(0, take));
     chunk.remove_prefix(take);
-    decodeRun(head, out, final && chunk.empty());
+    at += take;
+    decodeRun(head, pending_at_, out, final && chunk.empty());
   }
-  decodeRun(chunk, out, final);
+  decodeRun(chunk, at, out, final);
 }
 
-void Gb18030Decoder::decodeRun(std::string_view in, std::string* out, bool final) {
+void Gb18030Decoder::decodeRun(std::string_view in, uint64_t at, std::string* out, bool final) {
   const TwoByteTable& table = twoByteTable();
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   size_t n = in.size(), i = 0;
@@ -131,23 +134,23 @@ void Gb18030Decoder::decodeRun(std::string_view in, std::string* out, bool final
     }
     uint8_t lead = p[i];
     if (lead == 0x80 || lead == 0xFF) {
-      out->append(kReplacement), ++invalid_, ++i;
+      out->append(kReplacement), invalidAt(at + i), ++i;
       continue;
     }
     if (i + 1 >= n) {
       if (!final)
-        pending_.assign(in.substr(i));
+        pending_.assign(in.substr(i)), pending_at_ = at + i;
       else
-        out->append(kReplacement), ++invalid_;
+        out->append(kReplacement), invalidAt(at + i);
       break;
     }
     uint8_t second = p[i + 1];
     if (second >= 0x30 && second <= 0x39) {  // four-byte sequence
       if (i + 4 > n) {
         if (!final)
-          pending_.assign(in.substr(i));
+          pending_.assign(in.substr(i)), pending_at_ = at + i;
         else
-          out->append(kReplacement), ++invalid_;
+          out->append(kReplacement), invalidAt(at + i);
         break;
       }
       std::string utf8;
@@ -155,20 +158,32 @@ void Gb18030Decoder::decodeRun(std::string_view in, std::string* out, bool final
         out->append(utf8);
         i += 4;
       } else {
-        out->append(kReplacement), ++invalid_, ++i;
+        out->append(kReplacement), invalidAt(at + i), ++i;
       }
       continue;
     }
     uint32_t entry =
         (second >= 0x40 && second <= 0xFE && second != 0x7F) ? table.at(lead, second) : 0;
     if (entry == 0) {
-      out->append(kReplacement), ++invalid_, ++i;
+      out->append(kReplacement), invalidAt(at + i), ++i;
       continue;
     }
     size_t len = entry >> 24;
     for (size_t k = 0; k < len; ++k) out->push_back(char(entry >> (8 * k) & 0xFF));
     i += 2;
   }
+}
+
+size_t firstInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    char32_t cp = decodeUtf8(s, &i);
+    // As sanitizeUtf8 decides: U+FFFD written in the text is three bytes, a bad byte one.
+    if (cp == 0xFFFD && i == start + 1 && static_cast<unsigned char>(s[start]) >= 0x80)
+      return start;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace vetkit

@@ -2,6 +2,7 @@
 // UTF-8. This decides which one a file is and converts GB18030 to UTF-8 in a stream.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,17 +14,31 @@ enum class TextEncoding { Auto, Utf8, Gb18030 };
 bool parseEncodingName(std::string_view name, TextEncoding* out);
 
 /// Converts GB18030 bytes to UTF-8 chunk by chunk: a multi-byte character split across two
-/// chunks is carried over. Bytes that are not GB18030 become U+FFFD and are counted.
+/// chunks is carried over. Bytes that are not GB18030 become U+FFFD and are counted, and the
+/// first one is located, so that a warning can say where to look.
 class Gb18030Decoder {
  public:
   /// Appends the UTF-8 of `in` to `out`; with `final`, an incomplete tail is invalid.
   void decode(std::string_view in, std::string* out, bool final);
   size_t invalidCount() const { return invalid_; }
+  /// The 0-based offset, among all bytes given to decode(), of the first byte replaced.
+  uint64_t firstInvalidOffset() const { return first_invalid_; }
 
  private:
-  void decodeRun(std::string_view in, std::string* out, bool final);
+  // `at`: the offset of in[0] among all bytes given to decode().
+  void decodeRun(std::string_view in, uint64_t at, std::string* out, bool final);
+  void invalidAt(uint64_t at) {
+    if (invalid_++ == 0) first_invalid_ = at;
+  }
   std::string pending_;
+  uint64_t pending_at_ = 0;  // offset of pending_[0]
+  uint64_t consumed_ = 0;    // bytes given to decode() so far
   size_t invalid_ = 0;
+  uint64_t first_invalid_ = 0;
 };
+
+/// The index of the first byte of `s` that is not well-formed UTF-8 (one that sanitizeUtf8
+/// replaces), or npos.
+size_t firstInvalidUtf8(std::string_view s);
 
 }  // namespace vetkit

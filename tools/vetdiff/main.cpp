@@ -23,6 +23,7 @@ Examples:
 #include <cstdlib>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "diff/diff.h"
@@ -142,9 +143,13 @@ int main(int argc, char** argv) {
     if (!out.open(common.output, &err)) return printError(tool, err), int(kExitTrouble);
     auto writer = makeDiffWriter(*schema, out_options, &out);
     DiffStats stats;
+    ProgressDisplay progress(
+        tool, schema->messages(), common.lang,
+        db.empty() && ProgressDisplay::wanted(common.quiet, common.output == "-"));
     int status = diffBatches(
         *schema, files[0], files[1], options, writer.get(),
         [&](const Diagnostic& d) { printDiagnostic(tool, d); }, &stats, &err);
+    progress.stop();
     if (status == kExitTrouble && !err.empty()) {
       printError(tool, err);
       return int(kExitTrouble);  // the output is abandoned: a diff of half a batch misleads

@@ -5,7 +5,12 @@ record stream: JSON Lines, one person per line, canonical field ids and values.
 
 Every visible sheet of a workbook is read; the header row is found below title rows by its
 labels (姓名, 公民身份号码, ...). CSV may be UTF-8 (with or without BOM) or GBK/GB18030, which
-is detected. With no FILE, or FILE -, standard input is read as CSV.
+is detected. With no FILE, or FILE -, standard input is read as CSV. With --format csv the
+same records are written as UTF-8 CSV under a header of field ids, then _src, _sheet, _row,
+_id15 and _extra (as JSON).
+
+Messages name files, sheets, cells and column headers, never a person's values, so there is
+nothing to mask and vetimport has no --no-mask.
 
 Examples:
   vetimport 双峰县退役军人信息采集表.xlsx > 双峰县.jsonl
@@ -13,12 +18,15 @@ Examples:
   vetimport --encoding gbk 娄星区.csv | vetvalidate
   vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl
   vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv > hukou.jsonl
+  vetimport --format csv -o 娄星区-utf8.csv 娄星区-gbk.csv     # clean UTF-8 CSV
 )";
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "import/importer.h"
+#include "record/csv_output.h"
 #include "schema/schema.h"
 
 using namespace vetkit;
@@ -29,7 +37,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   ImportOptions options;
   std::string encoding = "auto";
-  addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptLang | kOptQuiet);
+  common.format = "jsonl";
+  addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet,
+                   "jsonl (the record stream) or csv (the same records as UTF-8 CSV)");
+  app.get_option("--format")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
   app.add_option("files", files, "Spreadsheets, CSV or TSV files; - is standard input")
       ->type_name("FILE");
   app.add_option("--sheet", options.sheet, "Read only the sheet of this name")->type_name("NAME");
@@ -72,10 +83,16 @@ int main(int argc, char** argv) {
       printError("vetimport", err);
       return int(kExitTrouble);
     }
-    Importer importer(*schema, options, &out,
+    // The CSV writer rewrites the importer's lines on their way to the file.
+    CsvRecordOutput csv(*schema, {"_src", "_sheet", "_row", "_id15", "_extra"}, &out);
+    LineOutput* sink = common.format == "csv" ? static_cast<LineOutput*>(&csv) : &out;
+    ProgressDisplay progress("vetimport", schema->messages(), common.lang,
+                             ProgressDisplay::wanted(common.quiet, common.output == "-"));
+    Importer importer(*schema, options, sink,
                       [](const Diagnostic& d) { printDiagnostic("vetimport", d); });
     int status = kExitOk;
     for (const std::string& f : files) status = worstStatus(status, importer.importFile(f));
+    progress.stop();
 
     size_t records = 0, failed = 0;
     for (const FileSummary& s : importer.summaries()) {
@@ -95,6 +112,7 @@ int main(int argc, char** argv) {
       out.abandon();
       return int(kExitTrouble);
     }
+    if (common.format == "csv" && failed < files.size()) csv.finish();  // header of an empty set
     if (!out.commit(&err)) {
       printError("vetimport", err);
       return int(kExitTrouble);

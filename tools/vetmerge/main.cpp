@@ -15,6 +15,8 @@ people it leaves out stay current, marked _absent_from (or are retired: --retire
 A new store is built beside STORE and appears only when complete. With --trusted each
 batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
 refused, and so is an unsigned batch with --require-signed (exit 1 either way).
+With --format csv the records written (merged set, --export, --history) are UTF-8 CSV under
+a header of field ids, then _id15, _extra, _sources, _absent_from and _version (as JSON).
 
 Examples:
   vetmerge 娄星区.jsonl 双峰县.jsonl > 娄底市.jsonl
@@ -30,9 +32,11 @@ Examples:
 #include <cerrno>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "merge/merger.h"
+#include "record/csv_output.h"
 
 using namespace vetkit;
 
@@ -44,7 +48,11 @@ int main(int argc, char** argv) {
   std::string decisions_path, encoding = "auto", trusted_dir;
   bool do_export = false;
   MergeOptions options;
-  addCommonOptions(app, &common, kOptOutput | kOptSchema | kOptLang | kOptQuiet | kOptNoMask);
+  common.format = "jsonl";
+  addCommonOptions(app, &common,
+                   kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet | kOptNoMask,
+                   "jsonl (the record stream) or csv (the same records as UTF-8 CSV)");
+  app.get_option("--format")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
   app.add_option("files", files, "Record streams, spreadsheets or CSV files; - is stdin")
       ->type_name("FILE");
   app.add_option("--db", db, "Merge into (or read) this SQLite store, created if missing")
@@ -106,6 +114,8 @@ int main(int argc, char** argv) {
       return usage("--signer and --key-id exclude --trusted (the signature names the signer)");
     if (!db.empty() && !reading && common.output != "-")
       return usage("-o: with --db the merged set goes to the store (see --export)");
+    if (!db.empty() && !reading && common.format != "jsonl")
+      return usage("--format: with --db the merged set goes to the store (see --export)");
 
     std::string err;
     std::string schema_path = common.schema.empty() ? Schema::defaultPath() : common.schema;
@@ -125,10 +135,19 @@ int main(int argc, char** argv) {
     if (to_stdout && !records.open(common.output, &err)) return usage(err);
     if (!conflicts_path.empty() && !conflicts.open(conflicts_path, &err)) return usage(err);
     if (!candidates_path.empty() && !candidates.open(candidates_path, &err)) return usage(err);
-    outputs.records = &records;
+    // The CSV writer rewrites the merged lines on their way to the file.
+    CsvRecordOutput csv(*schema, {"_id15", "_extra", "_sources", "_absent_from", "_version"},
+                        &records);
+    outputs.records = common.format == "csv" ? static_cast<LineOutput*>(&csv) : &records;
     if (!conflicts_path.empty()) outputs.conflicts = &conflicts;
     if (!candidates_path.empty()) outputs.candidates = &candidates;
-    outputs.diagnostic = [&](const Diagnostic& d) { printDiagnostic(tool, d); };
+    // A stream line that is not a record leaves the input incomplete: trouble (exit 2), as in
+    // every tool that reads the stream; the records around it are merged.
+    bool bad_lines = false;
+    outputs.diagnostic = [&](const Diagnostic& d) {
+      if (d.code == "bad-line") bad_lines = true;
+      printDiagnostic(tool, d);
+    };
 
     TrustStore trust;
     if (!trusted_dir.empty()) {
@@ -136,6 +155,9 @@ int main(int argc, char** argv) {
       options.trust = &trust;
     }
     MergeSession session(*schema, policy, options, outputs);
+    ProgressDisplay progress(
+        tool, schema->messages(), common.lang,
+        !reading && ProgressDisplay::wanted(common.quiet, to_stdout && common.output == "-"));
     if (!decisions_path.empty() && !session.loadDecisions(decisions_path, &err)) return usage(err);
     int status;
     Store store;
@@ -154,6 +176,9 @@ int main(int argc, char** argv) {
     } else {
       status = session.mergeToStore(store, files);
     }
+    progress.stop();
+    if (bad_lines) status = worstStatus(status, kExitTrouble);
+    if (to_stdout && common.format == "csv") csv.finish();
     if ((to_stdout && !records.commit(&err)) ||
         (!conflicts_path.empty() && !conflicts.commit(&err)) ||
         (!candidates_path.empty() && !candidates.commit(&err)))

@@ -22,6 +22,7 @@ Examples:
 #include <ctime>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "import/record_source.h"
@@ -154,6 +155,9 @@ int main(int argc, char** argv) {
       }
     }
     if (files.empty() && db.empty()) files.push_back("-");
+    // The report is written after all is read: the terminal is free for the line meanwhile.
+    ProgressDisplay progress(tool, schema->messages(), common.lang,
+                             ProgressDisplay::wanted(common.quiet, false));
     for (const std::string& f : files) {
       RecordSourceEvents events;
       events.record = onRecord;
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
         status = kExitTrouble;
       }
     }
+    progress.stop();
     Report report = aggregator.finish();
 
     if (splitting) {

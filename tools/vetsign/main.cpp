@@ -4,6 +4,11 @@ static const char kUsage[] =
 default, or Ed25519). An integrity and origin control, not a legal electronic seal.
 Subcommands: keygen, sign, countersign, verify; `vetsign SUBCOMMAND --help` for each.
 
+Of the options common to the tools, each subcommand has -q and --version, and -o names the
+key pair (keygen) or the signature file (sign, countersign). vetsign signs and checks bytes,
+whatever they hold, and prints no values of records, so --schema, --format, --lang and
+--no-mask have no meaning for it; its messages are in English.
+
 Examples:
   vetsign keygen --signer 娄星区民政局 --role county -o 娄星区          # 娄星区.key, 娄星区.pub
   vetsign sign -k 娄星区.key 娄星区.jsonl                              # writes 娄星区.jsonl.vsig
@@ -12,10 +17,11 @@ Examples:
   vetsign verify --trusted trusted/ --require city 娄底市.jsonl  # and the batches it covers
 )";
 
-static const char kExitHelp[] =
-    "Exit status: 0 valid, 1 bad signature or changed data, 2 usage, I/O or malformed "
-    "signature file, 3 valid but key unknown, expired or revoked, 4 a required signer is "
-    "missing.";
+// vetsign's codes before the footer every tool ends its --help with.
+static const char kSignExitHelp[] =
+    "In vetsign a finding (1) is a bad signature or changed data, and trouble (2) includes a "
+    "malformed signature file; verify adds 3, valid but the key unknown, expired or revoked, "
+    "and 4, a required signer missing.\n";
 
 #include <cstdio>
 
@@ -131,6 +137,7 @@ int verify(Options& o) {
 
 int main(int argc, char** argv) {
   CLI::App app(kUsage, "vetsign");
+  const std::string kExitHelp = std::string(kSignExitHelp) + kExitStatusHelp;
   Options o;
   addCommonOptions(app, &o.common, 0);
   app.footer(kExitHelp);

@@ -18,6 +18,7 @@ Examples:
 #include <ctime>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "schema/rules.h"
@@ -115,7 +116,15 @@ int main(int argc, char** argv) {
     }
 
     ValidationSession session(*schema, rules, options, &diagnostics, passing ? &records : nullptr);
+    // No progress line while diagnostics go to standard error (--pass without --report), or
+    // while what is written goes to the terminal.
+    bool diagnostics_on_stderr = passing && report_path.empty();
+    bool to_stdout = common.output == "-" && (passing || report_path.empty());
+    ProgressDisplay progress(
+        tool, schema->messages(), common.lang,
+        !diagnostics_on_stderr && ProgressDisplay::wanted(common.quiet, to_stdout));
     for (const std::string& f : files) session.run(f);
+    progress.stop();
 
     int status = session.exitStatus();
     if (!annotate_path.empty()) {

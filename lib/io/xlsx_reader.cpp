@@ -653,8 +653,7 @@ class SheetHandler {
 
  private:
   [[gnu::noinline]] void beginRow(const sheetxml::Attr* atts, size_t n) {
-    for (Cell& c : row_.cells) pool_.push_back(std::move(c.text));
-    row_.cells.clear();
+    row_.cells.clear();  // keeps the cells: the next row reuses their buffers
     long long num = -1;
     for (size_t i = 0; i < n; ++i)
       if (eq(atts[i].local, "r")) {  // the first r= counts, as expat-era code took it
@@ -733,14 +732,9 @@ class SheetHandler {
   }
 
   Cell& addCell(Cell::Kind kind) {
-    row_.cells.emplace_back();
-    Cell& c = row_.cells.back();
+    Cell& c = row_.cells.emplace_back();
     c.col = col_;
     c.kind = kind;
-    if (!pool_.empty()) {
-      c.text = std::move(pool_.back());
-      pool_.pop_back();
-    }
     return c;
   }
 
@@ -812,7 +806,6 @@ class SheetHandler {
   std::string* collect_ = nullptr;
 
   Row row_;
-  std::vector<std::string> pool_;  // cell text buffers kept from earlier rows for reuse
   std::string value_;
   std::string scratch_;
   CellType type_ = CellType::Number;

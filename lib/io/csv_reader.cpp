@@ -5,9 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "core/limits.h"
 #include "core/read_progress.h"
@@ -70,14 +76,15 @@ class CsvWorkbook : public Workbook {
     bool stopped = false;
     int overlong_col = -1;  // where a cell past kMaxCellChars is, which stops the read
     int overlong_row = 0;
-    size_t searched = 0;  // bytes of the buffered partial line already searched for '\n'
+    size_t searched = 0;         // bytes of the buffered partial line already searched for '\n'
+    std::vector<uint32_t> cuts;  // where the delimiters of a plain line are
   };
   static void onField(void* s, size_t len, void* data);
   static void onRow(int c, void* data);
   void decodeChunk(std::string_view raw, uint64_t offset, bool final, std::string* text);
   void locateInvalid(std::string_view raw, uint64_t offset, uint64_t bad);
   bool feed(csv_parser* parser, Parse* state, std::string* buffer, bool final, std::string* err);
-  void splitPlainLine(csv_parser* parser, Parse* state, std::string_view line);
+  void splitPlainLine(Parse* state, std::string_view line, const std::vector<uint32_t>& cuts);
 
   std::string path_;
   int fd_;
@@ -115,7 +122,7 @@ void CsvWorkbook::onField(void* s, size_t len, void* data) {
   }
   Cell& cell = p->row.cells.emplace_back();
   cell.col = col;
-  cell.text.assign(static_cast<const char*>(s), len);
+  cell.text.append(static_cast<const char*>(s), len);  // emplace_back() left it empty
 }
 
 void CsvWorkbook::onRow(int c, void* data) {
@@ -248,16 +255,38 @@ constexpr int kRowNotBegun = 0;
 // sheet hold no quote at all. Such a line, met between rows, is split here with memchr, and
 // everything else — quoted fields, fields spanning lines, stray carriage returns — goes to
 // libcsv, so the two paths never disagree on anything but speed.
-void CsvWorkbook::splitPlainLine(csv_parser* parser, Parse* state, std::string_view line) {
-  char delim = char(parser->delim_char);
+// Finds the delimiters of `line` in one pass, sixteen bytes at a time where SSE2 is there (it
+// is on every x86-64): their offsets go to `cuts`. False as soon as a quote or a carriage
+// return shows that the line is libcsv's to read.
+bool findPlainCuts(std::string_view line, char delim, std::vector<uint32_t>* cuts) {
+  cuts->clear();
+  const char* p = line.data();
+  size_t i = 0, n = line.size();
+#ifdef __SSE2__
+  const __m128i d = _mm_set1_epi8(delim), q = _mm_set1_epi8('"'), r = _mm_set1_epi8('\r');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, r)))) return false;
+    for (unsigned m = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, d))); m; m &= m - 1)
+      cuts->push_back(uint32_t(i + unsigned(__builtin_ctz(m))));
+  }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] == '"' || p[i] == '\r') return false;
+    if (p[i] == delim) cuts->push_back(uint32_t(i));
+  }
+  return true;
+}
+
+void CsvWorkbook::splitPlainLine(Parse* state, std::string_view line,
+                                 const std::vector<uint32_t>& cuts) {
   size_t start = 0;
-  while (true) {
-    size_t end = line.find(delim, start);
-    std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
+  for (size_t k = 0; k <= cuts.size(); ++k) {
+    size_t end = k < cuts.size() ? cuts[k] : line.size();
+    std::string_view field = line.substr(start, end - start);
     while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
     while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
     onField(const_cast<char*>(field.data()), field.size(), state);
-    if (end == std::string_view::npos) break;
     start = end + 1;
   }
   onRow('\n', state);
@@ -289,14 +318,13 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
     if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
     if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
     bool plain = options_.fast_path && parser->pstate == kRowNotBegun &&
-                 body.find('"') == std::string_view::npos &&
-                 body.find('\r') == std::string_view::npos;
+                 findPlainCuts(body, char(parser->delim_char), &state->cuts);
     if (plain) {
       if (body.empty()) {
         ++state->row.number;  // a blank line is a row a person sees
         state->last_terminator = '\n';
       } else {
-        splitPlainLine(parser, state, body);
+        splitPlainLine(state, body, state->cuts);
       }
       continue;
     }

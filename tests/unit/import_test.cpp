@@ -311,6 +311,17 @@ TEST(CsvReader, FastPathAgreesWithLibcsv) {
       ",,,\n,,x\n",
       "a,b\r\nno newline at end",
       "a,b\rc,d\n",  // a lone CR
+      // Lines long enough for the sixteen-byte blocks of the splitter: delimiters, quotes and
+      // carriage returns on both sides of each block edge, and lines of exactly one block.
+      "h1,h2,h3,h4\n0123456789abcde,0123456789abcdef,x,y\n",
+      "h1,h2,h3,h4\n0123456789abcdef,0123456789abcde,,\n",
+      "h1,h2\n0123456789abcdefghij\"k,2\n0123456789abcdefghijklmnop,q\n",
+      "h1,h2\n0123456789abcdefg\r,x\n0123456789abcdefghijklmnopqrstuvwxyz,1\n",
+      "h1,h2\n0123456789abcd,e\n0123456789abcdefghijklmnopqrstu,\n",
+      "h1,h2,h3\n\"x,y\",0123456789abcdef,z\n",          // a quoted delimiter in the first block
+      "h1,h2\n0123\r456789abcdefgh,0123456789abcdef\n",  // a lone CR in the first block
+      "h1\th2\th3\n0123456789abcdef\t0123456789abcdef\t0123456789\n",
+      "姓名,出生日期,公民身份号码\n张三丰,1978-03-05,430102197803051234\n , 李四 ,  \n",
   };
   for (const char* text : inputs) {
     std::string path = writeTemp("diff.csv", text);

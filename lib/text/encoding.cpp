@@ -1,5 +1,7 @@
 #include "text/encoding.h"
 
+#include <cstring>
+
 #include <iconv.h>
 
 #include <algorithm>
@@ -123,25 +125,37 @@ void Gb18030Decoder::decodeRun(std::string_view in, uint64_t at, std::string* ou
   const TwoByteTable& table = twoByteTable();
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   size_t n = in.size(), i = 0;
-  out->reserve(out->size() + n + n / 2);
+  // Written by pointer into room for the worst case, three bytes out for each byte in (U+FFFD
+  // for a stray byte), then appended in one piece: no capacity check per character.
+  if (scratch_size_ < 3 * n) {
+    scratch_size_ = 3 * n;
+    scratch_.reset(new char[scratch_size_]);
+  }
+  char* o = scratch_.get();
+  auto replacement = [&] {
+    std::memcpy(o, kReplacement, 3);
+    o += 3;
+    invalidAt(at + i);
+  };
   while (i < n) {
-    size_t run = i;
-    while (run < n && p[run] < 0x80) ++run;
-    if (run > i) {
-      out->append(in.data() + i, run - i);
-      i = run;
-      if (i == n) break;
+    // ASCII, which is most of a county's file, eight bytes at a time.
+    for (uint64_t w; i + 8 <= n; i += 8, o += 8) {
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      std::memcpy(o, &w, 8);
     }
+    while (i < n && p[i] < 0x80) *o++ = char(p[i++]);
+    if (i == n) break;
     uint8_t lead = p[i];
     if (lead == 0x80 || lead == 0xFF) {
-      out->append(kReplacement), invalidAt(at + i), ++i;
+      replacement(), ++i;
       continue;
     }
     if (i + 1 >= n) {
       if (!final)
         pending_.assign(in.substr(i)), pending_at_ = at + i;
       else
-        out->append(kReplacement), invalidAt(at + i);
+        replacement();
       break;
     }
     uint8_t second = p[i + 1];
@@ -150,28 +164,31 @@ void Gb18030Decoder::decodeRun(std::string_view in, uint64_t at, std::string* ou
         if (!final)
           pending_.assign(in.substr(i)), pending_at_ = at + i;
         else
-          out->append(kReplacement), invalidAt(at + i);
+          replacement();
         break;
       }
-      std::string utf8;
-      if (iconvToUtf8(in.substr(i, 4), &utf8)) {
-        out->append(utf8);
+      std::string utf8;  // at most four bytes, for four in
+      if (iconvToUtf8(in.substr(i, 4), &utf8) && utf8.size() <= 4) {
+        std::memcpy(o, utf8.data(), utf8.size());
+        o += utf8.size();
         i += 4;
       } else {
-        out->append(kReplacement), invalidAt(at + i), ++i;
+        replacement(), ++i;
       }
       continue;
     }
     uint32_t entry =
         (second >= 0x40 && second <= 0xFE && second != 0x7F) ? table.at(lead, second) : 0;
     if (entry == 0) {
-      out->append(kReplacement), invalidAt(at + i), ++i;
+      replacement(), ++i;
       continue;
     }
-    size_t len = entry >> 24;
-    for (size_t k = 0; k < len; ++k) out->push_back(char(entry >> (8 * k) & 0xFF));
+    size_t len = entry >> 24;  // two bytes in, at most three out
+    for (size_t k = 0; k < len; ++k) o[k] = char(entry >> (8 * k) & 0xFF);
+    o += len;
     i += 2;
   }
+  out->append(scratch_.get(), size_t(o - scratch_.get()));
 }
 
 size_t firstInvalidUtf8(std::string_view s) {

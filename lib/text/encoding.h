@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,8 +32,10 @@ class Gb18030Decoder {
     if (invalid_++ == 0) first_invalid_ = at;
   }
   std::string pending_;
-  uint64_t pending_at_ = 0;  // offset of pending_[0]
-  uint64_t consumed_ = 0;    // bytes given to decode() so far
+  uint64_t pending_at_ = 0;          // offset of pending_[0]
+  std::unique_ptr<char[]> scratch_;  // a run decoded by pointer, before it is appended
+  size_t scratch_size_ = 0;
+  uint64_t consumed_ = 0;  // bytes given to decode() so far
   size_t invalid_ = 0;
   uint64_t first_invalid_ = 0;
 };

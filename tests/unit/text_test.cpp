@@ -1,8 +1,11 @@
 // The text layer: identity numbers, dates, folding, UTF-8 and GB18030.
 #include <gtest/gtest.h>
+#include <iconv.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "text/date.h"
 #include "text/encoding.h"
@@ -213,6 +216,69 @@ TEST(Gb18030, DecodesTwoAndFourByteSequences) {
   d.decode("\x81\x30\x81\x30", &out, true);  // U+0080, a four-byte sequence
   EXPECT_EQ(out, "\xC2\x80");
   EXPECT_EQ(d.invalidCount(), 0u);
+}
+
+// glibc's own converter, the reference: the decoder's table is built from it, but its fast
+// paths (ASCII eight bytes at a time, pointer writes) are not.
+std::string iconvFromGb18030(const std::string& in) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == iconv_t(-1)) return "(no iconv)";
+  std::string out(in.size() * 4 + 4, '\0');
+  char* src = const_cast<char*>(in.data());
+  char* dst = out.data();
+  size_t src_left = in.size(), dst_left = out.size();
+  size_t r = iconv(cd, &src, &src_left, &dst, &dst_left);
+  iconv_close(cd);
+  if (r == size_t(-1)) return "(iconv failed)";
+  out.resize(out.size() - dst_left);
+  return out;
+}
+
+// The decoder against iconv on random GB18030 text — ASCII runs of every length around the
+// eight-byte steps, two- and four-byte characters, stray bytes — cut into random chunks.
+TEST(Gb18030, AgreesWithIconvOnRandomTextInRandomChunks) {
+  std::mt19937 rng(2026);
+  auto pick = [&](int lo, int hi) { return int(rng() % unsigned(hi - lo + 1)) + lo; };
+  for (int round = 0; round < 200; ++round) {
+    std::string gbk;
+    bool stray = round % 4 == 3;  // every fourth text has bytes that are not GB18030
+    for (int piece = pick(1, 40); piece > 0; --piece) {
+      switch (pick(0, stray ? 3 : 2)) {
+        case 0:
+          for (int k = pick(0, 20); k > 0; --k) gbk += char(pick(0x20, 0x7E));
+          break;
+        case 1:  // GB2312's hanzi block: always a character
+          gbk += char(pick(0xB0, 0xF7)), gbk += char(pick(0xA1, 0xFE));
+          break;
+        case 2:  // four bytes: 0x81308130 and up is in the BMP part of GB18030
+          gbk += char(0x81), gbk += char(pick(0x30, 0x39)), gbk += char(pick(0x81, 0xFE)),
+              gbk += char(pick(0x30, 0x39));
+          break;
+        case 3:
+          gbk += char(pick(0, 1) ? 0x80 : 0xFF);
+          break;
+      }
+    }
+    // Reference: iconv on the whole text, with each undecodable byte as U+FFFD (only texts
+    // without stray bytes are compared byte for byte; the others must decode the same in any
+    // chunking).
+    Gb18030Decoder whole;
+    std::string expected;
+    whole.decode(gbk, &expected, true);
+    if (!stray) {
+      EXPECT_EQ(expected, iconvFromGb18030(gbk)) << round;
+      EXPECT_EQ(whole.invalidCount(), 0u) << round;
+    }
+    Gb18030Decoder chunked;
+    std::string got;
+    for (size_t at = 0; at < gbk.size();) {
+      size_t len = std::min(gbk.size() - at, size_t(pick(1, 9)));
+      chunked.decode(std::string_view(gbk).substr(at, len), &got, at + len == gbk.size());
+      at += len;
+    }
+    EXPECT_EQ(got, expected) << round;
+    EXPECT_EQ(chunked.invalidCount(), whole.invalidCount()) << round;
+  }
 }
 
 TEST(Gb18030, CarriesASplitCharacterToTheNextChunk) {

@@ -17,6 +17,18 @@ expect() {  # expect "WORDS..." WANTED
     fail=1
   fi
 }
+refuse() {  # refuse "WORDS..." UNWANTED
+  read -ra COMP_WORDS <<<"$1"
+  COMP_CWORD=${#COMP_WORDS[@]}
+  [[ $1 == *" " ]] && COMP_WORDS+=("")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMPREPLY=()
+  _vetkit
+  if [[ " ${COMPREPLY[*]} " == *" $2 "* ]]; then
+    echo "FAIL: '$1' offers '$2'"
+    fail=1
+  fi
+}
 expect "vetvalidate --ann" --annotate
 expect "vetimport --prof" --profile
 expect "vetsign cou" countersign
@@ -24,5 +36,9 @@ expect "vetsign verify --tru" --trusted
 expect "vetdiff --only birth" birth_date
 expect "vetdiff --only name,id_" name,id_number
 expect "vetvalidate --lang e" en
+expect "vetimport --format j" jsonl
+refuse "vetimport --format " html  # not one of vetimport's formats
+expect "vetreport --format x" xlsx
+expect "vetdiff --format h" html
 [ $fail -eq 0 ] && echo "completion ok"
 exit $fail

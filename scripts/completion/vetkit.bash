@@ -25,7 +25,12 @@ _vetkit() {
       COMPREPLY=($(compgen -P "$head" -W "$(_vetkit_fields)" -- "$last"))
       return ;;
     --lang) COMPREPLY=($(compgen -W "zh en" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "text json csv html xlsx" -- "$cur")); return ;;
+    --format)
+      # Each tool has its own formats: the ones its --help lists as FORMAT:{a,b,...}.
+      local formats
+      formats=$("$tool" --help 2>/dev/null | sed -n 's/.*--format FORMAT:{\([a-z,]*\)}.*/\1/p')
+      COMPREPLY=($(compgen -W "${formats//,/ }" -- "$cur"))
+      return ;;
     --pass) COMPREPLY=($(compgen -W "all valid invalid" -- "$cur")); return ;;
     --encoding) COMPREPLY=($(compgen -W "auto utf-8 gbk" -- "$cur")); return ;;
     --split-by) COMPREPLY=($(compgen -W "hukou unit" -- "$cur")); return ;;

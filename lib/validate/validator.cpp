@@ -418,7 +418,8 @@ void Validator::checkPhonesNames(Context& c) const {
     size_t chars = 0, i = 0;
     bool ok = true;
     while (i < v.text.size()) {
-      ok = ok && isNameCharacter(decodeUtf8(v.text, &i));
+      char32_t cp = decodeUtf8(v.text, &i);  // always: it is what moves `i` on
+      ok = ok && isNameCharacter(cp);
       ++chars;
     }
     if (!ok || chars < rules_.name_min || chars > rules_.name_max)

@@ -153,6 +153,10 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"phone-format", R"("phone":"0738-82212x4")", R"("phone":"(0738)8221234")"},
         RuleCase{"name-format", R"("name":"张3")", R"("name":"阿依古丽·买买提")"},
         RuleCase{"name-format", R"("name":"张")", R"("name":"Alim Tursun")"},
+        // A wrong character before the last once stopped the scan from advancing: a hang
+        // (found on a footer row "合计 | 3人" read as a person named 3人).
+        RuleCase{"name-format", R"("name":"3人")", R"("name":"三人")"},
+        RuleCase{"name-format", R"("name":"张3三")", R"("name":"张三三")"},
         RuleCase{"bad-type", R"("name":12)", R"("name":"十二")"}));
 
 TEST(Validate, LocatesTheCellAndMasksNumbers) {

@@ -144,7 +144,8 @@ class Importer::SheetImport {
       }
       if (k == cells.size()) return true;
     }
-    if (cells.size() == 1 && imp_.schema_.isFooter(foldValue(cells[0].text))) return true;
+    // 合计 | 3人, 填表人：… | 审核人：…: a footer opens with its marker, whatever follows.
+    if (imp_.schema_.isFooter(foldValue(cells[0].text))) return true;
     for (const Cell& c : cells)
       if (c.col < int(slot_.size()) && slot_[c.col] >= 0) return false;  // a field has a value
     return true;

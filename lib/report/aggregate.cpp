@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "report/table.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -87,6 +88,19 @@ Aggregator::Aggregator(const Schema& schema, ReportOptions options)
   for (const Field* f : distributionFields(schema)) report_.distributions.push_back({f, {}, 0});
 }
 
+// A column of free text can hold another value on every row: past the first few
+// unrecognised values, the rest share one row (or column) of the report, or the table of
+// units by categories would grow with the square of the input.
+std::string Aggregator::bucket(std::string value, bool known,
+                               std::set<std::string>* verbatim) const {
+  if (value.empty() || known || verbatim->count(value)) return value;
+  if (verbatim->size() < options_.verbatim_shown) {
+    verbatim->insert(value);
+    return value;
+  }
+  return reportLabel(schema_, options_.lang, "other-values");
+}
+
 void Aggregator::addBatch(const BatchRow& batch) {
   declared_batches_ = true;
   batch_index_.emplace(batch.file, report_.batches.size());
@@ -120,6 +134,13 @@ void Aggregator::add(const Record& r, const std::vector<Diagnostic>& diags) {
   const FieldValue& unit_value = value(unit_);
   std::string category = cat.kind == FieldValue::Kind::String ? cat.text : "";
   std::string unit = unit_value.kind == FieldValue::Kind::String ? unit_value.text : "";
+  const CodeTable* units = schema_.table("units");
+  category =
+      bucket(std::move(category), category_ && category_->table && category_->table->find(category),
+             &verbatim_categories_);
+  unit = bucket(std::move(unit),
+                (units && units->find(unit)) || schema_.divisions().find(unit) != nullptr,
+                &verbatim_units_);
 
   ++report_.records;
   UnitStats& u = report_.units[unit];

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -19,8 +20,9 @@ namespace vetkit {
 
 struct ReportOptions {
   std::string lang = "zh";
-  size_t top_phrases = 20;    // appeal phrases listed
-  size_t phrase_cap = 20000;  // distinct phrases counted before rare ones are dropped
+  size_t top_phrases = 20;     // appeal phrases listed
+  size_t phrase_cap = 20000;   // distinct phrases counted before rare ones are dropped
+  size_t verbatim_shown = 50;  // unrecognised units and categories shown as typed, per kind
 };
 
 /// Everything the report says about one collecting unit.
@@ -80,6 +82,7 @@ class Aggregator {
 
  private:
   void countPhrases(std::string_view text);
+  std::string bucket(std::string value, bool known, std::set<std::string>* verbatim) const;
 
   const Schema& schema_;
   ReportOptions options_;
@@ -88,6 +91,7 @@ class Aggregator {
               *appeals_ = nullptr;
   std::map<std::string, size_t> batch_index_;  // file -> index into report_.batches
   std::map<std::string, size_t> phrases_;
+  std::set<std::string> verbatim_units_, verbatim_categories_;
   std::string last_src_;
   size_t last_batch_ = 0;
   bool declared_batches_ = false;

@@ -39,7 +39,6 @@ class Importer::SheetImport {
               const std::string& sheet)
       : imp_(imp),
         path_(path),
-        src_(src),
         sheet_(sheet),
         normalizer_(imp.schema_),
         values_(imp.schema_.fields().size()) {
@@ -254,7 +253,6 @@ class Importer::SheetImport {
 
   Importer& imp_;
   const std::string& path_;
-  const std::string& src_;
   const std::string& sheet_;
   Normalizer normalizer_;
   std::vector<Row> head_;

@@ -11,6 +11,7 @@
 
 #include "schema/rules.h"
 #include "schema/schema.h"
+#include "shipped_schema.h"
 
 using namespace vetkit;
 namespace fs = std::filesystem;
@@ -28,16 +29,6 @@ const fs::path& dir() {
   return d;
 }
 
-const Schema& realSchema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    if (!loaded) std::abort();
-    return loaded;
-  }();
-  return *s;
-}
-
 void writeFile(const fs::path& p, const uint8_t* data, size_t size) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), std::streamsize(size));
@@ -51,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fs::path p = dir() / "rules.yaml";
     writeFile(p, data + 1, size - 1);
     RuleSet rules;
-    RuleSet::load(p.string(), realSchema(), &rules, &err);
+    RuleSet::load(p.string(), fuzz::shippedSchema(), &rules, &err);
   } else {
     fs::path p = dir() / "veteran.yaml";
     writeFile(p, data + 1, size - 1);

@@ -12,26 +12,19 @@
 #include "record/record_reader.h"
 #include "schema/rules.h"
 #include "schema/schema.h"
+#include "shipped_schema.h"
 #include "validate/validator.h"
 
 using namespace vetkit;
 
 namespace {
-const Schema& schema() {
-  static std::unique_ptr<Schema> s = [] {
-    std::string err;
-    auto loaded = Schema::load(VETKIT_SCHEMAS "/veteran.yaml", &err);
-    if (!loaded) std::abort();
-    return loaded;
-  }();
-  return *s;
-}
 
 const RuleSet& rules() {
   static RuleSet r = [] {
     RuleSet loaded;
     std::string err;
-    if (!RuleSet::load(schema().rulesPath(), schema(), &loaded, &err)) std::abort();
+    if (!RuleSet::load(fuzz::shippedSchema().rulesPath(), fuzz::shippedSchema(), &loaded, &err))
+      std::abort();
     return loaded;
   }();
   return r;
@@ -39,10 +32,11 @@ const RuleSet& rules() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static RecordReader reader(schema());
+  static RecordReader reader(fuzz::shippedSchema());
   // One validator for the whole run, as in vetvalidate: its duplicate table grows with the
   // distinct identity numbers seen, which stays small next to -rss_limit_mb.
-  static Validator validator(schema(), rules(), ValidateOptions{"zh", true, "", {2026, 11, 29}});
+  static Validator validator(fuzz::shippedSchema(), rules(),
+                             ValidateOptions{"zh", true, "", {2026, 11, 29}});
   Record record;
   std::string err;
   if (!reader.parse(std::string_view(reinterpret_cast<const char*>(data), size), &record, &err))

@@ -74,6 +74,31 @@ void Store::Closer::operator()(sqlite3* db) const {
   sqlite3_close(db);
 }
 
+namespace {
+
+// A person of the `current` table as the merge reads it: the columns, and their reading.
+constexpr const char kCurrentColumns[] =
+    "SELECT key, version, name, birth_date, gender, id15, src, sheet, row, units, sources, "
+    "absent_from";
+
+void readCurrentRow(Statement& s, CurrentRow* r) {
+  PersonRef& p = r->person;
+  p.key = s.text(0);
+  r->version = s.integer(1);
+  p.name = s.text(2);
+  p.birth_date = s.text(3);
+  p.gender = s.text(4);
+  p.id15 = s.text(5);
+  p.src = s.text(6);
+  p.sheet = s.text(7);
+  p.row = long(s.integer(8));
+  p.unit = s.text(9);
+  r->sources = s.integer(10);
+  r->absent_from = s.integer(11);
+}
+
+}  // namespace
+
 bool Store::exec(const char* sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) == SQLITE_OK) return true;
@@ -194,8 +219,7 @@ bool Store::setUp(const std::string& file, bool bulk, std::string* err) {
   }
   bool ok =
       current_row_.prepare(db_.get(),
-                           "SELECT key, version, name, birth_date, gender, id15, src, sheet, "
-                           "row, units, sources, absent_from FROM current WHERE key = ?",
+                           (std::string(kCurrentColumns) + " FROM current WHERE key = ?").c_str(),
                            &err_) &&
       add_batch_.prepare(db_.get(),
                          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
@@ -406,47 +430,18 @@ bool Store::currentRow(std::string_view key, CurrentRow* r) {
   Statement& s = current_row_;
   s.bind(1, key);
   bool found = s.step();
-  if (found) {
-    PersonRef& p = r->person;
-    p.key = s.text(0);
-    r->version = s.integer(1);
-    p.name = s.text(2);
-    p.birth_date = s.text(3);
-    p.gender = s.text(4);
-    p.id15 = s.text(5);
-    p.src = s.text(6);
-    p.sheet = s.text(7);
-    p.row = long(s.integer(8));
-    p.unit = s.text(9);
-    r->sources = s.integer(10);
-    r->absent_from = s.integer(11);
-  }
+  if (found) readCurrentRow(s, r);
   if (!s.reset()) return fail(s);
   return found;
 }
 
 bool Store::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
   Statement s;
-  if (!s.prepare(db_.get(),
-                 "SELECT key, version, name, birth_date, gender, id15, src, sheet, row, units, "
-                 "sources, absent_from FROM current",
-                 &err_))
+  if (!s.prepare(db_.get(), (std::string(kCurrentColumns) + " FROM current").c_str(), &err_))
     return false;
   while (s.step()) {
     CurrentRow r;
-    PersonRef& p = r.person;
-    p.key = s.text(0);
-    r.version = s.integer(1);
-    p.name = s.text(2);
-    p.birth_date = s.text(3);
-    p.gender = s.text(4);
-    p.id15 = s.text(5);
-    p.src = s.text(6);
-    p.sheet = s.text(7);
-    p.row = long(s.integer(8));
-    p.unit = s.text(9);
-    r.sources = s.integer(10);
-    r.absent_from = s.integer(11);
+    readCurrentRow(s, &r);
     fn(std::move(r));
   }
   return s.ok() || fail(s);

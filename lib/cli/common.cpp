@@ -42,6 +42,24 @@ void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
   app.footer(kExitStatusHelp);
 }
 
+void addEncodingOption(CLI::App& app, std::string* encoding) {
+  app.add_option("--encoding", *encoding, "CSV encoding: auto, utf-8 or gbk")
+      ->capture_default_str();
+}
+
+void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
+                           std::string* encoding) {
+  app.add_option("--sheet", *sheet, "Spreadsheets: read only this sheet")->type_name("NAME");
+  app.add_option("--header-row", *header_row, "Spreadsheets: the header row")->type_name("N");
+  addEncodingOption(app, encoding);
+}
+
+bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out) {
+  if (parseEncodingName(encoding, out)) return true;
+  printError(tool, "--encoding: unknown encoding '" + encoding + "'");
+  return false;
+}
+
 int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   // A closed pipe shows up as EPIPE on write, which the writers treat as a clean end.
   std::signal(SIGPIPE, SIG_IGN);

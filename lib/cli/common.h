@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/diag.h"
+#include "text/encoding.h"
 
 namespace vetkit {
 
@@ -32,6 +33,15 @@ enum CommonFlags : unsigned {
 /// Adds the common options selected by `flags` to `app`, with their shared help texts.
 void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
                       const std::string& formats = "");
+
+/// --encoding, for the tools that read CSV besides the record stream. The name is checked in
+/// the tool's body by parseEncodingOption(), so that a wrong one is the tool's usage error.
+void addEncodingOption(CLI::App& app, std::string* encoding);
+/// --sheet, --header-row and --encoding: what a tool that reads spreadsheets may be told.
+void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
+                           std::string* encoding);
+/// Reads the --encoding name into `out`; false, with the usage error printed, when unknown.
+bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out);
 
 /// Parses argv and runs `body`; CLI11 errors become exit 2 with a one-line message naming the
 /// tool, --help and --version exit 0. A broken pipe (reader went away) ends quietly.

@@ -88,19 +88,12 @@ int main(int argc, char** argv) {
   app.add_option("--db", db,
                  "OLD and NEW are batches of this city store (vetmerge --db): ids or file names")
       ->type_name("STORE");
-  app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
-      ->type_name("NAME");
-  app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
-      ->type_name("N");
-  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk")->capture_default_str();
+  addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetdiff";
     std::string err;
-    if (!parseEncodingName(encoding, &options.import.csv.encoding)) {
-      printError(tool, "--encoding: unknown encoding '" + encoding + "'");
-      return kExitTrouble;
-    }
+    if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     if (files[0] == "-" && files[1] == "-") {
       printError(tool, "OLD and NEW cannot both be standard input");
       return kExitTrouble;

@@ -89,17 +89,12 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_flag("--require-signed", options.require_signed,
                "With --trusted: refuse a batch without a valid signature (exit 1)");
-  app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
-      ->type_name("NAME");
-  app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
-      ->type_name("N");
-  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk")->capture_default_str();
+  addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
-    if (!parseEncodingName(encoding, &options.import.csv.encoding))
-      return usage("--encoding: unknown encoding '" + encoding + "'");
+    if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     bool reading = do_export || !history.empty();
     if (reading && db.empty()) return usage("--export and --history need --db");
     if (do_export && !history.empty()) return usage("--export and --history exclude each other");

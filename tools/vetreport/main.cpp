@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   app.add_option("--today", today, "Judge future dates against DATE (default: today)")
       ->type_name("DATE");
-  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk")->capture_default_str();
+  addEncodingOption(app, &encoding);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetreport";
@@ -95,10 +95,7 @@ int main(int argc, char** argv) {
       printError(tool, "--format xlsx needs -o FILE.xlsx");
       return kExitTrouble;
     }
-    if (!parseEncodingName(encoding, &import.csv.encoding)) {
-      printError(tool, "--encoding: unknown encoding '" + encoding + "'");
-      return kExitTrouble;
-    }
+    if (!parseEncodingOption(tool, encoding, &import.csv.encoding)) return kExitTrouble;
     ValidateOptions validate;
     validate.lang = import.lang = report_options.lang = common.lang;
     validate.mask = !common.no_mask;

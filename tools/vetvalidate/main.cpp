@@ -57,18 +57,11 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_option("--today", today, "Judge future dates against DATE (default: today)")
       ->type_name("DATE");
-  app.add_option("--sheet", options.import.sheet, "Spreadsheets: read only this sheet")
-      ->type_name("NAME");
-  app.add_option("--header-row", options.import.header_row, "Spreadsheets: the header row")
-      ->type_name("N");
-  app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk")->capture_default_str();
+  addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetvalidate";
-    if (!parseEncodingName(encoding, &options.import.csv.encoding)) {
-      printError(tool, "--encoding: unknown encoding '" + encoding + "'");
-      return kExitTrouble;
-    }
+    if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     if (today.empty()) {
       std::time_t now = std::time(nullptr);
       std::tm tm{};

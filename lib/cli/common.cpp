@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 
 #include "cli/progress.h"
 #include "core/exit_status.h"
@@ -57,6 +58,19 @@ void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out) {
   if (parseEncodingName(encoding, out)) return true;
   printError(tool, "--encoding: unknown encoding '" + encoding + "'");
+  return false;
+}
+
+bool parseTodayOption(const std::string& tool, const std::string& today, PartialDate* out) {
+  if (today.empty()) {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    *out = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    return true;
+  }
+  if (parseDate(today, out)) return true;
+  printError(tool, "--today: not a date: " + today);
   return false;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/diag.h"
+#include "schema/schema.h"
+#include "text/date.h"
 #include "text/encoding.h"
 
 namespace vetkit {
@@ -19,6 +21,9 @@ struct CommonOptions {
   std::string lang = "zh";
   bool quiet = false;
   bool no_mask = false;
+
+  /// --schema, or the schema vetkit ships.
+  std::string schemaPath() const { return schema.empty() ? Schema::defaultPath() : schema; }
 };
 
 enum CommonFlags : unsigned {
@@ -42,6 +47,10 @@ void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
                            std::string* encoding);
 /// Reads the --encoding name into `out`; false, with the usage error printed, when unknown.
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out);
+
+/// Reads --today into `out`, today's local date when it is empty; false, with the usage error
+/// printed, when it is not a date.
+bool parseTodayOption(const std::string& tool, const std::string& today, PartialDate* out);
 
 /// Parses argv and runs `body`; CLI11 errors become exit 2 with a one-line message naming the
 /// tool, --help and --version exit 0. A broken pipe (reader went away) ends quietly.

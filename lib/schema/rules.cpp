@@ -194,6 +194,12 @@ bool RuleSet::load(const std::string& path, const Schema& schema, RuleSet* out, 
   return true;
 }
 
+bool RuleSet::loadForSite(const Schema& schema, const std::string& site_config, RuleSet* out,
+                          std::string* err) {
+  return load(schema.rulesPath(), schema, out, err) &&
+         (site_config.empty() || out->overlay(site_config, err));
+}
+
 bool RuleSet::overlay(const std::string& path, std::string* err) {
   try {
     YAML::Node root = YAML::LoadFile(path);

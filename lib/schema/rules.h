@@ -79,6 +79,10 @@ struct RuleSet {
   static bool load(const std::string& path, const Schema& schema, RuleSet* out, std::string* err);
   /// Applies a site's overrides (a `rules:` map of code: error|warning|off).
   bool overlay(const std::string& path, std::string* err);
+  /// The rules beside `schema` (its rulesPath()), with a site's overrides from `site_config`
+  /// when it is not empty: what vetvalidate and vetreport apply.
+  static bool loadForSite(const Schema& schema, const std::string& site_config, RuleSet* out,
+                          std::string* err);
 };
 
 }  // namespace vetkit

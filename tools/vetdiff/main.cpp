@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
       printError(tool, "OLD and NEW cannot both be standard input");
       return kExitTrouble;
     }
-    auto schema = Schema::load(common.schema.empty() ? Schema::defaultPath() : common.schema, &err);
+    auto schema = Schema::load(common.schemaPath(), &err);
     if (!schema) return printError(tool, err), int(kExitTrouble);
 
     std::vector<const Field*> ignored, only;

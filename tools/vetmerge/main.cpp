@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
       return usage("--format: with --db the merged set goes to the store (see --export)");
 
     std::string err;
-    std::string schema_path = common.schema.empty() ? Schema::defaultPath() : common.schema;
+    std::string schema_path = common.schemaPath();
     auto schema = Schema::load(schema_path, &err);
     if (!schema) return usage(err);
     MergePolicy policy;

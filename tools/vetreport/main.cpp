@@ -19,8 +19,6 @@ Examples:
   vetimport *.xlsx | vetreport --format csv > 报告.csv
 )";
 
-#include <ctime>
-
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "core/atomic_file.h"
@@ -99,21 +97,12 @@ int main(int argc, char** argv) {
     ValidateOptions validate;
     validate.lang = import.lang = report_options.lang = common.lang;
     validate.mask = !common.no_mask;
-    if (today.empty()) {
-      std::time_t now = std::time(nullptr);
-      std::tm tm{};
-      localtime_r(&now, &tm);
-      validate.today = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-    } else if (!parseDate(today, &validate.today)) {
-      printError(tool, "--today: not a date: " + today);
-      return kExitTrouble;
-    }
+    if (!parseTodayOption(tool, today, &validate.today)) return kExitTrouble;
 
     std::string err;
-    auto schema = Schema::load(common.schema.empty() ? Schema::defaultPath() : common.schema, &err);
+    auto schema = Schema::load(common.schemaPath(), &err);
     RuleSet rules;
-    if (!schema || !RuleSet::load(schema->rulesPath(), *schema, &rules, &err) ||
-        (!config_path.empty() && !rules.overlay(config_path, &err))) {
+    if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err)) {
       printError(tool, err);
       return kExitTrouble;
     }

@@ -15,8 +15,6 @@ Examples:
   vetvalidate --format json --lang en batch.jsonl > findings.jsonl
 )";
 
-#include <ctime>
-
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "core/atomic_file.h"
@@ -62,15 +60,7 @@ int main(int argc, char** argv) {
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetvalidate";
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
-    if (today.empty()) {
-      std::time_t now = std::time(nullptr);
-      std::tm tm{};
-      localtime_r(&now, &tm);
-      options.validate.today = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-    } else if (!parseDate(today, &options.validate.today)) {
-      printError(tool, "--today: not a date: " + today);
-      return kExitTrouble;
-    }
+    if (!parseTodayOption(tool, today, &options.validate.today)) return kExitTrouble;
     if (files.empty()) files.push_back("-");
     if (!annotate_path.empty() && (files.size() != 1 || isRecordStream(files[0]))) {
       printError(tool, "--annotate needs exactly one spreadsheet or CSV input");
@@ -86,10 +76,9 @@ int main(int argc, char** argv) {
     options.keep = !annotate_path.empty();
 
     std::string err;
-    auto schema = Schema::load(common.schema.empty() ? Schema::defaultPath() : common.schema, &err);
+    auto schema = Schema::load(common.schemaPath(), &err);
     RuleSet rules;
-    if (!schema || !RuleSet::load(schema->rulesPath(), *schema, &rules, &err) ||
-        (!config_path.empty() && !rules.overlay(config_path, &err))) {
+    if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err)) {
       printError(tool, err);
       return kExitTrouble;
     }

@@ -6,9 +6,11 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "io/sheet_xml.h"
 
@@ -71,6 +73,39 @@ inline bool expatEvents(const std::string& doc, std::string* events) {
   bool ok = XML_Parse(p, doc.data(), int(doc.size()), XML_TRUE) == XML_STATUS_OK;
   XML_ParserFree(p);
   return ok;
+}
+
+// Feeds `doc` to the scanner in pieces of `piece` bytes the way the xlsx reader does: the
+// unconsumed tail is moved to the front and the next piece appended after it. The events go to
+// `events`; a scanner still wanting more at the end has given up.
+inline Status scanInPieces(const std::string& doc, size_t piece, std::string* events) {
+  Recorder rec;
+  Scanner<Recorder> scanner(rec);
+  std::vector<char> buf;
+  size_t len = 0, fed = 0;
+  for (;;) {
+    size_t n = std::min(piece, doc.size() - fed);
+    buf.resize(len + n + kPad);
+    std::memcpy(buf.data() + len, doc.data() + fed, n);
+    fed += n;
+    len += n;
+    std::memset(buf.data() + len, 0, kPad);
+    size_t used = 0;
+    Status s = scanner.scan(buf.data(), len, n == 0, &used);
+    if (s != Status::NeedMore || n == 0) {
+      *events = std::move(rec.events);
+      return s == Status::NeedMore ? Status::GiveUp : s;
+    }
+    std::memmove(buf.data(), buf.data() + used, len - used);
+    len -= used;
+  }
+}
+
+// Everything up to the last element event: text seen after it only ever matters to the reader
+// at a later element event, and expat may not yet have reported it where it stops.
+inline std::string upToLastElementEvent(const std::string& events) {
+  size_t cut = events.find_last_of("\x04\x06");
+  return cut == std::string::npos ? std::string() : events.substr(0, cut + 1);
 }
 
 }  // namespace vetkit::sheetxml::reference

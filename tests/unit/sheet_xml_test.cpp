@@ -18,8 +18,6 @@
 namespace vetkit::sheetxml {
 namespace {
 
-using reference::Recorder;
-
 struct ExpatResult {
   bool ok = false;
   std::string events;
@@ -36,35 +34,13 @@ struct ScanResult {
   std::string events;
 };
 
-// Feeds `doc` in pieces of `piece` bytes the way the xlsx reader does: the unconsumed tail is
-// moved to the front and the next piece appended after it.
 ScanResult scan(const std::string& doc, size_t piece) {
-  Recorder rec;
-  Scanner<Recorder> scanner(rec);
-  std::vector<char> buf;
-  size_t len = 0, fed = 0;
-  for (;;) {
-    size_t n = std::min(piece, doc.size() - fed);
-    buf.resize(len + n + kPad);
-    std::memcpy(buf.data() + len, doc.data() + fed, n);
-    fed += n;
-    len += n;
-    std::memset(buf.data() + len, 0, kPad);
-    size_t used = 0;
-    Status s = scanner.scan(buf.data(), len, n == 0, &used);
-    if (s != Status::NeedMore || n == 0)
-      return {s == Status::NeedMore ? Status::GiveUp : s, rec.events};
-    std::memmove(buf.data(), buf.data() + used, len - used);
-    len -= used;
-  }
+  ScanResult r;
+  r.status = reference::scanInPieces(doc, piece, &r.events);
+  return r;
 }
 
-// Everything up to the last element event: text seen after it only ever matters to the reader
-// at a later element event, and expat may not yet have reported it where it stops.
-std::string upToLastElementEvent(const std::string& events) {
-  size_t cut = events.find_last_of("\x04\x06");
-  return cut == std::string::npos ? std::string() : events.substr(0, cut + 1);
-}
+using reference::upToLastElementEvent;
 
 int expatTook = 0, agreed = 0;
 

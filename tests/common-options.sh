@@ -34,6 +34,8 @@ vetsign:keygen     -o         own     the base NAME of the key pair written, not
 vetsign:sign       -o         own     the signature file (default FILE.vsig), not a stream
 vetsign:countersign -o        own     the signature file (default FILE.vsig), not a stream
 vetsign:verify     -o         absent  verify writes no file: it reports on standard output
+vetsign:encrypt    -o         own     the encrypted file (default FILE.enc, never replaced)
+vetsign:decrypt    -o         own     the decrypted file (default FILE.enc without .enc, never replaced)
 vetsign:*          --schema   absent  signatures cover bytes, whatever records they hold
 vetsign:*          --format   absent  signature and key files have one format each
 vetsign:*          --lang     absent  the messages come from the signature library, in English only
@@ -65,7 +67,8 @@ fail=0 checked=0 version=""
 fails() { echo "FAIL: $*"; fail=1; }
 
 for target in vetimport vetvalidate vetmerge vetdiff vetreport vetsign \
-              vetsign:keygen vetsign:sign vetsign:countersign vetsign:verify; do
+              vetsign:keygen vetsign:sign vetsign:countersign vetsign:verify \
+              vetsign:encrypt vetsign:decrypt; do
   tool=${target%%:*}
   sub=""
   [ "$target" != "$tool" ] && sub=${target#*:}

@@ -32,6 +32,8 @@ refuse() {  # refuse "WORDS..." UNWANTED
 expect "vetvalidate --ann" --annotate
 expect "vetimport --prof" --profile
 expect "vetsign cou" countersign
+expect "vetsign enc" encrypt
+expect "vetsign decrypt --passph" --passphrase-file
 expect "vetsign verify --tru" --trusted
 expect "vetdiff --only birth" birth_date
 expect "vetdiff --only name,id_" name,id_number

@@ -38,12 +38,12 @@ _vetkit() {
     --role|--require) COMPREPLY=($(compgen -W "county city province" -- "$cur")); return ;;
     --photos|--outdir|--trusted|--inputs) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o|--output|--report|--annotate|--schema|--config|--profile|--db|--conflicts|--candidates|\
-    --decisions|--policy|-k|--key-file|--passphrase-file)
+    --decisions|--policy|-k|--key-file|--passphrase-file|--to)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
 
   if [ "$tool" = vetsign ] && [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "keygen sign countersign verify" -- "$cur"))
+    COMPREPLY=($(compgen -W "keygen sign countersign verify encrypt decrypt" -- "$cur"))
     return
   fi
   if [[ $cur == -* ]]; then

@@ -26,6 +26,7 @@ static const char kSignExitHelp[] =
 #include <cstdio>
 
 #include "cli/common.h"
+#include "crypt_commands.h"
 #include "sign/keys.h"
 #include "sign/selftest.h"
 #include "sign/sign.h"
@@ -207,10 +208,14 @@ int main(int argc, char** argv) {
   addCommonOptions(*verify_cmd, &o.common, kOptQuiet);
   verify_cmd->footer(kExitHelp);
 
+  CryptCommands crypt;
+  addCryptCommands(app, &crypt, kExitHelp);
+
   return runTool(app, argc, argv, [&]() -> int {
     std::string err;
     if (!runSelfTest(&err)) return fail(VerifyStatus::Malformed, "self test: " + err);
     if (keygen_cmd->parsed()) return keygen(o);
+    if (crypt.parsed()) return crypt.run();
     if (verify_cmd->parsed()) return verify(o);
     return sign(o);
   });

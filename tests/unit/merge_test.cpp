@@ -200,3 +200,14 @@ TEST(Candidates, DifferentDecisionSuppressesThePair) {
   f.finder.suppress(b, a);
   EXPECT_TRUE(f.reasons().empty());
 }
+
+// Sources that differ only in spelling agree, as vetdiff sees no change between them: a code
+// set in another order, blanks typed between Chinese characters.
+TEST(Survivorship, SpellingAloneIsNoConflict) {
+  EXPECT_EQ(
+      resolve2(R"({"benefit_types":["1","3"]})", R"({"benefit_types":["3","1"]})", "benefit_types")
+          .second,
+      "agree");
+  EXPECT_EQ(resolve2(R"({"name":"王  五"})", R"({"name":"王五"})", "name").second, "agree");
+  EXPECT_NE(resolve2(R"({"name":"王五"})", R"({"name":"王六"})", "name").second, "agree");
+}

@@ -12,6 +12,7 @@
 #include "core/exit_status.h"
 #include "diff/diff_output.h"
 #include "import/record_source.h"
+#include "record/value_equivalence.h"
 #include "text/id_number.h"
 
 namespace vetkit {
@@ -148,31 +149,6 @@ FieldValue toFieldValue(const Slot& s) {
     v.text.assign(s.payload);
   }
   return v;
-}
-
-// Text without the blanks people type to align or separate Chinese text (王  五, 娄星区 乐坪街道):
-// a blank next to a non-ASCII character is dropped, a run of blanks between ASCII words is one.
-std::string squeezeBlanks(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] != ' ' && s[i] != '\t') {
-      out += s[i++];
-      continue;
-    }
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    bool wide_before = !out.empty() && static_cast<unsigned char>(out.back()) >= 0x80;
-    bool wide_after = i < s.size() && static_cast<unsigned char>(s[i]) >= 0x80;
-    if (!out.empty() && i < s.size() && !wide_before && !wide_after) out += ' ';
-  }
-  return out;
-}
-
-bool sameNumber(const std::string& a, const std::string& b) {
-  char *ea, *eb;
-  double x = std::strtod(a.c_str(), &ea), y = std::strtod(b.c_str(), &eb);
-  return *ea == 0 && *eb == 0 && !a.empty() && !b.empty() && x == y;
 }
 
 // ---- An open-addressing table of keys ----------------------------------------------------
@@ -620,26 +596,6 @@ std::string unpackIdentityKey(uint64_t packed) {
   out[17] = check == 10 ? 'X' : char('0' + check);
   for (int i = 16; i >= 0; --i) out[size_t(i)] = char('0' + v % 10), v /= 10;
   return out;
-}
-
-bool sameValue(const Field& f, const FieldValue& a, const FieldValue& b) {
-  using K = FieldValue::Kind;
-  if (a.kind == K::Absent || b.kind == K::Absent) return a.kind == b.kind;
-  if (a.kind == K::Bool || b.kind == K::Bool) return a.kind == b.kind && a.boolean == b.boolean;
-  if (a.kind == K::Array || b.kind == K::Array) {
-    if (a.kind != b.kind) return false;
-    // A code set is a set: 1、3 and 3、1 are the same benefits.
-    std::vector<std::string> x = a.items, y = b.items;
-    std::sort(x.begin(), x.end());
-    std::sort(y.begin(), y.end());
-    x.erase(std::unique(x.begin(), x.end()), x.end());
-    y.erase(std::unique(y.begin(), y.end()), y.end());
-    return x == y;
-  }
-  if (a.text == b.text) return true;
-  if (a.kind == K::Number || b.kind == K::Number) return sameNumber(a.text, b.text);
-  if (f.type == FieldType::IdNumber) return identityKey(a.text) == identityKey(b.text);
-  return squeezeBlanks(a.text) == squeezeBlanks(b.text);
 }
 
 int diffBatches(const Schema& schema, const std::string& old_path, const std::string& new_path,

@@ -88,11 +88,6 @@ int diffBatches(const Schema& schema, const std::string& old_path, const std::st
                 const DiffOptions& options, DiffSink* sink, const DiagnosticSink& diag,
                 DiffStats* stats, std::string* err);
 
-/// Whether two values of field `f` mean the same, as the diff judges it: beyond equal bytes,
-/// blanks in text next to CJK characters, the order of a code set, the spelling of a number
-/// and a 15-digit identity number beside its 18-digit form do not count.
-bool sameValue(const Field& f, const FieldValue& a, const FieldValue& b);
-
 /// The packed form of a canonical 18-character identity number (17 digits and a digit or X)
 /// in 63 bits, or 0 when `key` is not one: keys are compared as integers when they can be.
 uint64_t packIdentityKey(std::string_view key);

@@ -18,15 +18,9 @@
 #include <vector>
 
 #include "schema/schema.h"
+#include "store/store.h"  // PersonRef: what candidate detection needs of one person
 
 namespace vetkit {
-
-/// What candidate detection needs of one person.
-struct PersonRef {
-  std::string key, name, birth_date, gender, id15;
-  std::string src, sheet, unit;
-  long row = 0;
-};
 
 struct Candidate {
   const char* reason = "";  // same-name-birth, id-typo, id-transposition, id-checksum-repair

@@ -1,124 +1,25 @@
 #include "merge/survivorship.h"
 
-#include <yaml-cpp/yaml.h>
+#include "record/value_equivalence.h"
 
 #include <algorithm>
 
 namespace vetkit {
-
-const char* mergeRuleName(MergeRule r) {
-  switch (r) {
-    case MergeRule::NonEmpty:
-      return "non-empty";
-    case MergeRule::MostRecent:
-      return "most-recent";
-    case MergeRule::ModePriority:
-      return "mode-priority";
-    case MergeRule::UnitPriority:
-      return "unit-priority";
-    case MergeRule::Flag:
-      return "flag";
-    case MergeRule::First:
-      return "first";
-    case MergeRule::Decision:
-      return "decision";
-  }
-  return "?";
-}
-
-static bool parseRule(const std::string& name, MergeRule* r) {
-  for (MergeRule c : {MergeRule::NonEmpty, MergeRule::MostRecent, MergeRule::ModePriority,
-                      MergeRule::UnitPriority, MergeRule::Flag})
-    if (name == mergeRuleName(c)) return *r = c, true;
-  return false;
-}
-
-static bool parseRules(const YAML::Node& node, const std::string& where,
-                       std::vector<MergeRule>* out, std::string* err) {
-  if (!node.IsSequence()) return *err = where + ": expected a list of rules", false;
-  out->clear();
-  for (const auto& item : node) {
-    MergeRule r;
-    if (!parseRule(item.as<std::string>(), &r))
-      return *err = where + ": unknown rule '" + item.as<std::string>() + "'", false;
-    out->push_back(r);
-  }
-  return true;
-}
-
-bool MergePolicy::load(const std::string& path, const Schema& schema, MergePolicy* out,
-                       std::string* err) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    *err = path + ": " + e.what();
-    return false;
-  }
-  auto fieldIndex = [&](const char* key, size_t* index) {
-    if (!root[key]) return true;
-    const Field* f = schema.field(root[key].as<std::string>());
-    if (!f) return *err = path + ": " + key + ": unknown field", false;
-    *index = f->index;
-    return true;
-  };
-  try {
-    if (!fieldIndex("recency_field", &out->recency_field) ||
-        !fieldIndex("mode_field", &out->mode_field))
-      return false;
-    for (const auto& kv : root["mode_priority"])
-      out->mode_rank[kv.first.as<std::string>()] = kv.second.as<int>();
-    int rank = 0;
-    for (const auto& unit : root["unit_priority"]) out->unit_rank[unit.as<std::string>()] = rank++;
-    std::vector<MergeRule> fallback = {MergeRule::NonEmpty, MergeRule::Flag};
-    if (root["default"] && !parseRules(root["default"], path + ": default", &fallback, err))
-      return false;
-    out->by_field.assign(schema.fields().size(), fallback);
-    for (const auto& kv : root["fields"]) {
-      std::string id = kv.first.as<std::string>();
-      const Field* f = schema.field(id);
-      if (!f) return *err = path + ": fields: unknown field '" + id + "'", false;
-      if (!parseRules(kv.second, path + ": " + id, &out->by_field[f->index], err)) return false;
-    }
-  } catch (const YAML::Exception& e) {
-    *err = path + ": " + e.what();
-    return false;
-  }
-  return true;
-}
-
-std::string MergePolicy::pathBeside(const std::string& schema_path) {
-  size_t slash = schema_path.rfind('/');
-  return (slash == std::string::npos ? std::string() : schema_path.substr(0, slash + 1)) +
-         "merge-policy.yaml";
-}
-
-bool sameValue(const FieldValue& a, const FieldValue& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case FieldValue::Kind::Absent:
-      return true;
-    case FieldValue::Kind::Bool:
-      return a.boolean == b.boolean;
-    case FieldValue::Kind::Array:
-      return a.items == b.items;
-    default:
-      return a.text == b.text;
-  }
-}
 
 namespace {
 
 // The sources still in the running for one field, narrowed rule by rule.
 struct Running {
   const std::vector<MergeSource>& sources;
-  size_t field;
+  const Field& field;
   std::vector<int> in;
 
-  const FieldValue& value(int i) const { return sources[i].record->fields[field]; }
+  const FieldValue& value(int i) const { return sources[i].record->fields[field.index]; }
+  // Sources agree when their values are the same as the diff judges it (vetdiff): a
+  // difference of spelling alone is no conflict.
   bool agree() const {
     for (size_t k = 1; k < in.size(); ++k)
-      if (!sameValue(value(in[0]), value(in[k]))) return false;
+      if (!sameValue(field, value(in[0]), value(in[k]))) return false;
     return true;
   }
   // Keeps the sources of the best (lowest) rank; a rule that ranks nobody changes nothing.
@@ -149,7 +50,7 @@ void resolveFields(const MergePolicy& policy, const std::vector<MergeSource>& so
   for (size_t f = 0; f < nfields; ++f) {
     FieldResolution& r = (*out)[f];
     r.field = f;
-    Running run{sources, f, {}};
+    Running run{sources, policy.schema->fields()[f], {}};
     for (int i = 0; i < int(sources.size()); ++i) run.in.push_back(i);
     if (run.agree()) {
       r.chosen = run.value(0).present() ? 0 : -1;

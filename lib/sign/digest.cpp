@@ -28,7 +28,10 @@ constexpr size_t kReadSize = 1 << 20;
 
 // An explicitly fetched EVP_MD skips the implicit fetch on every init.
 MdPtr fetchDigest(DigestAlgorithm algorithm, std::string* err) {
-  MdPtr md(EVP_MD_fetch(nullptr, algorithm == DigestAlgorithm::Sm3 ? "SM3" : "SHA512", nullptr));
+  const char* name = algorithm == DigestAlgorithm::Sm3      ? "SM3"
+                     : algorithm == DigestAlgorithm::Sha256 ? "SHA256"
+                                                            : "SHA512";
+  MdPtr md(EVP_MD_fetch(nullptr, name, nullptr));
   if (!md) *err = std::string("OpenSSL does not provide ") + digestName(algorithm);
   return md;
 }
@@ -43,7 +46,15 @@ struct FdCloser {
 }  // namespace
 
 const char* digestName(DigestAlgorithm algorithm) {
-  return algorithm == DigestAlgorithm::Sm3 ? "sm3" : "sha512";
+  switch (algorithm) {
+    case DigestAlgorithm::Sm3:
+      return "sm3";
+    case DigestAlgorithm::Sha512:
+      return "sha512";
+    case DigestAlgorithm::Sha256:
+      return "sha256";
+  }
+  return "?";
 }
 
 std::string toHex(std::string_view bytes) {
@@ -71,21 +82,53 @@ bool digestBytes(DigestAlgorithm algorithm, std::string_view data, std::string* 
   return true;
 }
 
+struct Digester::Impl {
+  DigestAlgorithm algorithm;
+  MdCtxPtr ctx;
+  std::string err;  // the first failure; empty while the digest goes on
+};
+
+Digester::Digester(DigestAlgorithm algorithm) : impl_(std::make_unique<Impl>()) {
+  impl_->algorithm = algorithm;
+  MdPtr md = fetchDigest(algorithm, &impl_->err);
+  impl_->ctx.reset(EVP_MD_CTX_new());
+  if (md && (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx.get(), md.get(), nullptr) != 1))
+    impl_->err = "cannot start the digest";
+}
+
+Digester::~Digester() = default;
+
+bool Digester::ok() const {
+  return impl_->err.empty();
+}
+
+void Digester::update(std::string_view data) {
+  if (impl_->err.empty() && EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) != 1)
+    impl_->err = std::string(digestName(impl_->algorithm)) + ": digest failed";
+}
+
+bool Digester::finish(std::string* hex, std::string* err) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (impl_->err.empty() && EVP_DigestFinal_ex(impl_->ctx.get(), digest, &len) != 1)
+    impl_->err = std::string(digestName(impl_->algorithm)) + ": digest failed";
+  if (!impl_->err.empty()) return *err = impl_->err, false;
+  *hex = toHex(std::string_view(reinterpret_cast<char*>(digest), len));
+  impl_->err = "the digest is spent";
+  return true;
+}
+
 bool digestFile(DigestAlgorithm algorithm, const std::string& path, FileDigest* out,
                 std::string* err) {
-  MdPtr md = fetchDigest(algorithm, err);
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!md || !ctx || EVP_DigestInit_ex(ctx.get(), md.get(), nullptr) != 1) {
-    if (err->empty()) *err = "cannot start the digest";
-    return false;
-  }
+  Digester digester(algorithm);
+  if (!digester.ok()) return digester.finish(&out->hex, err);
   FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) {
     *err = path + ": " + std::strerror(errno);
     return false;
   }
   posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::vector<unsigned char> buffer(kReadSize);
+  std::vector<char> buffer(kReadSize);
   uint64_t size = 0;
   for (;;) {
     ssize_t n = ::read(file.fd, buffer.data(), buffer.size());
@@ -95,20 +138,11 @@ bool digestFile(DigestAlgorithm algorithm, const std::string& path, FileDigest* 
       return false;
     }
     if (n == 0) break;
-    if (EVP_DigestUpdate(ctx.get(), buffer.data(), size_t(n)) != 1) {
-      *err = path + ": digest failed";
-      return false;
-    }
+    digester.update(std::string_view(buffer.data(), size_t(n)));
     size += uint64_t(n);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) {
-    *err = path + ": digest failed";
-    return false;
-  }
+  if (!digester.finish(&out->hex, err)) return *err = path + ": " + *err, false;
   out->size = size;
-  out->hex = toHex(std::string_view(reinterpret_cast<char*>(digest), len));
   return true;
 }
 

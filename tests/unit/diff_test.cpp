@@ -1,4 +1,5 @@
 #include "diff/diff.h"
+#include "record/value_equivalence.h"
 
 #include <gtest/gtest.h>
 

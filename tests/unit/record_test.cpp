@@ -7,6 +7,7 @@
 
 #include "record/json_writer.h"
 #include "record/record_reader.h"
+#include "record/value_equivalence.h"
 
 using namespace vetkit;
 
@@ -135,4 +136,24 @@ TEST(RecordReader, MalformedLinesAreReportedAndSkipped) {
   EXPECT_EQ(bad, (std::vector<size_t>{2, 4}));
   EXPECT_FALSE(reader.readFile(
       path + ".missing", [](Record&) { return true; }, [](size_t, const std::string&) {}, &err));
+}
+
+// One judgement of "the same value" for merge and diff: canonical by default, strict only
+// when asked.
+TEST(ValueEquivalence, CanonicalUnlessStrictIsAsked) {
+  const Field& name = *schema().field("name");
+  const Field& benefits = *schema().field("benefit_types");
+  FieldValue a, b, x, y;
+  a.kind = b.kind = FieldValue::Kind::String;
+  a.text = "王  五", b.text = "王五";
+  x.kind = y.kind = FieldValue::Kind::Array;
+  x.items = {"1", "3"}, y.items = {"3", "1"};
+  EXPECT_TRUE(sameValue(name, a, b));
+  EXPECT_TRUE(sameValue(benefits, x, y));
+  EXPECT_FALSE(sameValue(name, a, b, Equivalence::Strict));
+  EXPECT_FALSE(sameValue(benefits, x, y, Equivalence::Strict));
+  EXPECT_TRUE(sameValue(name, b, b, Equivalence::Strict));
+  b.text = "王六";
+  EXPECT_FALSE(sameValue(name, a, b));
+  EXPECT_FALSE(sameValue(name, a, FieldValue()));
 }

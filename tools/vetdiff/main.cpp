@@ -28,7 +28,7 @@ Examples:
 #include "core/exit_status.h"
 #include "diff/diff.h"
 #include "diff/diff_output.h"
-#include "merge/store_source.h"
+#include "store/store_source.h"
 
 using namespace vetkit;
 

@@ -27,15 +27,11 @@ Examples:
   vetmerge --db city.sqlite --export -o city.jsonl
   sqlite3 city.sqlite 'SELECT id, source, unit, merged_at, records FROM batch')";
 
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
-#include "merge/merger.h"
+#include "merge/session.h"
 #include "record/csv_output.h"
 
 using namespace vetkit;
@@ -43,22 +39,20 @@ using namespace vetkit;
 int main(int argc, char** argv) {
   CLI::App app(kUsage, "vetmerge");
   CommonOptions common;
-  std::vector<std::string> files;
-  std::string db, history, key = "id_number", policy_path, conflicts_path, candidates_path;
-  std::string decisions_path, encoding = "auto", trusted_dir;
-  bool do_export = false;
+  MergeRequest req;
+  std::string key = "id_number", policy_path, conflicts_path, candidates_path, encoding = "auto";
   MergeOptions options;
   common.format = "jsonl";
   addCommonOptions(app, &common,
                    kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet | kOptNoMask,
                    "jsonl (the record stream) or csv (the same records as UTF-8 CSV)");
   app.get_option("--format")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
-  app.add_option("files", files, "Record streams, spreadsheets or CSV files; - is stdin")
+  app.add_option("files", req.files, "Record streams, spreadsheets or CSV files; - is stdin")
       ->type_name("FILE");
-  app.add_option("--db", db, "Merge into (or read) this SQLite store, created if missing")
+  app.add_option("--db", req.db, "Merge into (or read) this SQLite store, created if missing")
       ->type_name("STORE");
-  app.add_flag("--export", do_export, "With --db: write the current merged set");
-  app.add_option("--history", history, "With --db: write every version of the person KEY")
+  app.add_flag("--export", req.do_export, "With --db: write the current merged set");
+  app.add_option("--history", req.history, "With --db: write every version of the person KEY")
       ->type_name("KEY");
   app.add_option("--key", key, "The identity key: a field, or fields joined by commas")
       ->type_name("FIELD[,FIELD]")
@@ -71,7 +65,7 @@ int main(int argc, char** argv) {
   app.add_option("--candidates", candidates_path,
                  "Write one JSON object per possible duplicate pair")
       ->type_name("FILE");
-  app.add_option("--decisions", decisions_path,
+  app.add_option("--decisions", req.decisions,
                  "Adjudicated pairs ({a, b, decision: same|different}) to apply")
       ->type_name("FILE");
   app.add_option("--unit", options.unit,
@@ -83,7 +77,7 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_option("--key-id", options.key_id, "With --db: record the sealing key's id")
       ->type_name("ID");
-  app.add_option("--trusted", trusted_dir,
+  app.add_option("--trusted", req.trusted,
                  "With --db: verify each FILE against FILE.vsig with the keys in DIR (or a "
                  "trust file) and record its signers")
       ->type_name("DIR");
@@ -95,38 +89,19 @@ int main(int argc, char** argv) {
     const std::string tool = "vetmerge";
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
-    bool reading = do_export || !history.empty();
-    if (reading && db.empty()) return usage("--export and --history need --db");
-    if (do_export && !history.empty()) return usage("--export and --history exclude each other");
-    if (reading && !files.empty()) return usage("--export and --history take no FILE");
-    if (!reading && files.empty() && (db.empty() || decisions_path.empty()))
-      return usage("no input: name FILEs (- for standard input)");
-    if (options.require_signed && trusted_dir.empty())
-      return usage("--require-signed needs --trusted DIR");
-    if (!trusted_dir.empty() && (db.empty() || reading))
-      return usage("--trusted: signatures are checked when merging into a store (--db)");
-    if (!trusted_dir.empty() && (!options.signer.empty() || !options.key_id.empty()))
-      return usage("--signer and --key-id exclude --trusted (the signature names the signer)");
-    if (!db.empty() && !reading && common.output != "-")
-      return usage("-o: with --db the merged set goes to the store (see --export)");
-    if (!db.empty() && !reading && common.format != "jsonl")
-      return usage("--format: with --db the merged set goes to the store (see --export)");
-
     std::string err;
-    std::string schema_path = common.schemaPath();
-    auto schema = Schema::load(schema_path, &err);
-    if (!schema) return usage(err);
-    MergePolicy policy;
-    if (!MergePolicy::load(policy_path.empty() ? MergePolicy::pathBeside(schema_path) : policy_path,
-                           *schema, &policy, &err))
+    if (!req.check(options, common.output, common.format, &err)) return usage(err);
+    bool reading = req.reading();
+    MergeSetup setup;
+    if (!setup.load(common.schemaPath(), policy_path, key, req.trusted, &options, &err))
       return usage(err);
-    if (!parseKeySpec(*schema, key, &options.key, &err)) return usage(err);
+    const Schema* schema = setup.schema.get();
     options.lang = options.import.lang = common.lang;
     options.mask = !common.no_mask;
 
     AtomicFile records, conflicts, candidates;
     MergeOutputs outputs;
-    bool to_stdout = db.empty() || reading;
+    bool to_stdout = req.db.empty() || reading;
     if (to_stdout && !records.open(common.output, &err)) return usage(err);
     if (!conflicts_path.empty() && !conflicts.open(conflicts_path, &err)) return usage(err);
     if (!candidates_path.empty() && !candidates.open(candidates_path, &err)) return usage(err);
@@ -144,33 +119,14 @@ int main(int argc, char** argv) {
       printDiagnostic(tool, d);
     };
 
-    TrustStore trust;
-    if (!trusted_dir.empty()) {
-      if (!trust.load(trusted_dir, &err)) return usage("--trusted: " + err);
-      options.trust = &trust;
-    }
-    MergeSession session(*schema, policy, options, outputs);
+    MergeSession session(*schema, setup.policy, options, outputs);
     ProgressDisplay progress(
         tool, schema->messages(), common.lang,
         !reading && ProgressDisplay::wanted(common.quiet, to_stdout && common.output == "-"));
-    if (!decisions_path.empty() && !session.loadDecisions(decisions_path, &err)) return usage(err);
-    int status;
-    Store store;
-    if (db.empty()) {
-      status = session.mergeToStream(files);
-    } else if (!reading && access(db.c_str(), F_OK) != 0 && errno == ENOENT) {
-      // A new store is built aside and renamed into place when complete.
-      if (!store.create(db, &err)) return usage(err);
-      status = session.mergeToStore(store, files);
-    } else if (!store.open(db, &err)) {
-      return usage(err);
-    } else if (do_export) {
-      status = session.exportStore(store);
-    } else if (!history.empty()) {
-      status = session.historyOf(store, history);
-    } else {
-      status = session.mergeToStore(store, files);
-    }
+    if (!req.decisions.empty() && !session.loadDecisions(req.decisions, &err)) return usage(err);
+    std::unique_ptr<Store> store;  // a missing one is built aside, in place when complete
+    if (!req.db.empty() && !(store = Store::openOrCreate(req.db, &err))) return usage(err);
+    int status = session.run(req, store.get());
     progress.stop();
     if (bad_lines) status = worstStatus(status, kExitTrouble);
     if (to_stdout && common.format == "csv") csv.finish();

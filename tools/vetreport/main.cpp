@@ -24,11 +24,11 @@ Examples:
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
 #include "import/record_source.h"
-#include "merge/store_source.h"
 #include "report/aggregate.h"
 #include "report/output.h"
 #include "report/sendback.h"
 #include "schema/rules.h"
+#include "store/store_source.h"
 #include "validate/validator.h"
 
 using namespace vetkit;

@@ -6,11 +6,11 @@
 #include <string>
 
 #include "import/record_source.h"
-#include "merge/store.h"
+#include "store/store.h"
 
 namespace vetkit {
 
-/// Reads every current record of the store at `path` (which must exist: a report never
+/// Reads every current record of the store `path` names (which must exist: a report never
 /// creates a store), parsed like any other input; `batch` is called for each batch merged.
 /// Returns false with `err` set when the store cannot be read.
 bool readStoreRecords(const Schema& schema, const std::string& path,

@@ -10,10 +10,10 @@
 #include "core/line_output.h"
 #include "import/importer.h"
 #include "merge/identity.h"
-#include "merge/store.h"
 #include "merge/survivorship.h"
 #include "schema/schema.h"
 #include "sign/trust.h"
+#include "store/store.h"
 
 namespace vetkit {
 
@@ -48,6 +48,34 @@ struct MergeCounts {
   size_t refused = 0;  // batches refused for their signature
 };
 
+/// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the
+/// store `db` names, or read that store (its current set, or one person's history).
+struct MergeRequest {
+  std::vector<std::string> files;
+  std::string db, history, decisions, trusted;
+  bool do_export = false;
+
+  bool reading() const { return do_export || !history.empty(); }
+  /// False with `why` (a usage error) for combinations that make no run; `output` and
+  /// `format` are the -o and --format given.
+  bool check(const MergeOptions& options, const std::string& output, const std::string& format,
+             std::string* why) const;
+};
+
+/// What a merge needs beside its options, read from files: the schema, the survivorship
+/// policy and, to check signatures, the trust store.
+struct MergeSetup {
+  std::unique_ptr<Schema> schema;
+  MergePolicy policy;
+  TrustStore trust;
+  /// Loads the schema at `schema_path`, the policy (`policy_path`, or merge-policy.yaml beside
+  /// the schema when empty), the key fields `key` into options->key and, when `trusted` is
+  /// not empty, the trust store (options->trust then points at it); false with `err`.
+  bool load(const std::string& schema_path, const std::string& policy_path,
+            const std::string& key, const std::string& trusted, MergeOptions* options,
+            std::string* err);
+};
+
 class MergeSession {
  public:
   MergeSession(const Schema& schema, const MergePolicy& policy, MergeOptions options,
@@ -57,6 +85,8 @@ class MergeSession {
   /// Reads adjudicated pairs (one JSON object a line: a, b — keys or candidate objects —
   /// and decision "same" or "different"); false with `err` for an unreadable or bad file.
   bool loadDecisions(const std::string& path, std::string* err);
+  /// Does what `request` asks, in `store` (null: a stream merge). Returns the exit status.
+  int run(const MergeRequest& request, Store* store);
   /// Merges `files` in memory and writes the merged stream. Returns the exit status.
   int mergeToStream(const std::vector<std::string>& files);
   /// Merges each file as one batch into `store`, one transaction per batch.

@@ -1,4 +1,4 @@
-#include "merge/store.h"
+#include "store/sqlite_store.h"
 
 #include "core/temp_files.h"
 
@@ -70,7 +70,7 @@ bool Statement::isNull(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
-void Store::Closer::operator()(sqlite3* db) const {
+void SqliteStore::Closer::operator()(sqlite3* db) const {
   sqlite3_close(db);
 }
 
@@ -99,7 +99,7 @@ void readCurrentRow(Statement& s, CurrentRow* r) {
 
 }  // namespace
 
-bool Store::exec(const char* sql) {
+bool SqliteStore::exec(const char* sql) {
   char* msg = nullptr;
   if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) == SQLITE_OK) return true;
   err_ = msg ? msg : sqlite3_errmsg(db_.get());
@@ -107,7 +107,7 @@ bool Store::exec(const char* sql) {
   return false;
 }
 
-bool Store::fail(const Statement&) {
+bool SqliteStore::fail(const Statement&) {
   err_ = sqlite3_errmsg(db_.get());
   return false;
 }
@@ -154,7 +154,7 @@ CREATE TABLE IF NOT EXISTS decision(
 PRAGMA user_version = 2;
 )";
 
-Store::~Store() {
+SqliteStore::~SqliteStore() {
   discard();
 }
 
@@ -163,7 +163,7 @@ Store::~Store() {
 static const char kIndexes[] =
     "CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);";
 
-bool Store::open(const std::string& path, std::string* err) {
+bool SqliteStore::open(const std::string& path, std::string* err) {
   // Created 0600 before SQLite opens it: these are personal data.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -174,7 +174,7 @@ bool Store::open(const std::string& path, std::string* err) {
   return setUp(path, false, err);
 }
 
-bool Store::create(const std::string& path, std::string* err) {
+bool SqliteStore::create(const std::string& path, std::string* err) {
   std::string tmpl = path + ".tmp.XXXXXX";
   // mkstemp (0600), registered as a database: its -journal, -wal and -shm go too, should
   // SIGINT or SIGTERM end the run.
@@ -193,7 +193,7 @@ bool Store::create(const std::string& path, std::string* err) {
   return true;
 }
 
-bool Store::setUp(const std::string& file, bool bulk, std::string* err) {
+bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -255,7 +255,7 @@ bool Store::setUp(const std::string& file, bool bulk, std::string* err) {
 
 // A store of the first layout (user_version 1) kept each line in record_version.json: the
 // lines move to record_json, in one transaction.
-bool Store::migrate() {
+bool SqliteStore::migrate() {
   Statement s;
   if (!s.prepare(db_.get(), "SELECT 1 FROM pragma_table_info('record_version') WHERE name = 'json'",
                  &err_))
@@ -276,7 +276,7 @@ bool Store::migrate() {
   return false;
 }
 
-bool Store::finish() {
+bool SqliteStore::finish() {
   if (tmp_path_.empty()) return true;
   if (!exec(kIndexes) || !exec("PRAGMA journal_mode=WAL")) return discard(), false;
   finalizeAll();
@@ -307,14 +307,14 @@ bool Store::finish() {
 }
 
 // Statements are finalized before the connection closes.
-void Store::finalizeAll() {
+void SqliteStore::finalizeAll() {
   for (Statement* s :
        {&current_row_, &add_batch_, &set_records_, &add_version_, &add_json_, &retire_version_,
         &retire_older_, &live_, &put_current_, &delete_current_, &mark_absent_})
     s->finalize();
 }
 
-void Store::discard() {
+void SqliteStore::discard() {
   if (tmp_path_.empty()) return;
   finalizeAll();
   db_.reset();
@@ -323,13 +323,13 @@ void Store::discard() {
   tmp_path_.clear();
 }
 
-bool Store::begin() {
+bool SqliteStore::begin() {
   return exec("BEGIN IMMEDIATE");
 }
-bool Store::commit() {
+bool SqliteStore::commit() {
   return exec("COMMIT");
 }
-void Store::rollback() {
+void SqliteStore::rollback() {
   sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
@@ -340,7 +340,7 @@ static void bindOptional(Statement& s, int i, std::string_view v) {
     s.bind(i, v);
 }
 
-bool Store::addBatch(const BatchInfo& b, int64_t* id) {
+bool SqliteStore::addBatch(const BatchInfo& b, int64_t* id) {
   add_batch_.bind(1, b.source).bind(2, b.sha256).bind(3, b.unit).bind(4, b.merged_at);
   add_batch_.bind(5, b.records);
   bindOptional(add_batch_, 6, b.signer);
@@ -351,12 +351,12 @@ bool Store::addBatch(const BatchInfo& b, int64_t* id) {
   return true;
 }
 
-bool Store::setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) {
+bool SqliteStore::setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) {
   set_records_.bind(1, records).bind(2, sha256).bind(3, batch).step();
   return set_records_.reset() || fail(set_records_);
 }
 
-bool Store::addVersion(std::string_view key, int64_t batch, std::string_view unit,
+bool SqliteStore::addVersion(std::string_view key, int64_t batch, std::string_view unit,
                        std::string_view json, int64_t* version) {
   add_version_.bind(1, key).bind(2, batch).bind(3, unit).step();
   if (!add_version_.reset()) return fail(add_version_);
@@ -365,24 +365,24 @@ bool Store::addVersion(std::string_view key, int64_t batch, std::string_view uni
   return add_json_.reset() || fail(add_json_);
 }
 
-bool Store::retireVersion(int64_t version, int64_t batch) {
+bool SqliteStore::retireVersion(int64_t version, int64_t batch) {
   retire_version_.bind(1, batch).bind(2, version).step();
   return retire_version_.reset() || fail(retire_version_);
 }
 
-bool Store::retireOlder(std::string_view key, std::string_view unit, int64_t batch) {
+bool SqliteStore::retireOlder(std::string_view key, std::string_view unit, int64_t batch) {
   retire_older_.bind(1, key).bind(2, unit).bind(3, batch).step();
   return retire_older_.reset() || fail(retire_older_);
 }
 
-bool Store::forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn) {
+bool SqliteStore::forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn) {
   live_.bind(1, key);
   while (live_.step())
     fn({live_.integer(0), live_.integer(1), live_.text(2), live_.text(3), live_.text(4)});
   return live_.reset() || fail(live_);
 }
 
-bool Store::putCurrent(const CurrentRow& r, std::string_view merged) {
+bool SqliteStore::putCurrent(const CurrentRow& r, std::string_view merged) {
   Statement& s = put_current_;
   const PersonRef& p = r.person;
   s.bind(1, p.key).bind(2, r.version);
@@ -402,17 +402,17 @@ bool Store::putCurrent(const CurrentRow& r, std::string_view merged) {
   return s.reset() || fail(s);
 }
 
-bool Store::deleteCurrent(std::string_view key) {
+bool SqliteStore::deleteCurrent(std::string_view key) {
   delete_current_.bind(1, key).step();
   return delete_current_.reset() || fail(delete_current_);
 }
 
-bool Store::markAbsent(std::string_view key, int64_t batch) {
+bool SqliteStore::markAbsent(std::string_view key, int64_t batch) {
   mark_absent_.bind(1, batch).bind(2, key).step();
   return mark_absent_.reset() || fail(mark_absent_);
 }
 
-bool Store::forEachCurrentBrief(const std::function<void(const Brief&)>& fn) {
+bool SqliteStore::forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT key, name, birth_date, id15, units, version, sources, absent_from "
@@ -425,7 +425,7 @@ bool Store::forEachCurrentBrief(const std::function<void(const Brief&)>& fn) {
   return s.ok() || fail(s);
 }
 
-bool Store::currentRow(std::string_view key, CurrentRow* r) {
+bool SqliteStore::currentRow(std::string_view key, CurrentRow* r) {
   err_.clear();
   Statement& s = current_row_;
   s.bind(1, key);
@@ -435,7 +435,7 @@ bool Store::currentRow(std::string_view key, CurrentRow* r) {
   return found;
 }
 
-bool Store::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
+bool SqliteStore::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(), (std::string(kCurrentColumns) + " FROM current").c_str(), &err_))
     return false;
@@ -447,9 +447,7 @@ bool Store::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
   return s.ok() || fail(s);
 }
 
-bool Store::exportCurrent(
-    const std::function<bool(std::string_view, std::string_view, std::string_view, std::string_view,
-                             int64_t, std::string_view, int64_t)>& fn) {
+bool SqliteStore::exportCurrent(const std::function<bool(const CurrentRecord&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT c.key, c.merged, j.json, v.unit, v.batch, b.source, c.absent_from "
@@ -459,12 +457,12 @@ bool Store::exportCurrent(
                  &err_))
     return false;
   while (s.step())
-    if (!fn(s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5), s.integer(6)))
+    if (!fn({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5), s.integer(6)}))
       break;
   return s.ok() || fail(s);
 }
 
-bool Store::history(std::string_view key,
+bool SqliteStore::history(std::string_view key,
                     const std::function<void(const LiveVersion&, int64_t, std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
@@ -480,7 +478,7 @@ bool Store::history(std::string_view key,
   return s.ok() || fail(s);
 }
 
-bool Store::rekey(std::string_view alias, std::string_view canonical) {
+bool SqliteStore::rekey(std::string_view alias, std::string_view canonical) {
   Statement s;
   if (!s.prepare(db_.get(), "UPDATE record_version SET key = ? WHERE key = ?", &err_)) return false;
   s.bind(1, canonical).bind(2, alias).step();
@@ -488,7 +486,7 @@ bool Store::rekey(std::string_view alias, std::string_view canonical) {
   return deleteCurrent(alias);
 }
 
-bool Store::addDecision(std::string_view a, std::string_view b, std::string_view decision,
+bool SqliteStore::addDecision(std::string_view a, std::string_view b, std::string_view decision,
                         int64_t batch) {
   Statement s;
   if (!s.prepare(db_.get(),
@@ -503,7 +501,7 @@ bool Store::addDecision(std::string_view a, std::string_view b, std::string_view
   return s.ok() || fail(s);
 }
 
-bool Store::forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view)>& fn) {
+bool SqliteStore::forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT j.json FROM record_version v JOIN record_json j ON j.version = v.version "
@@ -516,7 +514,7 @@ bool Store::forEachBatchRecord(int64_t batch, const std::function<bool(std::stri
   return s.ok() || fail(s);
 }
 
-bool Store::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) {
+bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT id, source, sha256, unit, merged_at, records, signer, key_id "
@@ -537,7 +535,7 @@ bool Store::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& f
   return s.ok() || fail(s);
 }
 
-bool Store::forEachDecision(
+bool SqliteStore::forEachDecision(
     const std::function<void(std::string_view, std::string_view, std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(), "SELECT a, b, decision FROM decision ORDER BY a, b", &err_))
@@ -546,7 +544,7 @@ bool Store::forEachDecision(
   return s.ok() || fail(s);
 }
 
-bool Store::integrityOk(std::string* detail) {
+bool SqliteStore::integrityOk(std::string* detail) {
   Statement s;
   if (!s.prepare(db_.get(), "PRAGMA integrity_check", &err_)) return *detail = err_, false;
   std::string all;

@@ -1,38 +1,20 @@
-#include "merge/merger.h"
-
-#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
-#include <fstream>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/exit_status.h"
 #include "import/record_source.h"
-#include "merge/candidates.h"
-#include "merge/digest.h"
-#include "merge/output.h"
-#include "merge/people.h"
+#include "merge/session_impl.h"
 #include "record/json_writer.h"
-#include "record/record_reader.h"
+#include "sign/digest.h"
 #include "sign/verify.h"
 #include "text/id_number.h"
 
 namespace vetkit {
 
 namespace {
-
-// One record of a stream-mode merge, kept until the output is written.
-struct StreamEntry {
-  std::string raw_key;  // before decisions mapped it
-  std::string line, src, sheet, unit;
-  long row = 0;
-  size_t file = 0;
-  PersonRef person;
-};
 
 std::string utcNow() {
   std::time_t t = std::time(nullptr);
@@ -43,378 +25,7 @@ std::string utcNow() {
   return buf;
 }
 
-void setPerson(const Schema& schema, const Record& r, PersonRef* p) {
-  auto text = [&](const char* id) -> std::string {
-    const Field* f = schema.field(id);
-    return f && r.fields[f->index].kind == FieldValue::Kind::String ? r.fields[f->index].text
-                                                                    : std::string();
-  };
-  p->name = text("name");
-  p->birth_date = text("birth_date");
-  p->gender = text("gender");
-  p->id15 = r.id15;
-  p->src = r.src;
-  p->sheet = r.sheet;
-  p->row = r.row;
-}
-
 }  // namespace
-
-struct MergeSession::Impl {
-  const Schema& schema;
-  const MergePolicy& policy;
-  MergeOptions options;
-  MergeOutputs out;
-  MergeCounts& counts;
-  MergedWriter writer;
-  RecordReader reader;
-  size_t unit_field;
-  std::unordered_map<std::string, std::string> alias;  // key -> the key it is the same as
-  std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
-  std::unordered_set<std::string> different;           // CandidateFinder::pairKey
-  std::string conflict_buf;
-
-  Impl(const Schema& s, const MergePolicy& p, MergeOptions o, MergeOutputs outs, MergeCounts& c)
-      : schema(s),
-        policy(p),
-        options(std::move(o)),
-        out(std::move(outs)),
-        counts(c),
-        writer(s),
-        reader(s) {
-    const Field* f = s.field("unit");
-    unit_field = f ? f->index : size_t(-1);
-  }
-
-  void report(Severity sev, const std::string& file, const std::string& sheet, long row,
-              const char* code, const MessageArgs& args, const std::string& field = {},
-              const std::string& value = {}, bool preformatted = false) {
-    if (!out.diagnostic) return;
-    Diagnostic d;
-    d.severity = sev;
-    d.file = file;
-    d.sheet = sheet;
-    d.row = int(row);
-    d.code = code;
-    d.field = field;
-    d.message = preformatted ? args[0].second : schema.messages().format(code, options.lang, args);
-    d.value = value;
-    out.diagnostic(d);
-  }
-
-  // Identity numbers on stderr are masked: a terminal is a wider audience than a file.
-  std::string shownKey(const std::string& key) const {
-    return options.mask && looksLikeId18(key) ? maskIdNumber(key) : key;
-  }
-
-  const std::string& canonical(const std::string& key) const {
-    const std::string* k = &key;
-    for (int hops = 0; hops < 16; ++hops) {  // chains of "same"; a cycle stops here
-      auto it = alias.find(*k);
-      if (it == alias.end()) break;
-      k = &it->second;
-    }
-    return *k;
-  }
-
-  std::string keyOf(const Record& r) const {
-    std::string k = recordKey(r, options.key);
-    if (k.empty()) {
-      // No key: the person stands alone, keyed by where the record is.
-      k = "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row);
-    }
-    return canonical(k);
-  }
-
-  void addDecision(std::string a, std::string b, const std::string& d) {
-    if (d == "different") {
-      different.insert(CandidateFinder::pairKey(a, b));
-      return;
-    }
-    // The number that passes its check survives; else the first named.
-    bool a_ok = looksLikeId18(a) && checkIdNumber(a) == IdStatus::Ok;
-    bool b_ok = looksLikeId18(b) && checkIdNumber(b) == IdStatus::Ok;
-    if (b_ok && !a_ok) std::swap(a, b);
-    if (canonical(a) != b) alias[b] = a;
-  }
-
-  static void emit(LineOutput* o, const std::string& lines) {
-    if (!o || lines.empty()) return;
-    o->buffer()->append(lines);
-    o->wrote();
-  }
-
-  // Merges the sources of one person; the merged line goes to `line`, conflicts to the
-  // conflict report. `records` are modified (an empty `unit` takes the source's unit).
-  bool mergeGroup(const std::string& key, std::vector<Record>& records,
-                  const std::vector<SourceTag>& tags, std::string* line, PersonRef* person) {
-    std::vector<MergeSource> sources(records.size());
-    for (size_t i = 0; i < records.size(); ++i) {
-      if (unit_field != size_t(-1) && !records[i].fields[unit_field].present() &&
-          !tags[i].unit.empty()) {
-        records[i].fields[unit_field].kind = FieldValue::Kind::String;
-        records[i].fields[unit_field].text.assign(tags[i].unit);
-      }
-      sources[i] = {&records[i], std::string(tags[i].unit)};
-    }
-    std::vector<FieldResolution> res;
-    resolveFields(policy, sources, &res);
-    // People adjudicated "same": the key fields keep the surviving key's values.
-    for (size_t f : options.key.fields) {
-      if (!res[f].conflict) continue;
-      for (size_t i = 0; i < records.size(); ++i)
-        if (recordKey(records[i], options.key) == key) {
-          res[f].chosen = int(i), res[f].rule = MergeRule::Decision;
-          break;
-        }
-    }
-    conflict_buf.clear();
-    for (const FieldResolution& r : res) {
-      if (!r.conflict) continue;
-      ++counts.conflicts;
-      appendConflict(key, schema.fields()[r.field], sources, tags, r, &conflict_buf);
-      if (r.field == unit_field) {
-        ++counts.unit_conflicts;
-        std::string units;
-        for (const MergeSource& s : sources) {
-          const FieldValue& v = s.record->fields[unit_field];
-          const CodeEntry* e =
-              schema.table("units") ? schema.table("units")->find(v.text) : nullptr;
-          if (!units.empty()) units += options.lang == "zh" ? "、" : ", ";
-          units += e ? e->label : v.text;
-        }
-        for (size_t i = 1; i < records.size(); ++i)
-          report(Severity::Warning, records[i].src, records[i].sheet, records[i].row,
-                 "unit-conflict",
-                 {{"units", units},
-                  {"first", records[0].src + ":" +
-                                (records[0].sheet.empty() ? "" : records[0].sheet + ":") +
-                                std::to_string(records[0].row)}},
-                 "unit");
-      }
-    }
-    emit(out.conflicts, conflict_buf);
-    line->clear();
-    if (!writer.writeMerged(sources, res, tags, {}, line)) return false;
-    setPerson(schema, records[0], person);
-    auto textOf = [&](const char* id, std::string* to) {
-      const Field* f = schema.field(id);
-      if (!f || res[f->index].chosen < 0) return;
-      const FieldValue& v = records[res[f->index].chosen].fields[f->index];
-      if (v.kind == FieldValue::Kind::String) *to = v.text;
-    };
-    textOf("name", &person->name);
-    textOf("birth_date", &person->birth_date);
-    textOf("gender", &person->gender);
-    person->key = key;
-    person->unit.clear();
-    for (const SourceTag& t : tags)
-      if (person->unit.find(t.unit) == std::string::npos)
-        person->unit += (person->unit.empty() ? "" : ",") + std::string(t.unit);
-    return true;
-  }
-
-  void findCandidates(const std::vector<std::pair<const PersonRef*, bool>>& people) {
-    CandidateFinder finder;
-    for (const auto& [p, fresh] : people) finder.add(p, fresh);
-    for (const std::string& pk : different) {
-      size_t nl = pk.find('\n');
-      finder.suppress(pk.substr(0, nl), pk.substr(nl + 1));
-    }
-    std::string buf;
-    for (const Candidate& c : finder.find()) {
-      ++counts.candidates;
-      appendCandidate(c, &buf);
-      if (buf.size() > (1 << 20)) emit(out.candidates, buf), buf.clear();
-    }
-    emit(out.candidates, buf);
-  }
-
-  // A stream without provenance gets `_src`/`_row` from readRecords; the line must carry
-  // them too, or the store would forget where the record came from.
-  static void ensureProvenance(Record& r) {
-    if (r.line.find("\"_src\"") != std::string::npos || r.line.empty() || r.line.back() != '}')
-      return;
-    r.line.pop_back();
-    r.line += r.line.size() > 1 ? ",\"_src\":" : "\"_src\":";
-    JsonWriter::appendQuoted(&r.line, r.src);
-    r.line += ",\"_row\":" + std::to_string(r.row) + "}";
-  }
-
-  // The store's people (store runs only).
-  KeyPacker packer;
-  KeyIndex index;
-  std::vector<Person> people;
-  size_t live = 0;
-  std::vector<std::string> unit_sets;  // "431302", "431302,431321" ...: Person::units
-  std::unordered_map<std::string, uint32_t> unit_set_ids;
-
-  uint32_t unitSet(std::string_view units);
-  uint32_t personFor(std::string_view key);
-  uint32_t last_units = 0;  // the unit set remembered last: most rows repeat it
-  void remember(uint32_t who, const CurrentRow& row);
-  void remember(uint32_t who, const Store::Brief& brief);
-  void forget(uint32_t who);
-  bool checkSignature(const std::string& path, BatchInfo* info);
-
-  int mergeStore(Store& store, const std::vector<std::string>& files);
-  bool mergeBatch(Store& store, const std::string& path, int* status);
-  bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
-  bool storeCandidates(Store& store);
-};
-
-MergeSession::MergeSession(const Schema& schema, const MergePolicy& policy, MergeOptions options,
-                           MergeOutputs outputs)
-    : impl_(std::make_unique<Impl>(schema, policy, std::move(options), std::move(outputs),
-                                   counts_)) {}
-MergeSession::~MergeSession() = default;
-
-bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
-  std::ifstream in(path);
-  if (!in) return *err = path + ": " + std::strerror(errno), false;
-  simdjson::ondemand::parser parser;
-  std::string line;
-  size_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    simdjson::padded_string padded(line);
-    simdjson::ondemand::document doc;
-    std::string a, b, d;
-    auto keyOf = [](simdjson::ondemand::value v, std::string* to) {
-      std::string_view s;
-      if (!v.get_string().get(s)) return to->assign(s), true;
-      simdjson::ondemand::object o;
-      if (v.get_object().get(o) || o["key"].get_string().get(s)) return false;
-      return to->assign(s), true;
-    };
-    bool ok = !parser.iterate(padded).get(doc);
-    simdjson::ondemand::object obj;
-    ok = ok && !doc.get_object().get(obj);
-    if (ok) {
-      for (auto member : obj) {
-        std::string_view k;
-        simdjson::ondemand::value v;
-        if (member.unescaped_key().get(k) || member.value().get(v)) {
-          ok = false;
-          break;
-        }
-        std::string key(k);
-        if (key == "a")
-          ok = ok && keyOf(v, &a);
-        else if (key == "b")
-          ok = ok && keyOf(v, &b);
-        else if (key == "decision") {
-          std::string_view s;
-          ok = ok && !v.get_string().get(s);
-          d.assign(ok ? s : "");
-        }
-      }
-    }
-    if (!ok || a.empty() || b.empty() || (d != "same" && d != "different")) {
-      *err = path + ":" + std::to_string(n) +
-             ": expected {\"a\": KEY, \"b\": KEY, \"decision\": \"same\"|\"different\"}";
-      return false;
-    }
-    a = identityKey(a), b = identityKey(b);
-    impl_->decisions.push_back({a, b, d});
-    impl_->addDecision(a, b, d);
-  }
-  return true;
-}
-
-int MergeSession::mergeToStream(const std::vector<std::string>& files) {
-  Impl& m = *impl_;
-  std::vector<StreamEntry> entries;
-  std::unordered_map<std::string, std::vector<size_t>> groups;
-  std::vector<std::string> order;
-  int status = kExitOk;
-  for (size_t fi = 0; fi < files.size(); ++fi) {
-    const std::string& path = files[fi];
-    ++counts_.inputs;
-    size_t before = entries.size();
-    RecordSourceEvents events;
-    events.record = [&](Record& r) {
-      StreamEntry e;
-      e.raw_key = recordKey(r, m.options.key);
-      std::string key = m.keyOf(r);
-      e.line = r.line;
-      e.src = r.src, e.sheet = r.sheet, e.row = r.row, e.file = fi;
-      e.unit = m.options.unit;
-      if (e.unit.empty() && m.unit_field != size_t(-1)) e.unit = r.fields[m.unit_field].text;
-      setPerson(m.schema, r, &e.person);
-      e.person.key = key;
-      e.person.unit = e.unit;
-      auto& g = groups[key];
-      if (g.empty()) order.push_back(key);
-      for (size_t i : g)
-        if (entries[i].file == fi && entries[i].raw_key == e.raw_key) {
-          ++counts_.duplicates;
-          m.report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
-                   {{"first", std::to_string(entries[i].row)}}, {}, m.shownKey(e.raw_key));
-          break;
-        }
-      g.push_back(entries.size());
-      entries.push_back(std::move(e));
-      return true;
-    };
-    events.diagnostic = m.out.diagnostic;
-    std::string err;
-    if (!readRecords(m.schema, path, m.options.import, events, &err)) {
-      // Nothing of an unreadable input is merged.
-      for (size_t i = before; i < entries.size(); ++i) {
-        auto& g = groups[entries[i].person.key];
-        std::erase(g, i);
-      }
-      entries.resize(before);
-      ++counts_.failed;
-      // readRecords' message already says it could not read.
-      m.report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}}, {}, {}, true);
-      status = kExitTrouble;
-    }
-  }
-  counts_.records = entries.size();
-
-  std::vector<PersonRef> merged_people;
-  merged_people.reserve(order.size());
-  std::vector<std::pair<const PersonRef*, bool>> people;
-  std::string line;
-  std::vector<Record> records;
-  std::vector<SourceTag> tags;
-  for (const std::string& key : order) {
-    const std::vector<size_t>& g = groups[key];
-    if (g.empty()) continue;
-    ++counts_.people;
-    line.clear();
-    if (g.size() == 1) {
-      const StreamEntry& e = entries[g[0]];
-      m.writer.writeSingle(e.line, {e.src, e.sheet, e.unit, e.row, 0}, {}, &line);
-      people.emplace_back(&e.person, true);
-    } else {
-      ++counts_.merged;
-      records.resize(g.size());
-      tags.clear();
-      std::string err;
-      for (size_t i = 0; i < g.size(); ++i) {
-        const StreamEntry& e = entries[g[i]];
-        m.reader.parse(e.line, &records[i], &err);
-        records[i].src = e.src, records[i].sheet = e.sheet, records[i].row = e.row;
-        tags.push_back({e.src, e.sheet, e.unit, e.row, 0});
-      }
-      merged_people.emplace_back();
-      m.mergeGroup(key, records, tags, &line, &merged_people.back());
-      people.emplace_back(&merged_people.back(), true);
-    }
-    LineOutput* o = m.out.records;
-    o->buffer()->append(line);
-    o->wrote();
-    if (o->brokenPipe()) return status;
-  }
-  m.findCandidates(people);
-  if (status == kExitOk && (counts_.conflicts || counts_.candidates || counts_.duplicates))
-    status = kExitFindings;
-  return status;
-}
 
 bool MergeSession::Impl::recompute(Store& store, uint32_t who, const std::string& key,
                                    int64_t absent_from) {
@@ -484,7 +95,7 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentRow& row) {
                  row.absent_from});
 }
 
-void MergeSession::Impl::remember(uint32_t who, const Store::Brief& b) {
+void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
   Person& p = people[who];
   if (!p.live) ++live;
   p.live = true;
@@ -514,14 +125,16 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   info.merged_at = options.now.empty() ? utcNow() : options.now;
   info.signer = options.signer;
   info.key_id = options.key_id;
-  Sha256 stdin_sha;
+  Digester stdin_sha(DigestAlgorithm::Sha256);
   bool from_stdin = path == "-";
-  if (!from_stdin && !sha256File(path, &info.sha256, &err)) {
+  FileDigest file_digest;
+  if (!from_stdin && !digestFile(DigestAlgorithm::Sha256, path, &file_digest, &err)) {
     report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}});
     ++counts.failed;
     *status = kExitTrouble;
     return true;
   }
+  info.sha256 = std::move(file_digest.hex);
   if (!checkSignature(path, &info)) {
     ++counts.failed;
     ++counts.refused;
@@ -602,8 +215,14 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
            {}, !readable);
     return true;
   }
+  if (from_stdin && !stdin_sha.finish(&info.sha256, &err)) {
+    undo();
+    ++counts.failed;
+    *status = kExitTrouble;
+    report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}});
+    return true;
+  }
   counts.records += records;
-  if (from_stdin) info.sha256 = stdin_sha.hex();
   const std::string& unit = info.unit;
   // In the order the batch brought them, as the conflict report should list them.
   std::sort(redo.begin(), redo.end(),
@@ -728,7 +347,7 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
       }))
     return storeTrouble();
   for (auto& d : earlier) addDecision(d[0], d[1], d[2]);
-  if (!store.forEachCurrentBrief([&](const Store::Brief& b) { remember(personFor(b.key), b); }))
+  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }))
     return storeTrouble();
   if (!decisions.empty()) {
     if (!store.begin()) return storeTrouble();
@@ -813,18 +432,16 @@ int MergeSession::exportStore(Store& store) {
   Impl& m = *impl_;
   LineOutput* o = m.out.records;
   std::string extra;
-  bool ok = store.exportCurrent([&](std::string_view, std::string_view merged,
-                                    std::string_view json, std::string_view unit, int64_t batch,
-                                    std::string_view source, int64_t absent_from) {
+  bool ok = store.exportCurrent([&](const CurrentRecord& c) {
     extra.clear();
-    if (absent_from) extra = "\"_absent_from\":" + std::to_string(absent_from);
+    if (c.absent_from) extra = "\"_absent_from\":" + std::to_string(c.absent_from);
     std::string* buf = o->buffer();
-    if (!merged.empty()) {
-      buf->append(merged);
+    if (!c.merged.empty()) {
+      buf->append(c.merged);
       if (!extra.empty()) buf->pop_back(), *buf += ',', buf->append(extra), *buf += '}';
       *buf += '\n';
     } else {
-      m.writer.writeSingle(json, {source, "", unit, 0, batch}, extra, buf);
+      m.writer.writeSingle(c.json, {c.source, "", c.unit, 0, c.batch}, extra, buf);
     }
     ++counts_.people;
     o->wrote();
@@ -863,21 +480,6 @@ int MergeSession::historyOf(Store& store, const std::string& key) {
     return kExitTrouble;
   }
   return kExitOk;
-}
-
-std::string MergeSession::summaryLine() const {
-  const MergeCounts& c = counts_;
-  return impl_->schema.messages().format("merge-summary", impl_->options.lang,
-                                         {{"inputs", std::to_string(c.inputs)},
-                                          {"failed", std::to_string(c.failed)},
-                                          {"records", std::to_string(c.records)},
-                                          {"people", std::to_string(c.people)},
-                                          {"merged", std::to_string(c.merged)},
-                                          {"conflicts", std::to_string(c.conflicts)},
-                                          {"candidates", std::to_string(c.candidates)},
-                                          {"duplicates", std::to_string(c.duplicates)},
-                                          {"unit_conflicts", std::to_string(c.unit_conflicts)},
-                                          {"absent", std::to_string(c.absent)}});
 }
 
 }  // namespace vetkit

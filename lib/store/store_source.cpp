@@ -1,6 +1,4 @@
-#include "merge/store_source.h"
-
-#include <sys/stat.h>
+#include "store/store_source.h"
 
 #include "record/record_reader.h"
 
@@ -10,13 +8,9 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
                       const RecordSourceEvents& events,
                       const std::function<void(int64_t, const BatchInfo&)>& batch,
                       std::string* err) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": no such store";
-    return false;
-  }
-  Store store;
-  if (!store.open(path, err)) return false;
+  std::unique_ptr<StoreReader> opened = openStoreReader(path, err);
+  if (!opened) return false;
+  StoreReader& store = *opened;
   if (batch && !store.forEachBatch(batch)) {
     *err = path + ": " + store.error();
     return false;
@@ -25,9 +19,8 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
   Record rec;
   std::string why;
   bool ok =
-      store.exportCurrent([&](std::string_view, std::string_view merged, std::string_view json,
-                              std::string_view, int64_t, std::string_view, int64_t) {
-        std::string_view line = merged.empty() ? json : merged;
+      store.exportCurrent([&](const CurrentRecord& c) {
+        std::string_view line = c.merged.empty() ? c.json : c.merged;
         if (!reader.parse(line, &rec, &why)) return true;  // the store holds what vetmerge wrote
         return events.record(rec);
       });
@@ -37,13 +30,9 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
 
 bool readBatchRecords(const Schema& schema, const std::string& path, const std::string& batch,
                       const RecordSourceEvents& events, std::string* err) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": no such store";
-    return false;
-  }
-  Store store;
-  if (!store.open(path, err)) return false;
+  std::unique_ptr<StoreReader> opened = openStoreReader(path, err);
+  if (!opened) return false;
+  StoreReader& store = *opened;
   int64_t id = -1;
   bool all_digits = !batch.empty() && batch.find_first_not_of("0123456789") == std::string::npos;
   bool listed = store.forEachBatch([&](int64_t bid, const BatchInfo& b) {

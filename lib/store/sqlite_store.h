@@ -1,4 +1,4 @@
-// The city database: a SQLite file keeping every batch merged, every version of every record
+// The city store in SQLite: a file keeping every batch merged, every version of every record
 // with the batch it came from, and the current merged set. An existing store takes one
 // transaction per batch, so a run killed half-way leaves it as it was before that batch (WAL
 // journal). A new one is built aside without a journal on disk and renamed into place when
@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "merge/candidates.h"
+#include "store/store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -60,30 +60,12 @@ class Statement {
   bool ok_ = true;
 };
 
-/// One row of `current`, as the merge needs it in memory.
-struct CurrentRow {
-  PersonRef person;  // person.unit: the units of the live versions, comma-separated
-  int64_t version = 0;
-  int64_t sources = 1;
-  int64_t absent_from = 0;  // 0: not flagged
-};
-
-struct BatchInfo {
-  std::string source, sha256, unit, merged_at, signer, key_id;
-  int64_t records = 0;
-};
-
-struct LiveVersion {
-  int64_t version = 0, batch = 0;
-  std::string_view unit, json, source;
-};
-
-class Store {
+class SqliteStore final : public Store {
  public:
-  Store() = default;
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
-  ~Store();
+  SqliteStore() = default;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
 
   /// Opens or creates the store at `path` (0600), with its tables; false with `err`.
   bool open(const std::string& path, std::string* err);
@@ -91,67 +73,46 @@ class Store {
   /// (0600) without a journal on disk, indexed and renamed into place by finish(). A run that
   /// dies first leaves no store (only its temporary file, when killed).
   bool create(const std::string& path, std::string* err);
-  /// A created store: builds its indexes, syncs it and renames it into place (never over a
-  /// file that appeared meanwhile). An opened one: nothing to do.
-  bool finish();
   /// True between create() and finish().
   bool creating() const { return !tmp_path_.empty(); }
-  const std::string& error() const { return err_; }
 
-  bool begin();
-  bool commit();
-  /// Undoes the open transaction (nothing of the batch stays).
-  void rollback();
-
-  /// Inserts a batch row; its id in `*id`.
-  bool addBatch(const BatchInfo& b, int64_t* id);
-  /// Completes a batch row once its records are read.
-  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256);
-  /// Inserts one record version of `batch`; its number in `*version`.
+  const std::string& error() const override { return err_; }
+  bool begin() override;
+  bool commit() override;
+  void rollback() override;
+  /// A created store: builds its indexes, syncs it and renames it into place (never over a
+  /// file that appeared meanwhile). An opened one: nothing to do.
+  bool finish() override;
+  bool addBatch(const BatchInfo& b, int64_t* id) override;
+  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) override;
   bool addVersion(std::string_view key, int64_t batch, std::string_view unit, std::string_view json,
-                  int64_t* version);
-  /// Retires one version (superseded by `batch`).
-  bool retireVersion(int64_t version, int64_t batch);
-  /// Retires the live versions of `key` from `unit` that `batch` did not bring.
-  bool retireOlder(std::string_view key, std::string_view unit, int64_t batch);
-  /// Calls `fn` for each live version of `key`, oldest first.
-  bool forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn);
-  /// Writes a row of `current` (merged may be empty: NULL).
-  bool putCurrent(const CurrentRow& row, std::string_view merged);
-  bool deleteCurrent(std::string_view key);
-  bool markAbsent(std::string_view key, int64_t batch);
-  /// Every row of `current`.
-  bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn);
-  /// What the merge keeps in memory of each row of `current`, without copying strings.
-  struct Brief {
-    std::string_view key, name, birth_date, id15, units;
-    int64_t version, sources, absent_from;
-  };
-  bool forEachCurrentBrief(const std::function<void(const Brief&)>& fn);
-  /// The row of `current` for `key` into `*row`; false when there is none or on error
-  /// (then error() is set).
-  bool currentRow(std::string_view key, CurrentRow* row);
-  /// The current merged set in key order: `merged` when set, else the version's record.
-  bool exportCurrent(
-      const std::function<bool(std::string_view key, std::string_view merged, std::string_view json,
-                               std::string_view unit, int64_t batch, std::string_view source,
-                               int64_t absent_from)>& fn);
-  /// Every version of `key`, live or retired, oldest first.
+                  int64_t* version) override;
+  bool retireVersion(int64_t version, int64_t batch) override;
+  bool retireOlder(std::string_view key, std::string_view unit, int64_t batch) override;
+  bool putCurrent(const CurrentRow& row, std::string_view merged) override;
+  bool deleteCurrent(std::string_view key) override;
+  bool markAbsent(std::string_view key, int64_t batch) override;
+  bool rekey(std::string_view alias, std::string_view canonical) override;
+  bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
+                   int64_t batch) override;
+
+  bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn) override;
+  bool forEachBatchRecord(int64_t batch,
+                          const std::function<bool(std::string_view json)>& fn) override;
+  bool exportCurrent(const std::function<bool(const CurrentRecord&)>& fn) override;
   bool history(std::string_view key,
                const std::function<void(const LiveVersion&, int64_t retired_by,
-                                        std::string_view merged_at)>& fn);
-  /// Moves every version of `alias` to `canonical` (people adjudicated the same).
-  bool rekey(std::string_view alias, std::string_view canonical);
-  bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
-                   int64_t batch);
-  /// Every record version `batch` brought (retired or not), in the order it was merged.
-  bool forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view json)>& fn);
-  /// Every batch merged, oldest first, with its id.
-  bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn);
+                                        std::string_view merged_at)>& fn) override;
+  bool forEachLive(std::string_view key,
+                   const std::function<void(const LiveVersion&)>& fn) override;
+  bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) override;
+  bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) override;
+  bool currentRow(std::string_view key, CurrentRow* row) override;
   bool forEachDecision(
-      const std::function<void(std::string_view a, std::string_view b, std::string_view d)>& fn);
+      const std::function<void(std::string_view a, std::string_view b, std::string_view d)>& fn)
+      override;
   /// PRAGMA integrity_check: true when "ok".
-  bool integrityOk(std::string* detail);
+  bool integrityOk(std::string* detail) override;
 
  private:
   bool exec(const char* sql);

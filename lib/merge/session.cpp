@@ -1,0 +1,230 @@
+#include "merge/session.h"
+
+#include <simdjson.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "merge/session_impl.h"
+#include "text/id_number.h"
+
+namespace vetkit {
+
+void setPerson(const Schema& schema, const Record& r, PersonRef* p) {
+  auto text = [&](const char* id) -> std::string {
+    const Field* f = schema.field(id);
+    return f && r.fields[f->index].kind == FieldValue::Kind::String ? r.fields[f->index].text
+                                                                    : std::string();
+  };
+  p->name = text("name");
+  p->birth_date = text("birth_date");
+  p->gender = text("gender");
+  p->id15 = r.id15;
+  p->src = r.src;
+  p->sheet = r.sheet;
+  p->row = r.row;
+}
+
+bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>& records,
+                                    const std::vector<SourceTag>& tags, std::string* line,
+                                    PersonRef* person) {
+  std::vector<MergeSource> sources(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (unit_field != size_t(-1) && !records[i].fields[unit_field].present() &&
+        !tags[i].unit.empty()) {
+      records[i].fields[unit_field].kind = FieldValue::Kind::String;
+      records[i].fields[unit_field].text.assign(tags[i].unit);
+    }
+    sources[i] = {&records[i], std::string(tags[i].unit)};
+  }
+  std::vector<FieldResolution> res;
+  resolveFields(policy, sources, &res);
+  // People adjudicated "same": the key fields keep the surviving key's values.
+  for (size_t f : options.key.fields) {
+    if (!res[f].conflict) continue;
+    for (size_t i = 0; i < records.size(); ++i)
+      if (recordKey(records[i], options.key) == key) {
+        res[f].chosen = int(i), res[f].rule = MergeRule::Decision;
+        break;
+      }
+  }
+  conflict_buf.clear();
+  for (const FieldResolution& r : res) {
+    if (!r.conflict) continue;
+    ++counts.conflicts;
+    appendConflict(key, schema.fields()[r.field], sources, tags, r, &conflict_buf);
+    if (r.field == unit_field) {
+      ++counts.unit_conflicts;
+      std::string units;
+      for (const MergeSource& s : sources) {
+        const FieldValue& v = s.record->fields[unit_field];
+        const CodeEntry* e = schema.table("units") ? schema.table("units")->find(v.text) : nullptr;
+        if (!units.empty()) units += options.lang == "zh" ? "、" : ", ";
+        units += e ? e->label : v.text;
+      }
+      for (size_t i = 1; i < records.size(); ++i)
+        report(Severity::Warning, records[i].src, records[i].sheet, records[i].row, "unit-conflict",
+               {{"units", units},
+                {"first", records[0].src + ":" +
+                              (records[0].sheet.empty() ? "" : records[0].sheet + ":") +
+                              std::to_string(records[0].row)}},
+               "unit");
+    }
+  }
+  emit(out.conflicts, conflict_buf);
+  line->clear();
+  if (!writer.writeMerged(sources, res, tags, {}, line)) return false;
+  setPerson(schema, records[0], person);
+  auto textOf = [&](const char* id, std::string* to) {
+    const Field* f = schema.field(id);
+    if (!f || res[f->index].chosen < 0) return;
+    const FieldValue& v = records[res[f->index].chosen].fields[f->index];
+    if (v.kind == FieldValue::Kind::String) *to = v.text;
+  };
+  textOf("name", &person->name);
+  textOf("birth_date", &person->birth_date);
+  textOf("gender", &person->gender);
+  person->key = key;
+  person->unit.clear();
+  for (const SourceTag& t : tags)
+    if (person->unit.find(t.unit) == std::string::npos)
+      person->unit += (person->unit.empty() ? "" : ",") + std::string(t.unit);
+  return true;
+}
+
+void MergeSession::Impl::findCandidates(
+    const std::vector<std::pair<const PersonRef*, bool>>& people) {
+  CandidateFinder finder;
+  for (const auto& [p, fresh] : people) finder.add(p, fresh);
+  for (const std::string& pk : different) {
+    size_t nl = pk.find('\n');
+    finder.suppress(pk.substr(0, nl), pk.substr(nl + 1));
+  }
+  std::string buf;
+  for (const Candidate& c : finder.find()) {
+    ++counts.candidates;
+    appendCandidate(c, &buf);
+    if (buf.size() > (1 << 20)) emit(out.candidates, buf), buf.clear();
+  }
+  emit(out.candidates, buf);
+}
+
+bool MergeRequest::check(const MergeOptions& options, const std::string& output,
+                         const std::string& format, std::string* why) const {
+  bool reading = this->reading();
+  auto no = [&](const char* msg) { return *why = msg, false; };
+  if (reading && db.empty()) return no("--export and --history need --db");
+  if (do_export && !history.empty()) return no("--export and --history exclude each other");
+  if (reading && !files.empty()) return no("--export and --history take no FILE");
+  if (!reading && files.empty() && (db.empty() || decisions.empty()))
+    return no("no input: name FILEs (- for standard input)");
+  if (options.require_signed && trusted.empty()) return no("--require-signed needs --trusted DIR");
+  if (!trusted.empty() && (db.empty() || reading))
+    return no("--trusted: signatures are checked when merging into a store (--db)");
+  if (!trusted.empty() && (!options.signer.empty() || !options.key_id.empty()))
+    return no("--signer and --key-id exclude --trusted (the signature names the signer)");
+  if (!db.empty() && !reading && output != "-")
+    return no("-o: with --db the merged set goes to the store (see --export)");
+  if (!db.empty() && !reading && format != "jsonl")
+    return no("--format: with --db the merged set goes to the store (see --export)");
+  return true;
+}
+
+int MergeSession::run(const MergeRequest& request, Store* store) {
+  if (!store) return mergeToStream(request.files);
+  if (request.do_export) return exportStore(*store);
+  if (!request.history.empty()) return historyOf(*store, request.history);
+  return mergeToStore(*store, request.files);
+}
+
+bool MergeSetup::load(const std::string& schema_path, const std::string& policy_path,
+                      const std::string& key, const std::string& trusted, MergeOptions* options,
+                      std::string* err) {
+  schema = Schema::load(schema_path, err);
+  if (!schema) return false;
+  if (!MergePolicy::load(policy_path.empty() ? MergePolicy::pathBeside(schema_path) : policy_path,
+                         *schema, &policy, err) ||
+      !parseKeySpec(*schema, key, &options->key, err))
+    return false;
+  if (trusted.empty()) return true;
+  if (!trust.load(trusted, err)) return *err = "--trusted: " + *err, false;
+  options->trust = &trust;
+  return true;
+}
+
+MergeSession::MergeSession(const Schema& schema, const MergePolicy& policy, MergeOptions options,
+                           MergeOutputs outputs)
+    : impl_(std::make_unique<Impl>(schema, policy, std::move(options), std::move(outputs),
+                                   counts_)) {}
+MergeSession::~MergeSession() = default;
+
+bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
+  std::ifstream in(path);
+  if (!in) return *err = path + ": " + std::strerror(errno), false;
+  simdjson::ondemand::parser parser;
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    simdjson::padded_string padded(line);
+    simdjson::ondemand::document doc;
+    std::string a, b, d;
+    auto keyOf = [](simdjson::ondemand::value v, std::string* to) {
+      std::string_view s;
+      if (!v.get_string().get(s)) return to->assign(s), true;
+      simdjson::ondemand::object o;
+      if (v.get_object().get(o) || o["key"].get_string().get(s)) return false;
+      return to->assign(s), true;
+    };
+    bool ok = !parser.iterate(padded).get(doc);
+    simdjson::ondemand::object obj;
+    ok = ok && !doc.get_object().get(obj);
+    if (ok) {
+      for (auto member : obj) {
+        std::string_view k;
+        simdjson::ondemand::value v;
+        if (member.unescaped_key().get(k) || member.value().get(v)) {
+          ok = false;
+          break;
+        }
+        std::string key(k);
+        if (key == "a")
+          ok = ok && keyOf(v, &a);
+        else if (key == "b")
+          ok = ok && keyOf(v, &b);
+        else if (key == "decision") {
+          std::string_view s;
+          ok = ok && !v.get_string().get(s);
+          d.assign(ok ? s : "");
+        }
+      }
+    }
+    if (!ok || a.empty() || b.empty() || (d != "same" && d != "different")) {
+      *err = path + ":" + std::to_string(n) +
+             ": expected {\"a\": KEY, \"b\": KEY, \"decision\": \"same\"|\"different\"}";
+      return false;
+    }
+    a = identityKey(a), b = identityKey(b);
+    impl_->decisions.push_back({a, b, d});
+    impl_->addDecision(a, b, d);
+  }
+  return true;
+}
+std::string MergeSession::summaryLine() const {
+  const MergeCounts& c = counts_;
+  return impl_->schema.messages().format("merge-summary", impl_->options.lang,
+                                         {{"inputs", std::to_string(c.inputs)},
+                                          {"failed", std::to_string(c.failed)},
+                                          {"records", std::to_string(c.records)},
+                                          {"people", std::to_string(c.people)},
+                                          {"merged", std::to_string(c.merged)},
+                                          {"conflicts", std::to_string(c.conflicts)},
+                                          {"candidates", std::to_string(c.candidates)},
+                                          {"duplicates", std::to_string(c.duplicates)},
+                                          {"unit_conflicts", std::to_string(c.unit_conflicts)},
+                                          {"absent", std::to_string(c.absent)}});
+}
+
+}  // namespace vetkit

@@ -1,0 +1,150 @@
+// The merge session's state, shared by its three parts: session.cpp (decisions, survivorship
+// of one person, candidates), stream_merge.cpp (files into one stream) and store_merge.cpp
+// (batches into the store). Internal to lib/merge.
+#pragma once
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "merge/candidates.h"
+#include "merge/output.h"
+#include "merge/people.h"
+#include "merge/session.h"
+#include "record/json_writer.h"
+#include "record/record_reader.h"
+#include "store/store.h"
+#include "text/id_number.h"
+
+namespace vetkit {
+
+/// The person fields of `r` (name, birth date, gender, 15-digit number, provenance) into `p`.
+void setPerson(const Schema& schema, const Record& r, PersonRef* p);
+
+struct MergeSession::Impl {
+  const Schema& schema;
+  const MergePolicy& policy;
+  MergeOptions options;
+  MergeOutputs out;
+  MergeCounts& counts;
+  MergedWriter writer;
+  RecordReader reader;
+  size_t unit_field;
+  std::unordered_map<std::string, std::string> alias;  // key -> the key it is the same as
+  std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
+  std::unordered_set<std::string> different;           // CandidateFinder::pairKey
+  std::string conflict_buf;
+
+  Impl(const Schema& s, const MergePolicy& p, MergeOptions o, MergeOutputs outs, MergeCounts& c)
+      : schema(s),
+        policy(p),
+        options(std::move(o)),
+        out(std::move(outs)),
+        counts(c),
+        writer(s),
+        reader(s) {
+    const Field* f = s.field("unit");
+    unit_field = f ? f->index : size_t(-1);
+  }
+
+  void report(Severity sev, const std::string& file, const std::string& sheet, long row,
+              const char* code, const MessageArgs& args, const std::string& field = {},
+              const std::string& value = {}, bool preformatted = false) {
+    if (!out.diagnostic) return;
+    Diagnostic d;
+    d.severity = sev;
+    d.file = file;
+    d.sheet = sheet;
+    d.row = int(row);
+    d.code = code;
+    d.field = field;
+    d.message = preformatted ? args[0].second : schema.messages().format(code, options.lang, args);
+    d.value = value;
+    out.diagnostic(d);
+  }
+
+  // Identity numbers on stderr are masked: a terminal is a wider audience than a file.
+  std::string shownKey(const std::string& key) const {
+    return options.mask && looksLikeId18(key) ? maskIdNumber(key) : key;
+  }
+
+  const std::string& canonical(const std::string& key) const {
+    const std::string* k = &key;
+    for (int hops = 0; hops < 16; ++hops) {  // chains of "same"; a cycle stops here
+      auto it = alias.find(*k);
+      if (it == alias.end()) break;
+      k = &it->second;
+    }
+    return *k;
+  }
+
+  std::string keyOf(const Record& r) const {
+    std::string k = recordKey(r, options.key);
+    if (k.empty()) {
+      // No key: the person stands alone, keyed by where the record is.
+      k = "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row);
+    }
+    return canonical(k);
+  }
+
+  void addDecision(std::string a, std::string b, const std::string& d) {
+    if (d == "different") {
+      different.insert(CandidateFinder::pairKey(a, b));
+      return;
+    }
+    // The number that passes its check survives; else the first named.
+    bool a_ok = looksLikeId18(a) && checkIdNumber(a) == IdStatus::Ok;
+    bool b_ok = looksLikeId18(b) && checkIdNumber(b) == IdStatus::Ok;
+    if (b_ok && !a_ok) std::swap(a, b);
+    if (canonical(a) != b) alias[b] = a;
+  }
+
+  static void emit(LineOutput* o, const std::string& lines) {
+    if (!o || lines.empty()) return;
+    o->buffer()->append(lines);
+    o->wrote();
+  }
+
+  // Merges the sources of one person; the merged line goes to `line`, conflicts to the
+  // conflict report. `records` are modified (an empty `unit` takes the source's unit).
+  bool mergeGroup(const std::string& key, std::vector<Record>& records,
+                  const std::vector<SourceTag>& tags, std::string* line, PersonRef* person);
+
+  void findCandidates(const std::vector<std::pair<const PersonRef*, bool>>& people);
+
+  // A stream without provenance gets `_src`/`_row` from readRecords; the line must carry
+  // them too, or the store would forget where the record came from.
+  static void ensureProvenance(Record& r) {
+    if (r.line.find("\"_src\"") != std::string::npos || r.line.empty() || r.line.back() != '}')
+      return;
+    r.line.pop_back();
+    r.line += r.line.size() > 1 ? ",\"_src\":" : "\"_src\":";
+    JsonWriter::appendQuoted(&r.line, r.src);
+    r.line += ",\"_row\":" + std::to_string(r.row) + "}";
+  }
+
+  // The store's people (store runs only).
+  KeyPacker packer;
+  KeyIndex index;
+  std::vector<Person> people;
+  size_t live = 0;
+  std::vector<std::string> unit_sets;  // "431302", "431302,431321" ...: Person::units
+  std::unordered_map<std::string, uint32_t> unit_set_ids;
+
+  uint32_t unitSet(std::string_view units);
+  uint32_t personFor(std::string_view key);
+  uint32_t last_units = 0;  // the unit set remembered last: most rows repeat it
+  void remember(uint32_t who, const CurrentRow& row);
+  void remember(uint32_t who, const CurrentBrief& brief);
+  void forget(uint32_t who);
+  bool checkSignature(const std::string& path, BatchInfo* info);
+
+  int mergeStore(Store& store, const std::vector<std::string>& files);
+  bool mergeBatch(Store& store, const std::string& path, int* status);
+  bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
+  bool storeCandidates(Store& store);
+};
+
+}  // namespace vetkit

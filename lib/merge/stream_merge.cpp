@@ -1,0 +1,115 @@
+#include <unordered_map>
+
+#include "core/exit_status.h"
+#include "import/record_source.h"
+#include "merge/session_impl.h"
+
+namespace vetkit {
+
+namespace {
+
+// One record of a stream-mode merge, kept until the output is written.
+struct StreamEntry {
+  std::string raw_key;  // before decisions mapped it
+  std::string line, src, sheet, unit;
+  long row = 0;
+  size_t file = 0;
+  PersonRef person;
+};
+
+}  // namespace
+
+int MergeSession::mergeToStream(const std::vector<std::string>& files) {
+  Impl& m = *impl_;
+  std::vector<StreamEntry> entries;
+  std::unordered_map<std::string, std::vector<size_t>> groups;
+  std::vector<std::string> order;
+  int status = kExitOk;
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    const std::string& path = files[fi];
+    ++counts_.inputs;
+    size_t before = entries.size();
+    RecordSourceEvents events;
+    events.record = [&](Record& r) {
+      StreamEntry e;
+      e.raw_key = recordKey(r, m.options.key);
+      std::string key = m.keyOf(r);
+      e.line = r.line;
+      e.src = r.src, e.sheet = r.sheet, e.row = r.row, e.file = fi;
+      e.unit = m.options.unit;
+      if (e.unit.empty() && m.unit_field != size_t(-1)) e.unit = r.fields[m.unit_field].text;
+      setPerson(m.schema, r, &e.person);
+      e.person.key = key;
+      e.person.unit = e.unit;
+      auto& g = groups[key];
+      if (g.empty()) order.push_back(key);
+      for (size_t i : g)
+        if (entries[i].file == fi && entries[i].raw_key == e.raw_key) {
+          ++counts_.duplicates;
+          m.report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
+                   {{"first", std::to_string(entries[i].row)}}, {}, m.shownKey(e.raw_key));
+          break;
+        }
+      g.push_back(entries.size());
+      entries.push_back(std::move(e));
+      return true;
+    };
+    events.diagnostic = m.out.diagnostic;
+    std::string err;
+    if (!readRecords(m.schema, path, m.options.import, events, &err)) {
+      // Nothing of an unreadable input is merged.
+      for (size_t i = before; i < entries.size(); ++i) {
+        auto& g = groups[entries[i].person.key];
+        std::erase(g, i);
+      }
+      entries.resize(before);
+      ++counts_.failed;
+      // readRecords' message already says it could not read.
+      m.report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}}, {}, {}, true);
+      status = kExitTrouble;
+    }
+  }
+  counts_.records = entries.size();
+
+  std::vector<PersonRef> merged_people;
+  merged_people.reserve(order.size());
+  std::vector<std::pair<const PersonRef*, bool>> people;
+  std::string line;
+  std::vector<Record> records;
+  std::vector<SourceTag> tags;
+  for (const std::string& key : order) {
+    const std::vector<size_t>& g = groups[key];
+    if (g.empty()) continue;
+    ++counts_.people;
+    line.clear();
+    if (g.size() == 1) {
+      const StreamEntry& e = entries[g[0]];
+      m.writer.writeSingle(e.line, {e.src, e.sheet, e.unit, e.row, 0}, {}, &line);
+      people.emplace_back(&e.person, true);
+    } else {
+      ++counts_.merged;
+      records.resize(g.size());
+      tags.clear();
+      std::string err;
+      for (size_t i = 0; i < g.size(); ++i) {
+        const StreamEntry& e = entries[g[i]];
+        m.reader.parse(e.line, &records[i], &err);
+        records[i].src = e.src, records[i].sheet = e.sheet, records[i].row = e.row;
+        tags.push_back({e.src, e.sheet, e.unit, e.row, 0});
+      }
+      merged_people.emplace_back();
+      m.mergeGroup(key, records, tags, &line, &merged_people.back());
+      people.emplace_back(&merged_people.back(), true);
+    }
+    LineOutput* o = m.out.records;
+    o->buffer()->append(line);
+    o->wrote();
+    if (o->brokenPipe()) return status;
+  }
+  m.findCandidates(people);
+  if (status == kExitOk && (counts_.conflicts || counts_.candidates || counts_.duplicates))
+    status = kExitFindings;
+  return status;
+}
+
+}  // namespace vetkit

@@ -1,0 +1,147 @@
+// The city store: every batch merged, every version of every record with the batch it came
+// from, the current merged set and the adjudicated pairs. What the merge writes through and
+// what vetdiff, vetreport and vetmerge --export read through; a backend is one implementation
+// of these two interfaces (SQLite: sqlite_store.h), chosen by the `--db` string (openStore).
+//
+// The model every backend keeps:
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id)
+//   record_version(version, key, batch, unit, retired_by, json)  -- every record ever merged
+//   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
+//           sources, absent_from)                                -- the merged set
+//   decision(a, b, decision, batch)                              -- adjudicated pairs
+// A version is live while `retired_by` is unset. `current.version` is the latest live version
+// of the key; `current.merged` holds the merged record when several live versions disagree
+// about the person, empty when the latest version is the record.
+//
+// Errors: a call returns false and error() says why (the last failure).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vetkit {
+
+/// A person as the current set keeps them (and candidate detection needs them).
+struct PersonRef {
+  std::string key, name, birth_date, gender, id15;
+  std::string src, sheet, unit;
+  long row = 0;
+};
+
+/// One row of `current`, as the merge needs it in memory.
+struct CurrentRow {
+  PersonRef person;  // person.unit: the units of the live versions, comma-separated
+  int64_t version = 0;
+  int64_t sources = 1;
+  int64_t absent_from = 0;  // 0: not flagged
+};
+
+/// What the merge keeps in memory of each row of `current`; views valid during the callback.
+struct CurrentBrief {
+  std::string_view key, name, birth_date, id15, units;
+  int64_t version, sources, absent_from;
+};
+
+struct BatchInfo {
+  std::string source, sha256, unit, merged_at, signer, key_id;
+  int64_t records = 0;
+};
+
+struct LiveVersion {
+  int64_t version = 0, batch = 0;
+  std::string_view unit, json, source;
+};
+
+/// One person of the current merged set, as exportCurrent() gives it.
+struct CurrentRecord {
+  std::string_view key, merged, json, unit;  // merged: empty when `json` is the record
+  int64_t batch = 0;
+  std::string_view source;
+  int64_t absent_from = 0;
+};
+
+/// Reading a store: what diff, report and vetmerge --export/--history need.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+  /// Why the last call failed.
+  virtual const std::string& error() const = 0;
+
+  /// Every batch merged, oldest first, with its id.
+  virtual bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn) = 0;
+  /// Every record version `batch` brought (retired or not), in the order it was merged;
+  /// `fn` returns false to stop.
+  virtual bool forEachBatchRecord(int64_t batch,
+                                  const std::function<bool(std::string_view json)>& fn) = 0;
+  /// The current merged set in key order; `fn` returns false to stop.
+  virtual bool exportCurrent(const std::function<bool(const CurrentRecord&)>& fn) = 0;
+  /// Every version of `key`, live or retired, oldest first.
+  virtual bool history(std::string_view key,
+                       const std::function<void(const LiveVersion&, int64_t retired_by,
+                                                std::string_view merged_at)>& fn) = 0;
+  /// Calls `fn` for each live version of `key`, oldest first.
+  virtual bool forEachLive(std::string_view key,
+                           const std::function<void(const LiveVersion&)>& fn) = 0;
+  /// Every row of `current`.
+  virtual bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) = 0;
+  virtual bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) = 0;
+  /// The row of `current` for `key` into `*row`; false when there is none (error() empty) or
+  /// on failure (error() set).
+  virtual bool currentRow(std::string_view key, CurrentRow* row) = 0;
+  virtual bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
+                                                        std::string_view d)>& fn) = 0;
+  /// The backend's own consistency check: true when sound, `detail` says what it found.
+  virtual bool integrityOk(std::string* detail) = 0;
+};
+
+/// Writing a store: the merge's one channel of change. A batch is one transaction.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+
+  virtual bool begin() = 0;
+  virtual bool commit() = 0;
+  /// Undoes the open transaction (nothing of the batch stays).
+  virtual void rollback() = 0;
+  /// A store being built (openOrCreate of a missing one): puts it in place, complete. An
+  /// existing one: nothing to do.
+  virtual bool finish() = 0;
+
+  /// Inserts a batch row; its id in `*id`.
+  virtual bool addBatch(const BatchInfo& b, int64_t* id) = 0;
+  /// Completes a batch row once its records are read.
+  virtual bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) = 0;
+  /// Inserts one record version of `batch`; its number in `*version`.
+  virtual bool addVersion(std::string_view key, int64_t batch, std::string_view unit,
+                          std::string_view json, int64_t* version) = 0;
+  /// Retires one version (superseded by `batch`).
+  virtual bool retireVersion(int64_t version, int64_t batch) = 0;
+  /// Retires the live versions of `key` from `unit` that `batch` did not bring.
+  virtual bool retireOlder(std::string_view key, std::string_view unit, int64_t batch) = 0;
+  /// Writes a row of `current` (merged may be empty: none).
+  virtual bool putCurrent(const CurrentRow& row, std::string_view merged) = 0;
+  virtual bool deleteCurrent(std::string_view key) = 0;
+  virtual bool markAbsent(std::string_view key, int64_t batch) = 0;
+  /// Moves every version of `alias` to `canonical` (people adjudicated the same).
+  virtual bool rekey(std::string_view alias, std::string_view canonical) = 0;
+  virtual bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
+                           int64_t batch) = 0;
+};
+
+/// A store open for merging: read and written.
+class Store : public StoreReader, public StoreWriter {
+ public:
+  /// The store `where` names (a path, or sqlite:PATH): opened when it exists; when it does
+  /// not, built aside and put in place by finish() — a run that dies first leaves none.
+  /// Null with `err` when it cannot be opened or `where` names no backend built in.
+  static std::unique_ptr<Store> openOrCreate(const std::string& where, std::string* err);
+};
+
+/// An existing store for reading (a report or a diff never creates one); null with `err`
+/// ("WHERE: no such store" when there is none).
+std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err);
+
+}  // namespace vetkit

@@ -7,10 +7,6 @@
 #include "cli/progress.h"
 #include "core/exit_status.h"
 
-#ifndef VETKIT_VERSION
-#define VETKIT_VERSION "0.1.0"
-#endif
-
 namespace vetkit {
 
 const char kExitStatusHelp[] =

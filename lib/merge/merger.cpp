@@ -180,7 +180,7 @@ struct MergeSession::Impl {
           const FieldValue& v = s.record->fields[unit_field];
           const CodeEntry* e =
               schema.table("units") ? schema.table("units")->find(v.text) : nullptr;
-          if (!units.empty()) units += options.lang == "zh" ? "、" : ", ";
+          if (!units.empty()) units += options.lang == Lang::Zh ? "、" : ", ";
           units += e ? e->label : v.text;
         }
         for (size_t i = 1; i < records.size(); ++i)
@@ -765,7 +765,7 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
 // not required.
 bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info) {
   if (!options.trust) return true;
-  bool zh = options.lang == "zh";
+  bool zh = options.lang == Lang::Zh;
   auto refuse = [&](const char* code, const std::string& why) {
     report(Severity::Error, path, "", 0, code, {{"", why}}, {}, {}, true);
     return false;

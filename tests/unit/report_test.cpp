@@ -124,7 +124,7 @@ const Fixture& fixture() {
       EXPECT_TRUE(readRecords(schema(), kSamples + "/" + name, {}, ev, &err)) << err;
     }
     fx.report = agg.finish();
-    fx.tables = reportTables(fx.report, schema(), "zh");
+    fx.tables = reportTables(fx.report, schema(), Lang::Zh);
     fx.packages = sb.packages();
     return fx;
   }();
@@ -449,7 +449,7 @@ TEST(Report, UnrecognisedUnitsAndCategoriesAreCapped) {
   unit.text = "431302", category.text = "12";  // codes are never lumped together
   agg.add(r, {});
   Report rep = agg.finish();
-  const std::string other = reportLabel(schema(), "zh", "other-values");
+  const std::string other = reportLabel(schema(), Lang::Zh, "other-values");
   ASSERT_EQ(rep.units.size(), 7u);  // five as typed, the rest, and 娄星区
   EXPECT_EQ(rep.units.at("某单位4").records, 1u);
   EXPECT_EQ(rep.units.count("某单位5"), 0u);

@@ -7,6 +7,14 @@ bin=${1:?usage: man-options.sh BIN_DIR MAN_DIR}
 man=${2:?usage: man-options.sh BIN_DIR MAN_DIR}
 fail=0 tools=0 pages=0
 
+# The version is defined once (CMakeLists.txt): every tool and every page's header name it.
+version=$("$bin/vetimport" --version 2>&1 | awk '{print $NF}')
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "FAIL: vetimport --version: '$version'"; fail=1; }
+same_version() {  # PAGE
+  grep -q "^\.TH .*\"vetkit $version\"" "$1" ||
+    { echo "FAIL: $(basename "$1") does not name version $version: $(grep '^\.TH' "$1")"; fail=1; }
+}
+
 # The sections of a page, as the roff has them (.SH NAME, .SH "EXIT STATUS", ...).
 sections_of() { sed -n 's/^\.SH  *//p' "$1" | tr -d '"'; }
 has_sections() {  # PAGE SECTION...
@@ -25,7 +33,8 @@ for tool in "$bin"/vet*; do
   [ "$name" = vetgen ] && continue  # test-data generator, not a user tool
   tools=$((tools + 1))
   help=$("$tool" --help 2>&1) || { echo "FAIL: $name --help exits non-zero"; fail=1; continue; }
-  "$tool" --version >/dev/null 2>&1 || { echo "FAIL: $name --version exits non-zero"; fail=1; }
+  v=$("$tool" --version 2>&1) || { echo "FAIL: $name --version exits non-zero"; fail=1; }
+  [ "$v" = "$name (vetkit) $version" ] || { echo "FAIL: $name --version: '$v'"; fail=1; }
   # A tool with subcommands (vetsign) lists their options in each subcommand's --help.
   for sub in $(printf '%s\n' "$help" | sed -n '/^Subcommands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p'); do
     help+=$'\n'$("$tool" "$sub" --help 2>&1) || { echo "FAIL: $name $sub --help exits non-zero"; fail=1; }
@@ -55,11 +64,13 @@ for page in "$man"/*.1; do
   [ -f "$page" ] || continue
   pages=$((pages + 1))
   has_sections "$page" NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"
+  same_version "$page"
 done
 for page in "$man"/*.7; do
   [ -f "$page" ] || continue
   pages=$((pages + 1))
   has_sections "$page" NAME DESCRIPTION "EXIT STATUS" "SEE ALSO"
+  same_version "$page"
 done
 [ "$pages" -gt 0 ] || { echo "FAIL: no man pages in $man"; fail=1; }
 echo "checked $tools tools, $pages pages"

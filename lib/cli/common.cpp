@@ -7,10 +7,6 @@
 #include "cli/progress.h"
 #include "core/exit_status.h"
 
-#ifndef VETKIT_VERSION
-#define VETKIT_VERSION "0.1.0"
-#endif
-
 namespace vetkit {
 
 const char kExitStatusHelp[] =
@@ -30,9 +26,11 @@ void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
   if (flags & kOptFormat)
     app.add_option("--format", opts->format, "Output format: " + formats)->type_name("FORMAT");
   if (flags & kOptLang)
-    app.add_option("--lang", opts->lang, "Language of messages: zh or en")
+    app.add_option_function<std::string>(
+           "--lang", [opts](const std::string& code) { parseLang(code, &opts->lang); },
+           "Language of messages: zh or en")
         ->check(CLI::IsMember({"zh", "en"}))
-        ->capture_default_str();
+        ->default_str(std::string(langCode(opts->lang)));
   if (flags & kOptQuiet) app.add_flag("-q,--quiet", opts->quiet, "Print no summary or progress");
   if (flags & kOptNoMask)
     app.add_flag("--no-mask", opts->no_mask, "Print identity and phone numbers in full");

@@ -18,7 +18,7 @@ struct CommonOptions {
   std::string output = "-";
   std::string schema;  // empty: Schema::defaultPath()
   std::string format;
-  std::string lang = "zh";
+  Lang lang = Lang::Zh;
   bool quiet = false;
   bool no_mask = false;
 

@@ -92,8 +92,8 @@ bool ProgressDisplay::wanted(bool quiet, bool writes_to_terminal_while_reading) 
   return !(writes_to_terminal_while_reading && ::isatty(STDOUT_FILENO));
 }
 
-ProgressDisplay::ProgressDisplay(const std::string& tool, const Messages& messages,
-                                 const std::string& lang, bool enabled)
+ProgressDisplay::ProgressDisplay(const std::string& tool, const Messages& messages, Lang lang,
+                                 bool enabled)
     : meter_(tool, messages, lang) {
   if (!enabled) return;
   ReadProgress::setActive(&progress_);

@@ -27,8 +27,8 @@ class ProgressMeter {
   static constexpr double kFirstDraw = 0.5;  // seconds: a short run shows nothing
   static constexpr double kInterval = 0.25;  // seconds between redraws
 
-  ProgressMeter(std::string tool, const Messages& messages, std::string lang)
-      : tool_(std::move(tool)), messages_(messages), lang_(std::move(lang)) {}
+  ProgressMeter(std::string tool, const Messages& messages, Lang lang)
+      : tool_(std::move(tool)), messages_(messages), lang_(lang) {}
 
   /// The line for `s`, `seconds` after the run started, fitted into `columns` terminal columns
   /// (0: no limit) by shortening the file name.
@@ -42,7 +42,7 @@ class ProgressMeter {
  private:
   std::string tool_;
   const Messages& messages_;
-  std::string lang_;
+  Lang lang_;
   double last_ = -1;  // when the line was last drawn
 };
 
@@ -54,8 +54,7 @@ class ProgressDisplay {
   static bool wanted(bool quiet, bool writes_to_terminal_while_reading);
 
   /// Starts the display when `enabled`; otherwise does nothing at all.
-  ProgressDisplay(const std::string& tool, const Messages& messages, const std::string& lang,
-                  bool enabled);
+  ProgressDisplay(const std::string& tool, const Messages& messages, Lang lang, bool enabled);
   ~ProgressDisplay();
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;

@@ -7,9 +7,8 @@
 #include <memory>
 #include <new>
 
-#include <sys/mman.h>
-
 #include "core/exit_status.h"
+#include "core/packed_table.h"
 #include "diff/diff_output.h"
 #include "import/record_source.h"
 #include "record/value_equivalence.h"
@@ -151,7 +150,7 @@ FieldValue toFieldValue(const Slot& s) {
   return v;
 }
 
-// ---- An open-addressing table of keys ----------------------------------------------------
+// ---- The table of keys ----------------------------------------------------
 
 constexpr uint32_t kNone = 0xffffffffu;
 
@@ -167,72 +166,30 @@ struct KeySlot {
   uint32_t new_loc = 0, new_row = 0;  // where NEW first had the key
 };
 
+// The keys of OLD (and those seen in NEW): a hashed key is told apart from another of the
+// same hash by its text, which `text_of(index)` gives.
 class KeyTable {
  public:
-  /// `text_of(index)` gives the key text of a slot, consulted only for keys that are text.
   explicit KeyTable(std::function<std::string_view(uint32_t)> text_of)
-      : text_of_(std::move(text_of)) {
-    allocate(1 << 16);
-  }
-  ~KeyTable() { release(); }
-  KeyTable(const KeyTable&) = delete;
-  KeyTable& operator=(const KeyTable&) = delete;
+      : slots_(1 << 16), text_of_(std::move(text_of)) {}
 
   /// The slot holding `code` (and `text`), or the empty slot where it goes.
   KeySlot* find(uint64_t code, std::string_view text) {
-    for (size_t i = mix(code) & mask_;; i = (i + 1) & mask_) {
-      KeySlot& s = slots_[i];
-      if (s.key == 0 || (s.key == code && (text.empty() || text_of_(s.index) == text))) return &s;
-    }
+    return slots_.find(code,
+                       [&](const KeySlot& s) { return text.empty() || text_of_(s.index) == text; });
   }
-
   /// Counts a slot find() returned empty and the caller filled; may grow the table, which
   /// moves every slot.
-  void added() {
-    if (++count_ * 2 > mask_ + 1) grow();
-  }
+  void added() { slots_.added(); }
 
   template <typename Fn>
   void forEach(Fn fn) const {
-    for (size_t i = 0; i <= mask_; ++i)
-      if (slots_[i].key) fn(slots_[i]);
+    slots_.forEach(fn);
   }
 
  private:
-  static size_t mix(uint64_t k) { return size_t((k * 0x9E3779B97F4A7C15ull) >> 17); }
-
-  void allocate(size_t n) {
-    size_t bytes = n * sizeof(KeySlot);
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    // Random access over tens of megabytes: huge pages spare a TLB miss on nearly every probe.
-    madvise(p, bytes, MADV_HUGEPAGE);
-    slots_ = static_cast<KeySlot*>(p);  // zero-filled: every slot empty
-    mask_ = n - 1;
-  }
-
-  void release() {
-    if (slots_) munmap(slots_, (mask_ + 1) * sizeof(KeySlot));
-    slots_ = nullptr;
-  }
-
-  void grow() {
-    KeySlot* old = slots_;
-    size_t old_n = mask_ + 1;
-    allocate(old_n * 2);
-    for (size_t j = 0; j < old_n; ++j) {
-      if (!old[j].key) continue;
-      size_t i = mix(old[j].key) & mask_;
-      while (slots_[i].key) i = (i + 1) & mask_;
-      slots_[i] = old[j];
-    }
-    munmap(old, old_n * sizeof(KeySlot));
-  }
-
+  PackedSlots<KeySlot> slots_;
   std::function<std::string_view(uint32_t)> text_of_;
-  KeySlot* slots_ = nullptr;
-  size_t mask_ = 0;
-  size_t count_ = 0;
 };
 
 // An OLD record: its encoded values and their hash, where it was, and the next record of the
@@ -333,7 +290,7 @@ class Differ {
       if (!id_) return false;
       const FieldValue& v = r.fields[id_->index];
       if (v.kind != FieldValue::Kind::String && v.kind != FieldValue::Kind::Number) return false;
-      if ((key->code = packIdentityKey(v.text))) return true;
+      if ((key->code = packIdNumber(v.text))) return true;
       key->text = identityKey(v.text);
     } else {
       bool any = false;
@@ -360,7 +317,7 @@ class Differ {
       }
       if (!any) return false;
       if (options_.key.size() == 1 && options_.key[0]->type == FieldType::IdNumber &&
-          (key->code = packIdentityKey(key->text))) {
+          (key->code = packIdNumber(key->text))) {
         key->text.clear();
         return true;
       }
@@ -377,7 +334,7 @@ class Differ {
   }
 
   std::string keyDisplay(const Key& k) const {
-    return displayKey(k.text.empty() ? unpackIdentityKey(k.code) : k.text, options_.key,
+    return displayKey(k.text.empty() ? unpackIdNumber(k.code) : k.text, options_.key,
                       options_.mask);
   }
 
@@ -483,7 +440,7 @@ class Differ {
     ++stats_->added;
     DiffEntry& e = entry_;
     e.op = DiffEntry::Op::Added;
-    e.key = key_.text.empty() ? unpackIdentityKey(key_.code) : key_.text;
+    e.key = key_.text.empty() ? unpackIdNumber(key_.code) : key_.text;
     e.name = name_ && r.fields[name_->index].kind == FieldValue::Kind::String
                  ? squeezeBlanks(r.fields[name_->index].text)
                  : std::string();
@@ -516,7 +473,7 @@ class Differ {
     }
     ++stats_->changed;
     e.op = DiffEntry::Op::Changed;
-    e.key = key_.text.empty() ? unpackIdentityKey(key_.code) : key_.text;
+    e.key = key_.text.empty() ? unpackIdNumber(key_.code) : key_.text;
     e.name = nameOf(name_ ? new_slots_[name_->index] : Slot{});
     if (e.name.empty() && name_) e.name = nameOf(old_slots_[name_->index]);
     e.old_at = old_locs_.at(o.loc, o.row);
@@ -534,7 +491,7 @@ class Differ {
     ++stats_->removed;
     DiffEntry& e = entry_;
     e.op = DiffEntry::Op::Removed;
-    e.key = o.key_len ? std::string(o.keyText()) : unpackIdentityKey(key);
+    e.key = o.key_len ? std::string(o.keyText()) : unpackIdNumber(key);
     decode(o.encoded(), &old_slots_);
     e.name = name_ ? nameOf(old_slots_[name_->index]) : std::string();
     e.old_at = old_locs_.at(o.loc, o.row);
@@ -573,29 +530,6 @@ std::string formatRecordLocation(const RecordLocation& at) {
   if (!at.sheet.empty()) s += ":" + at.sheet;
   if (at.row) s += ":" + std::to_string(at.row);
   return s;
-}
-
-uint64_t packIdentityKey(std::string_view key) {
-  if (key.size() != 18) return 0;
-  uint64_t n = 0;
-  for (size_t i = 0; i < 17; ++i) {
-    unsigned d = unsigned(key[i] - '0');
-    if (d > 9) return 0;
-    n = n * 10 + d;
-  }
-  unsigned check = key[17] == 'X' ? 10 : unsigned(key[17] - '0');
-  if (check > 10) return 0;
-  return n * 11 + check + 1;  // never 0, always below 2^63
-}
-
-std::string unpackIdentityKey(uint64_t packed) {
-  std::string out(18, '0');
-  uint64_t v = packed - 1;
-  unsigned check = unsigned(v % 11);
-  v /= 11;
-  out[17] = check == 10 ? 'X' : char('0' + check);
-  for (int i = 16; i >= 0; --i) out[size_t(i)] = char('0' + v % 10), v /= 10;
-  return out;
 }
 
 int diffBatches(const Schema& schema, const std::string& old_path, const std::string& new_path,

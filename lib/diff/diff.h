@@ -88,11 +88,4 @@ int diffBatches(const Schema& schema, const std::string& old_path, const std::st
                 const DiffOptions& options, DiffSink* sink, const DiagnosticSink& diag,
                 DiffStats* stats, std::string* err);
 
-/// The packed form of a canonical 18-character identity number (17 digits and a digit or X)
-/// in 63 bits, or 0 when `key` is not one: keys are compared as integers when they can be.
-uint64_t packIdentityKey(std::string_view key);
-
-/// The 18 characters of a key packed by packIdentityKey().
-std::string unpackIdentityKey(uint64_t packed);
-
 }  // namespace vetkit

@@ -30,13 +30,17 @@ void escape(std::string* out, std::string_view s) {
 class HtmlOut : public DiffSink {
  public:
   HtmlOut(const Schema& schema, const DiffOutputOptions& options, LineOutput* out)
-      : schema_(schema), o_(options), out_(out) {
-    bool zh = o_.lang == "zh";
+      : schema_(schema),
+        o_(options),
+        out_(out),
+        added_(msg("diff-added")),
+        removed_(msg("diff-removed")),
+        changed_(msg("diff-changed")) {
     std::string& b = *out_->buffer();
     b += "<!DOCTYPE html>\n<html lang=\"";
-    b += zh ? "zh-CN" : "en";
+    b += htmlLangCode(o_.lang);
     b += "\"><head><meta charset=\"utf-8\"><title>";
-    b += zh ? "批次差异" : "Differences between batches";
+    escape(&b, msg("diff-html-title"));
     b += "</title><style>"
          "body{font-family:sans-serif;margin:2em;color:#222}"
          "table{border-collapse:collapse;width:100%}"
@@ -44,23 +48,21 @@ class HtmlOut : public DiffSink {
          "th{background:#eee}.added td{background:#e6f4e6}.removed td{background:#fbe9e9}"
          ".old{color:#9c0006;text-decoration:line-through}.new{color:#006100}"
          "@media print{body{margin:0}}</style></head><body>\n<h1>";
-    b += zh ? "批次差异" : "Differences between batches";
-    b += "</h1>\n<table><tr><th>";
-    b += zh ? "变动" : "change";
-    b += "</th><th>";
-    b += zh ? "关键字" : "key";
-    b += "</th><th>";
-    b += zh ? "姓名" : "name";
-    b += "</th><th>";
-    b += zh ? "字段：原值 → 新值" : "field: old → new";
-    b += "</th></tr>\n";
+    escape(&b, msg("diff-html-title"));
+    b += "</h1>\n<table><tr>";
+    for (const char* head :
+         {"diff-html-change", "diff-html-key", "diff-html-name", "diff-html-fields"}) {
+      b += "<th>";
+      escape(&b, msg(head));
+      b += "</th>";
+    }
+    b += "</tr>\n";
     out_->wrote();
   }
 
   bool stopped() const override { return out_->brokenPipe(); }
 
   void entry(const DiffEntry& e) override {
-    bool zh = o_.lang == "zh";
     std::string& b = *out_->buffer();
     const char* cls = e.op == DiffEntry::Op::Added     ? "added"
                       : e.op == DiffEntry::Op::Removed ? "removed"
@@ -68,16 +70,16 @@ class HtmlOut : public DiffSink {
     b += "<tr class=\"";
     b += cls;
     b += "\"><td>";
-    b += e.op == DiffEntry::Op::Added     ? (zh ? "新增" : "added")
-         : e.op == DiffEntry::Op::Removed ? (zh ? "删除" : "removed")
-                                          : (zh ? "变更" : "changed");
+    escape(&b, e.op == DiffEntry::Op::Added     ? added_
+               : e.op == DiffEntry::Op::Removed ? removed_
+                                                : changed_);
     b += "</td><td>";
     escape(&b, displayKey(e.key, o_.key, o_.mask));
     b += "</td><td>";
     escape(&b, e.name);
     b += "</td><td>";
     for (const FieldChange& c : e.changes) {
-      escape(&b, zh && !c.field->labels.empty() ? c.field->labels[0] : c.field->id);
+      escape(&b, c.field->name(o_.lang));
       b += "：<span class=\"old\">";
       escape(&b, displayValue(schema_, *c.field, c.old_value, o_.lang, o_.mask));
       b += "</span> → <span class=\"new\">";
@@ -97,9 +99,12 @@ class HtmlOut : public DiffSink {
   }
 
  private:
+  std::string msg(const char* code) const { return schema_.messages().format(code, o_.lang, {}); }
+
   const Schema& schema_;
   DiffOutputOptions o_;
   LineOutput* out_;
+  std::string added_, removed_, changed_;  // what an entry's first column says
 };
 
 }  // namespace

@@ -10,8 +10,8 @@ namespace {
 
 const char kGreen[] = "\033[32m", kRed[] = "\033[31m", kYellow[] = "\033[33m", kReset[] = "\033[0m";
 
-std::string fieldName(const Field& f, const std::string& lang) {
-  return lang == "zh" && !f.labels.empty() ? f.labels[0] : f.id;
+std::string fieldName(const Field& f, Lang lang) {
+  return f.name(lang);
 }
 
 std::string maskedText(const Field& f, const std::string& text, bool mask) {
@@ -265,7 +265,7 @@ std::unique_ptr<DiffSink> makeDiffWriter(const Schema& schema, const DiffOutputO
 }
 
 std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
-                         const std::string& lang, bool mask) {
+                         Lang lang, bool mask) {
   auto label = [&](const std::string& code) {
     if (field.table)
       if (const CodeEntry* e = field.table->find(code)) return e->label;
@@ -281,7 +281,7 @@ std::string displayValue(const Schema& schema, const Field& field, const FieldVa
     case FieldValue::Kind::Array: {
       std::string out;
       for (const std::string& item : value.items) {
-        if (!out.empty()) out += lang == "zh" ? "、" : ", ";
+        if (!out.empty()) out += lang == Lang::Zh ? "、" : ", ";
         out += label(item);
       }
       return out;
@@ -309,7 +309,7 @@ std::string displayKey(const std::string& key, const std::vector<const Field*>& 
   return out;
 }
 
-std::string diffSummary(const Schema& schema, const DiffStats& s, const std::string& lang) {
+std::string diffSummary(const Schema& schema, const DiffStats& s, Lang lang) {
   return schema.messages().format("diff-summary", lang,
                                   {{"added", std::to_string(s.added)},
                                    {"removed", std::to_string(s.removed)},

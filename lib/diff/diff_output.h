@@ -17,7 +17,7 @@ enum class DiffFormat { Text, Json, Csv, Html };
 struct DiffOutputOptions {
   DiffFormat format = DiffFormat::Text;
   bool stat = false;  // counts only, instead of the differences
-  std::string lang = "zh";
+  Lang lang = Lang::Zh;
   bool mask = true;               // identity and phone numbers masked in keys and values
   bool color = false;             // text: ANSI colours (the tool decides: a terminal, not NO_COLOR)
   std::vector<const Field*> key;  // as DiffOptions::key, to mask and label the key
@@ -34,13 +34,13 @@ std::unique_ptr<DiffSink> makeHtmlDiffWriter(const Schema& schema, const DiffOut
 /// A value as people read it: code labels, division names, yes/no words, "(empty)", and
 /// identity and phone numbers masked when `mask`.
 std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
-                         const std::string& lang, bool mask);
+                         Lang lang, bool mask);
 
 /// A key (DiffEntry::key) for output: its parts joined by ',', numbers masked when `mask`.
 std::string displayKey(const std::string& key, const std::vector<const Field*>& key_fields,
                        bool mask);
 
 /// The one-line summary for standard error: counts of added, removed, changed, unchanged.
-std::string diffSummary(const Schema& schema, const DiffStats& stats, const std::string& lang);
+std::string diffSummary(const Schema& schema, const DiffStats& stats, Lang lang);
 
 }  // namespace vetkit

@@ -23,7 +23,7 @@ struct ImportOptions {
   std::string sheet;   // read only the sheet of this name; empty: every visible sheet
   int header_row = 0;  // 0: detect
   CsvOptions csv;
-  std::string lang = "zh";           // language of diagnostics
+  Lang lang = Lang::Zh;              // language of diagnostics
   const Profile* profile = nullptr;  // extra header mappings (a department's extract)
 };
 

@@ -1,6 +1,6 @@
 // The people of a store run in memory, as compact as the merge can decide with: each key
-// packed into 64 bits (an identity number's 17 digits and check character are
-// value * 11 + check) and looked up in one open-addressing table. About 70 bytes a person
+// packed into 64 bits (an identity number by packIdNumber()) and looked up in one
+// open-addressing table (core/packed_table.h). About 70 bytes a person
 // instead of the ~400 that a map of strings takes; names and places stay in the store and are
 // read back only for the few people candidate detection reports.
 #pragma once
@@ -11,13 +11,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/packed_table.h"
+
 namespace vetkit {
 
 /// Keys as 64-bit numbers: an 18-character identity number packed (below 2^61), any other
 /// key (a composite --key, a malformed number) interned with the top bit set.
 class KeyPacker {
  public:
-  /// True with `*packed` when `key` is 17 digits and a digit or X.
+  /// True with `*packed` when `key` is 17 digits and a digit or X (packIdNumber()).
   static bool packId(std::string_view key, uint64_t* packed);
   /// The packed form of `key`, interning it when it is not an identity number.
   uint64_t pack(std::string_view key);
@@ -29,22 +31,8 @@ class KeyPacker {
   std::vector<std::string> names_;
 };
 
-/// A packed key -> index table (open addressing, linear probing; it only grows).
-class KeyIndex {
- public:
-  /// The index stored for `key`, or nullptr.
-  const uint32_t* find(uint64_t key) const;
-  /// The slot for `key`, created (`*created` = true) when missing.
-  uint32_t& insert(uint64_t key, bool* created);
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t(0);
-  size_t slot(uint64_t key) const;
-  void grow();
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;
-  size_t size_ = 0;
-};
+/// A packed key -> index table.
+using KeyIndex = PackedMap<uint32_t>;
 
 /// One person of the store as the merge needs them between batches.
 struct Person {

@@ -60,7 +60,7 @@ bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>&
       for (const MergeSource& s : sources) {
         const FieldValue& v = s.record->fields[unit_field];
         const CodeEntry* e = schema.table("units") ? schema.table("units")->find(v.text) : nullptr;
-        if (!units.empty()) units += options.lang == "zh" ? "、" : ", ";
+        if (!units.empty()) units += options.lang == Lang::Zh ? "、" : ", ";
         units += e ? e->label : v.text;
       }
       for (size_t i = 1; i < records.size(); ++i)

@@ -21,7 +21,7 @@ struct MergeOptions {
   KeySpec key;
   std::string unit;  // the unit whose batches these are; empty: each record's `unit`
   ImportOptions import;
-  std::string lang = "zh";
+  Lang lang = Lang::Zh;
   // A corrected re-submission that leaves out people its unit sent before: retire them
   // (true), or keep them current, marked `_absent_from` and reported (false, the default).
   bool retire_absent = false;

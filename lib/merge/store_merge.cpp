@@ -384,7 +384,7 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
 // not required.
 bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info) {
   if (!options.trust) return true;
-  bool zh = options.lang == "zh";
+  bool zh = options.lang == Lang::Zh;
   auto refuse = [&](const char* code, const std::string& why) {
     report(Severity::Error, path, "", 0, code, {{"", why}}, {}, {}, true);
     return false;

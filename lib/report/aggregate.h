@@ -19,7 +19,7 @@
 namespace vetkit {
 
 struct ReportOptions {
-  std::string lang = "zh";
+  Lang lang = Lang::Zh;
   size_t top_phrases = 20;     // appeal phrases listed
   size_t phrase_cap = 20000;   // distinct phrases counted before rare ones are dropped
   size_t verbatim_shown = 50;  // unrecognised units and categories shown as typed, per kind

@@ -58,7 +58,7 @@ double labelWidth(std::string_view s) {
 
 class Page {
  public:
-  Page(const Report& r, const Schema& s, const std::string& lang, std::string* out)
+  Page(const Report& r, const Schema& s, Lang lang, std::string* out)
       : r_(r), s_(s), lang_(lang), out_(*out) {}
 
   std::string L(const std::string& k) const { return reportLabel(s_, lang_, k); }
@@ -123,7 +123,7 @@ class Page {
       if (req) fields.push_back(&f);
     }
     double left = 40;
-    for (const Field* f : fields) left = std::max(left, labelWidth(fieldLabel(*f, lang_)) + 10);
+    for (const Field* f : fields) left = std::max(left, labelWidth(f->name(lang_)) + 10);
     const double cw = 90, ch = 22, top = 40;
     double w = left + cw * double(r_.units.size()) + 10, h = top + ch * double(fields.size()) + 6;
     out_ += "<figure><figcaption>" + esc(L("chart-completeness")) + "</figcaption>\n";
@@ -140,7 +140,7 @@ class Page {
       const Field& f = *fields[fi];
       double y = top + ch * double(fi);
       out_ += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + 15) + "\" text-anchor=\"end\">" +
-              esc(fieldLabel(f, lang_)) + "</text>";
+              esc(f.name(lang_)) + "</text>";
       col = 0;
       for (const auto& [u, st] : r_.units) {
         double x = left + cw * double(col++);
@@ -225,7 +225,7 @@ class Page {
 
   const Report& r_;
   const Schema& s_;
-  const std::string& lang_;
+  Lang lang_;
   std::string& out_;
 };
 
@@ -248,11 +248,11 @@ svg text{font-size:13px;fill:#222}svg text.small{font-size:11px}
 
 }  // namespace
 
-void writeHtmlReport(const Report& r, const Schema& s, const std::string& lang,
+void writeHtmlReport(const Report& r, const Schema& s, Lang lang,
                      const std::vector<ReportTable>& tables, std::string* out) {
   Page page(r, s, lang, out);
   std::string title = page.L("title");
-  *out += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang == "en" ? "en" : "zh-CN") +
+  *out += "<!DOCTYPE html>\n<html lang=\"" + std::string(htmlLangCode(lang)) +
           "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) + "</title>\n" + kStyle +
           "</head>\n<body>\n<h1>" + esc(title) + "</h1>\n";
   *out += "<div class=\"cards\">";

@@ -18,7 +18,7 @@ void writeCsvReport(const std::vector<ReportTable>& tables, std::string* out);
 /// One JSON object (keys in man/vetreport.1.scd), codes rather than labels, and a newline.
 void writeJsonReport(const Report& report, const Schema& schema, std::string* out);
 /// One self-contained HTML page: inline CSS and SVG charts, then every table.
-void writeHtmlReport(const Report& report, const Schema& schema, const std::string& lang,
+void writeHtmlReport(const Report& report, const Schema& schema, Lang lang,
                      const std::vector<ReportTable>& tables, std::string* out);
 /// A workbook at `path` (0600, temp file + rename): one sheet per table, native charts.
 bool writeXlsxReport(const Report& report, const std::vector<ReportTable>& tables,

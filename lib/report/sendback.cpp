@@ -124,7 +124,7 @@ void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
 }
 
 bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const {
-  const std::string& lang = options_.lang;
+  Lang lang = options_.lang;
   auto L = [&](const char* k) { return reportLabel(schema_, lang, k); };
   p.name = p.county.empty() ? L("unknown-county") : unitName(schema_, lang, p.county);
   // The short name (双峰县) rather than the full 湖南省娄底市双峰县 keeps file names readable.
@@ -169,7 +169,7 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
                              it.column,
                              it.name,
                              it.id_number,
-                             f ? fieldLabel(*f, lang) : it.field,
+                             f ? f->name(lang) : it.field,
                              it.rule,
                              L(severityName(it.severity)),
                              it.message,

@@ -15,7 +15,7 @@ namespace vetkit {
 
 struct SendbackOptions {
   enum class By { Hukou, Unit } by = By::Hukou;
-  std::string lang = "zh";
+  Lang lang = Lang::Zh;
   bool mask = true;  // mask the identity number that names the person
 };
 

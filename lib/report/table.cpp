@@ -20,7 +20,7 @@ TableCell share(size_t part, size_t whole) {
 
 class Builder {
  public:
-  Builder(const Report& r, const Schema& s, const std::string& lang) : r_(r), s_(s), lang_(lang) {}
+  Builder(const Report& r, const Schema& s, Lang lang) : r_(r), s_(s), lang_(lang) {}
 
   std::string L(const std::string& key) const { return reportLabel(s_, lang_, key); }
   std::string unit(const std::string& code) const { return unitName(s_, lang_, code); }
@@ -88,7 +88,7 @@ class Builder {
     t.columns.push_back(L("all"));
     for (const Field& f : s_.fields()) {
       size_t req = 0, pres = 0;
-      std::vector<TableCell> row{text(fieldLabel(f, lang_))};
+      std::vector<TableCell> row{text(f.name(lang_))};
       for (const auto& [u, st] : r_.units) {
         row.push_back(share(st.present[f.index], st.required[f.index]));
         req += st.required[f.index];
@@ -138,7 +138,7 @@ class Builder {
                   2,
                   false};
     for (const Distribution& d : r_.distributions) {
-      std::string name = fieldLabel(*d.field, lang_);
+      std::string name = d.field->name(lang_);
       // Codes in table order, so that a table reads like the form; stray values after.
       std::vector<std::string> order;
       if (d.field->type == FieldType::YesNo) order = {"true", "false"};
@@ -221,16 +221,16 @@ class Builder {
  private:
   const Report& r_;
   const Schema& s_;
-  const std::string& lang_;
+  Lang lang_;
 };
 
 }  // namespace
 
-std::string reportLabel(const Schema& schema, const std::string& lang, const std::string& key) {
+std::string reportLabel(const Schema& schema, Lang lang, const std::string& key) {
   return schema.messages().format("report-" + key, lang, {});
 }
 
-std::string unitName(const Schema& schema, const std::string& lang, const std::string& code) {
+std::string unitName(const Schema& schema, Lang lang, const std::string& code) {
   if (code.empty()) return reportLabel(schema, lang, "absent");
   if (const CodeTable* units = schema.table("units"))
     if (const CodeEntry* e = units->find(code)) return e->label;
@@ -238,7 +238,7 @@ std::string unitName(const Schema& schema, const std::string& lang, const std::s
   return code;
 }
 
-std::string valueLabel(const Schema& schema, const std::string& lang, const Field& field,
+std::string valueLabel(const Schema& schema, Lang lang, const Field& field,
                        const std::string& value) {
   if (value.empty()) return reportLabel(schema, lang, "absent");
   if (field.type == FieldType::YesNo && (value == "true" || value == "false"))
@@ -246,11 +246,6 @@ std::string valueLabel(const Schema& schema, const std::string& lang, const Fiel
   if (field.table)
     if (const CodeEntry* e = field.table->find(value)) return e->label;
   return value;
-}
-
-std::string fieldLabel(const Field& field, const std::string& lang) {
-  if (lang == "en" || field.labels.empty()) return field.id;
-  return field.labels.front();
 }
 
 std::string formatShare(double share) {
@@ -272,8 +267,7 @@ std::string cellText(const TableCell& c) {
   }
 }
 
-std::vector<ReportTable> reportTables(const Report& report, const Schema& schema,
-                                      const std::string& lang) {
+std::vector<ReportTable> reportTables(const Report& report, const Schema& schema, Lang lang) {
   Builder b(report, schema, lang);
   std::vector<ReportTable> out;
   out.push_back(b.summary());

@@ -27,21 +27,18 @@ struct ReportTable {
 };
 
 /// A label of the report in `lang` (messages.yaml key "report-" + `key`).
-std::string reportLabel(const Schema& schema, const std::string& lang, const std::string& key);
+std::string reportLabel(const Schema& schema, Lang lang, const std::string& key);
 /// The name of a collecting unit's code (娄星区), the code itself when unknown, or "(未填)".
-std::string unitName(const Schema& schema, const std::string& lang, const std::string& code);
+std::string unitName(const Schema& schema, Lang lang, const std::string& code);
 /// The label of a field's value (code, true/false, "" for absent) in `lang`.
-std::string valueLabel(const Schema& schema, const std::string& lang, const Field& field,
+std::string valueLabel(const Schema& schema, Lang lang, const Field& field,
                        const std::string& value);
-/// The label of a field: its first Chinese header label, or its id in English.
-std::string fieldLabel(const Field& field, const std::string& lang);
 /// "93.5%" (one decimal).
 std::string formatShare(double share);
 /// The cell as text: counts as integers, shares as percentages, None as "-".
 std::string cellText(const TableCell& c);
 
 /// Every table of the report, in the order the writers show them.
-std::vector<ReportTable> reportTables(const Report& report, const Schema& schema,
-                                      const std::string& lang);
+std::vector<ReportTable> reportTables(const Report& report, const Schema& schema, Lang lang);
 
 }  // namespace vetkit

@@ -22,10 +22,9 @@ bool Messages::load(const std::string& path, std::string* err) {
   return true;
 }
 
-std::string Messages::format(std::string_view code, std::string_view lang,
-                             const MessageArgs& args) const {
+std::string Messages::format(std::string_view code, Lang lang, const MessageArgs& args) const {
   std::string key(code);
-  auto it = text_.find(key + "\t" + std::string(lang));
+  auto it = text_.find(key + "\t" + std::string(langCode(lang)));
   if (it == text_.end()) it = text_.find(key + "\ten");
   std::string tmpl = it == text_.end() ? key : it->second;
   std::string out;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/lang.h"
+
 namespace vetkit {
 
 using MessageArgs = std::vector<std::pair<std::string, std::string>>;
@@ -16,9 +18,9 @@ class Messages {
  public:
   /// Reads a messages file; false with `err` set when it is missing or malformed.
   bool load(const std::string& path, std::string* err);
-  /// The message for `code` in `lang` ("zh", "en") with {name} placeholders filled; falls
-  /// back to English, then to the code itself.
-  std::string format(std::string_view code, std::string_view lang, const MessageArgs& args) const;
+  /// The message for `code` in `lang` with {name} placeholders filled; falls back to English,
+  /// then to the code itself.
+  std::string format(std::string_view code, Lang lang, const MessageArgs& args) const;
 
  private:
   std::unordered_map<std::string, std::string> text_;  // "code\tlang" -> template

@@ -255,6 +255,22 @@ const Field* Schema::field(std::string_view id) const {
   return it == field_by_id_.end() ? nullptr : &fields_[it->second];
 }
 
+bool Schema::fields(std::string_view list, std::vector<const Field*>* out, std::string* err) const {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = std::min(list.find(',', start), list.size());
+    std::string_view id = list.substr(start, end - start);
+    const Field* f = field(id);
+    if (!f) {
+      *err = "unknown field '" + std::string(id) + "'";
+      return false;
+    }
+    out->push_back(f);
+    start = end + 1;
+  }
+  return true;
+}
+
 const Field* Schema::fieldForHeader(std::string_view header) const {
   std::string key = foldKey(header);
   if (key.empty()) return nullptr;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/lang.h"
 #include "schema/divisions.h"
 #include "schema/messages.h"
 
@@ -73,6 +74,12 @@ struct Field {
   bool fold = true;           // NFKC; false keeps a person's own words as typed (only trimmed)
   bool match_prefix = false;  // a code may be named by a longer text that starts with its label
   size_t index = 0;           // position in Schema::fields()
+
+  /// How messages and tables name the field in `lang`: its first Chinese label, its id in
+  /// English (and when it has no label).
+  const std::string& name(Lang lang) const {
+    return lang == Lang::Zh && !labels.empty() ? labels[0] : id;
+  }
 };
 
 class Schema {
@@ -85,6 +92,9 @@ class Schema {
   const std::string& name() const { return name_; }
   const std::vector<Field>& fields() const { return fields_; }
   const Field* field(std::string_view id) const;
+  /// The fields of a comma-separated list of ids ("name,birth_date"), appended to `out`;
+  /// false with `err` naming the first unknown id.
+  bool fields(std::string_view list, std::vector<const Field*>* out, std::string* err) const;
   /// The field a header cell names, matched on foldKey() of its labels and its id.
   const Field* fieldForHeader(std::string_view header) const;
   /// Columns such as 序号 that carry nothing about the person.

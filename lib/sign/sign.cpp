@@ -8,16 +8,13 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "core/path.h"
 #include "sign/small_file.h"
 #include "sign/utc_time.h"
 
 namespace vetkit {
 
 namespace {
-
-std::string baseName(const std::string& path) {
-  return std::filesystem::path(path).filename().string();
-}
 
 // Fills `cover` for one input batch after checking that it verifies: a countersignature must
 // never vouch for a batch that is already broken.

@@ -93,4 +93,27 @@ std::string maskIdNumber(std::string_view id) {
   return out;
 }
 
+uint64_t packIdNumber(std::string_view id) {
+  if (id.size() != 18) return 0;
+  uint64_t n = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    unsigned d = unsigned(id[i] - '0');
+    if (d > 9) return 0;
+    n = n * 10 + d;
+  }
+  unsigned check = id[17] == 'X' ? 10 : unsigned(id[17] - '0');
+  if (check > 10) return 0;
+  return n * 11 + check + 1;
+}
+
+std::string unpackIdNumber(uint64_t packed) {
+  std::string out(18, '0');
+  uint64_t v = packed - 1;
+  unsigned check = unsigned(v % 11);
+  v /= 11;
+  out[17] = check == 10 ? 'X' : char('0' + check);
+  for (size_t i = 17; i-- > 0; v /= 10) out[i] = char('0' + v % 10);
+  return out;
+}
+
 }  // namespace vetkit

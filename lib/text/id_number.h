@@ -2,6 +2,7 @@
 // 3-digit sequence whose parity is the gender, and an ISO 7064 MOD 11-2 check character.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,14 @@ struct IdParts {
 
 /// Checks a folded 18-character number and splits it into its parts.
 IdStatus checkIdNumber(std::string_view id, IdParts* parts = nullptr);
+
+/// An 18-character identity number (17 digits and a digit or X, the check not verified) as
+/// one number below 2^63, never 0: (the 17 digits * 11 + the check value) + 1, the check
+/// value of X being 10. 0 when `id` is not of that form. Keys compare as integers this way.
+uint64_t packIdNumber(std::string_view id);
+
+/// The 18 characters of a number packed by packIdNumber() (which must not be 0).
+std::string unpackIdNumber(uint64_t packed);
 
 /// Masks all but the first 4 and last 4 characters: 4301**********1234.
 std::string maskIdNumber(std::string_view id);

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/path.h"
 #include "core/temp_files.h"
 #include "io/input.h"
 #include "io/sheet.h"
@@ -42,57 +43,25 @@ constexpr int kCommentLineHeight = 17;
 constexpr lxw_color_t kErrorFill = 0xFFC7CE, kErrorFont = 0x9C0006;
 constexpr lxw_color_t kWarningFill = 0xFFEB9C, kWarningFont = 0x9C5700;
 
+// The summary sheet's words and the comments' phrases in the chosen language, from
+// messages.yaml (annotate-* keys; the severities as the report names them).
 struct Labels {
-  const char* summary;      // the summary sheet's name
-  const char* summary_alt;  // its name when the input already has a sheet called that
-  const char* file;
-  const char* code;
-  const char* severity;
-  const char* count;
-  const char* location;
-  const char* message;
-  const char* total;
-  const char* all;
-  const char* severities[3];  // by Severity
-  const char* row_before;     // "第 " 14 " 行"
-  const char* row_after;
-  const char* whole_file;
-  const char* more_before;  // "……另有 " 3 " 条"
-  const char* more_after;
+  Labels(const Messages& messages, Lang lang) : m(messages), lang(lang) {}
+  std::string operator()(const char* code, MessageArgs args = {}) const {
+    return m.format(code, lang, args);
+  }
+  const Messages& m;
+  Lang lang;
+  const std::string summary = (*this)("annotate-summary");  // the summary sheet's name
+  const std::string summary_alt = (*this)("annotate-summary-alt");  // when the input has one
+  const std::string file = (*this)("annotate-file"), code = (*this)("annotate-code"),
+                    severity = (*this)("annotate-severity"), count = (*this)("annotate-count"),
+                    location = (*this)("annotate-location"), message = (*this)("annotate-message"),
+                    total = (*this)("annotate-total"), all = (*this)("annotate-all"),
+                    whole_file = (*this)("annotate-whole-file");
+  const std::string severities[3] = {(*this)("report-error"), (*this)("report-warning"),
+                                     (*this)("report-note")};  // by Severity
 };
-
-const Labels kZh = {"汇总",
-                    "校验汇总",
-                    "文件",
-                    "规则代码",
-                    "级别",
-                    "数量",
-                    "示例位置",
-                    "示例说明",
-                    "合计",
-                    "全部",
-                    {"错误", "警告", "提示"},
-                    "第 ",
-                    " 行",
-                    "（整个文件）",
-                    "……另有 ",
-                    " 条"};
-const Labels kEn = {"Summary",
-                    "Validation summary",
-                    "File",
-                    "Rule code",
-                    "Severity",
-                    "Count",
-                    "Example location",
-                    "Example message",
-                    "Total",
-                    "all",
-                    {"error", "warning", "note"},
-                    "row ",
-                    "",
-                    "(whole file)",
-                    "... and ",
-                    " more"};
 
 // A diagnostic placed on a cell of the copy.
 struct Placed {
@@ -112,11 +81,6 @@ int columnIndex(std::string_view letters) {
     n = n * 26 + (c - 'A' + 1);
   }
   return n <= kMaxCols ? n - 1 : -1;
-}
-
-std::string baseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 std::string dirName(const std::string& path) {
@@ -185,7 +149,7 @@ std::string describeLocation(const Diagnostic& d, const Labels& l) {
     std::string cell = d.column + std::to_string(d.row);
     return sheet.empty() ? cell : sheet + "!" + cell;
   }
-  std::string row = l.row_before + std::to_string(d.row) + l.row_after;
+  std::string row = l("annotate-row", {{"row", std::to_string(d.row)}});
   return sheet.empty() ? row : sheet + " " + row;
 }
 
@@ -354,9 +318,9 @@ bool Annotator::writeSummary(lxw_worksheet* ws, const std::vector<const Diagnost
   };
   if (!text(0, l_.file, header_) || !text(1, baseName(input_), nullptr)) return false;
   r = 2;
-  const char* heads[] = {l_.code, l_.severity, l_.count, l_.location, l_.message};
+  const std::string* heads[] = {&l_.code, &l_.severity, &l_.count, &l_.location, &l_.message};
   for (lxw_col_t c = 0; c < 5; ++c)
-    if (!text(c, heads[c], header_)) return false;
+    if (!text(c, *heads[c], header_)) return false;
   for (const Tally& t : rows) {
     ++r;
     const Diagnostic& d = *t.first;
@@ -524,8 +488,8 @@ bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const std::string
         std::max<size_t>(1, (displayWidth(lines[i]) + kCommentColumns - 1) / kCommentColumns);
   }
   if (lines.size() > kMaxCommentLines) {
-    comment += "\n" + std::string(l_.more_before) +
-               std::to_string(lines.size() - kMaxCommentLines) + l_.more_after;
+    comment += "\n" + l_("annotate-more",
+                         {{"count", std::to_string(lines.size() - kMaxCommentLines)}});
     ++box_lines;
   }
   std::string clean;
@@ -596,7 +560,9 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
     return false;
   }
 
-  Annotator annotator(input, out_path, options.lang == "en" ? kEn : kZh, err);
+  Messages none;
+  Labels labels(options.messages ? *options.messages : none, options.lang);
+  Annotator annotator(input, out_path, labels, err);
   if (!annotator.run(*in, mine, wb.get())) return false;
 
   lxw_error closed = workbook_close(wb.release());  // frees the workbook whatever happens

@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "core/diag.h"
+#include "core/lang.h"
 #include "io/csv_reader.h"
+#include "schema/messages.h"
 
 namespace vetkit {
 
 struct AnnotateOptions {
-  std::string lang = "zh";  // labels of the summary sheet: zh or en
-  CsvOptions csv;           // how to re-read a CSV input
+  Lang lang = Lang::Zh;                // labels of the summary sheet and comments
+  const Messages* messages = nullptr;  // their texts (the schema's messages.yaml)
+  CsvOptions csv;        // how to re-read a CSV input
 };
 
 /// Writes `out_path` (.xlsx): `input` copied sheet by sheet with the cells named by `diags`

@@ -124,7 +124,7 @@ Validator::Validator(const Schema& schema, const RuleSet& rules, ValidateOptions
 
 std::string Validator::label(const Field* f) const {
   if (!f) return "";
-  return options_.lang == "zh" && !f->labels.empty() ? f->labels[0] : f->id;
+  return f->name(options_.lang);
 }
 
 void Validator::report(Context& c, const Field* field, const std::string& code, MessageArgs args,
@@ -449,39 +449,11 @@ void Validator::checkPhoto(Context& c) const {
          photo.kind == FieldValue::Kind::String ? photo.text : "");
 }
 
-const Validator::Seen* Validator::SeenTable::insert(uint64_t key, Seen seen) {
-  // Three quarters full at most: short probe runs still, and 5,000,000 people fit in 8M
-  // slots (128 MB) where half full would take 16M.
-  if ((size_ + 1) * 4 > keys_.size() * 3) grow();
-  size_t mask = keys_.size() - 1;
-  for (size_t i = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;; i = (i + 1) & mask) {
-    if (keys_[i] == key + 1) return &values_[i];
-    if (keys_[i] == 0) {
-      keys_[i] = key + 1;
-      values_[i] = seen;
-      ++size_;
-      return nullptr;
-    }
-  }
-}
-
-void Validator::SeenTable::grow() {
-  std::vector<uint64_t> old_keys = std::move(keys_);
-  std::vector<Seen> old_values = std::move(values_);
-  keys_.assign(old_keys.empty() ? 1024 : old_keys.size() * 2, 0);
-  values_.assign(keys_.size(), Seen{});
-  size_ = 0;
-  for (size_t i = 0; i < old_keys.size(); ++i)
-    if (old_keys[i]) insert(old_keys[i] - 1, old_values[i]);
-}
-
 void Validator::checkDuplicate(Context& c) {
   if (!rules_.id || c.value(rules_.id).kind != FieldValue::Kind::String) return;
   const std::string& id = c.value(rules_.id).text;
-  if (id.size() != 18 || !isDigits(std::string_view(id).substr(0, 17))) return;
-  uint64_t key = 0;
-  for (size_t i = 0; i < 17; ++i) key = key * 10 + uint64_t(id[i] - '0');
-  key = key * 11 + (id[17] == 'X' ? 10 : uint64_t(id[17] - '0'));
+  uint64_t key = packIdNumber(id);
+  if (!key) return;
   // Records come sheet by sheet: the place changes rarely, so remember the last one.
   if (places_.empty() || last_src_ != c.r.src || last_sheet_ != c.r.sheet) {
     last_src_ = c.r.src;
@@ -491,8 +463,13 @@ void Validator::checkDuplicate(Context& c) {
     if (fresh_place) places_.push_back(place);
     last_place_ = pi->second;
   }
-  const Seen* before = seen_.insert(key, Seen{last_place_, uint32_t(c.r.row)});
-  if (!before) return;
+  bool created = false;
+  Seen& seen = seen_.insert(key, &created);
+  if (created) {
+    seen = Seen{last_place_, uint32_t(c.r.row)};
+    return;
+  }
+  const Seen* before = &seen;
   const std::string place = places_[last_place_];
   const std::string& first = places_[before->where];
   std::string where = first == place ? "" : first.substr(0, first.find('\t'));

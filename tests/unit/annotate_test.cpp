@@ -30,6 +30,24 @@ using Parts = std::vector<std::pair<std::string, std::string>>;
 using Cells = std::map<std::string, std::string>;
 
 const std::string kFixtures = std::string(VETKIT_FIXTURES) + "/xlsx/";
+
+// The labels of the summary sheet come from the shipped messages.
+const Messages& messages() {
+  static const Messages m = [] {
+    Messages loaded;
+    std::string err;
+    if (!loaded.load(std::string(VETKIT_SCHEMAS) + "/messages.yaml", &err)) std::abort();
+    return loaded;
+  }();
+  return m;
+}
+
+AnnotateOptions options(Lang lang = Lang::Zh) {
+  AnnotateOptions o;
+  o.lang = lang;
+  o.messages = &messages();
+  return o;
+}
 const char* kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const char* kRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const char* kPkgRel = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -271,7 +289,7 @@ TEST_F(AnnotateTest, CsvCopyKeepsEveryCellAndMarksTheFindings) {
   };
   std::string out = path("双峰县-标注.xlsx");
   std::string err;
-  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, out, AnnotateOptions{}, &err)) << err;
+  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, out, options(), &err)) << err;
 
   struct stat st;
   ASSERT_EQ(stat(out.c_str(), &st), 0);
@@ -346,8 +364,7 @@ TEST_F(AnnotateTest, XlsxCopyKeepsSheetsPositionsAndTheHiddenSheet) {
   };
   std::string out = path("标注.xlsx");
   std::string err;
-  AnnotateOptions opt;
-  opt.lang = "en";
+  AnnotateOptions opt = options(Lang::En);
   ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, out, opt, &err)) << err;
 
   std::vector<SheetCopy> orig = readBook(in);
@@ -398,10 +415,9 @@ TEST_F(AnnotateTest, SummaryGivesWayToAnInputSheetOfTheSameName) {
   std::vector<Diagnostic> diags = {
       diag(Severity::Error, "book.xlsx", "汇总", 2, "B", "c1", "m1"),
   };
-  AnnotateOptions en;
-  en.lang = "en";
+  AnnotateOptions en = options(Lang::En);
   ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, path("en.xlsx"), en, &err_)) << err_;
-  ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, path("zh.xlsx"), AnnotateOptions{}, &err_)) << err_;
+  ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, path("zh.xlsx"), options(), &err_)) << err_;
   for (auto [file, summary] : {std::pair<std::string, std::string>{"en.xlsx", "Validation summary"},
                                {"zh.xlsx", "校验汇总"}}) {
     std::vector<SheetCopy> copy = readBook(path(file));
@@ -416,9 +432,9 @@ TEST_F(AnnotateTest, SummaryGivesWayToAnInputSheetOfTheSameName) {
 
 TEST_F(AnnotateTest, FailureLeavesNoFile) {
   std::string csv = writeText("a.csv", kCsv);
-  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, path("no/such/dir/a.xlsx"), {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, path("no/such/dir/a.xlsx"), options(), &err_));
   EXPECT_NE(err_.find("no/such/dir/a.xlsx"), std::string::npos) << err_;
-  EXPECT_FALSE(writeAnnotatedWorkbook(path("missing.csv"), {}, path("b.xlsx"), {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(path("missing.csv"), {}, path("b.xlsx"), options(), &err_));
   EXPECT_NE(err_.find("missing.csv"), std::string::npos) << err_;
 
   // Rows out of order cannot be streamed: refused whole, not copied in part.
@@ -427,25 +443,25 @@ TEST_F(AnnotateTest, FailureLeavesNoFile) {
                        book({{"S", "<row r=\"5\">" + inlineCell("A5", "x") + "</row><row r=\"3\">" +
                                        inlineCell("A3", "y") + "</row>"}}),
                        &err_));
-  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), options(), &err_));
   EXPECT_NE(err_.find("row 3"), std::string::npos) << err_;
   EXPECT_EQ(files(), (std::vector<std::string>{"a.csv", "bad.xlsx"}));
 
   // An earlier copy stays as it was when a new one fails.
   writeText("c.xlsx", "old");
-  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), options(), &err_));
   std::ifstream old(path("c.xlsx"));
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old), {}), "old");
 }
 
 TEST_F(AnnotateTest, RefusesToReplaceTheInput) {
   std::string csv = writeText("a.csv", kCsv);
-  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, csv, {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, csv, options(), &err_));
   EXPECT_NE(err_.find("input"), std::string::npos) << err_;
   std::ifstream in(csv);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), kCsv);
-  EXPECT_FALSE(writeAnnotatedWorkbook("-", {}, path("x.xlsx"), {}, &err_));
-  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, "-", {}, &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook("-", {}, path("x.xlsx"), options(), &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(csv, {}, "-", options(), &err_));
 }
 
 TEST_F(AnnotateTest, ManyFindingsOnOneCellAreCappedAndDeduplicated) {
@@ -454,7 +470,7 @@ TEST_F(AnnotateTest, ManyFindingsOnOneCellAreCappedAndDeduplicated) {
   for (int i = 0; i < 30; ++i)
     diags.push_back(diag(Severity::Warning, "a.csv", "", 2, "B", "w" + std::to_string(i), "m"));
   diags.push_back(diag(Severity::Warning, "a.csv", "", 2, "B", "w0", "m"));  // repeated
-  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, path("a.xlsx"), {}, &err_)) << err_;
+  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, path("a.xlsx"), options(), &err_)) << err_;
   std::string text = comment(path("a.xlsx"), 2, "B2");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 20) << text;
   EXPECT_NE(text.find("另有 10 条"), std::string::npos) << text;
@@ -472,7 +488,7 @@ TEST_F(AnnotateTest, LibreOfficeOpensIt) {
       diag(Severity::Warning, "双峰县.csv", "", 3, "C", "missing-value", "缺少出生日期"),
   };
   std::string out = path("annotated.xlsx");
-  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, out, {}, &err_)) << err_;
+  ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, out, options(), &err_)) << err_;
   fs::create_directory(path("lo"));
   // Its own profile, so parallel tests and a user's running LibreOffice do not collide; -1
   // as the last CSV filter token writes one file per sheet.

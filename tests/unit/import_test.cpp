@@ -81,7 +81,7 @@ ImportResult import(const std::string& path, ImportOptions options = {}) {
   std::string out_path = ::testing::TempDir() + "/" + info->name() + ".out.jsonl", err;
   AtomicFile out;
   EXPECT_TRUE(out.open(out_path, &err)) << err;
-  options.lang = "en";
+  options.lang = Lang::En;
   Importer imp(schema(), options, &out, [&](const Diagnostic& d) { r.diags.push_back(d); });
   r.status = imp.importFile(path);
   EXPECT_TRUE(out.commit(&err)) << err;

@@ -38,27 +38,27 @@ TEST(Progress, GroupsThousands) {
 
 TEST(Progress, LineInChineseAndEnglish) {
   auto s = snapshot("娄星区.xlsx", 412000, 48, 100);
-  EXPECT_EQ(ProgressMeter("vetimport", messages(), "zh").line(s, 2.0),
+  EXPECT_EQ(ProgressMeter("vetimport", messages(), Lang::Zh).line(s, 2.0),
             "vetimport: 娄星区.xlsx  412,000 行  206,000 行/秒  48%");
-  EXPECT_EQ(ProgressMeter("vetimport", messages(), "en").line(s, 2.0),
+  EXPECT_EQ(ProgressMeter("vetimport", messages(), Lang::En).line(s, 2.0),
             "vetimport: 娄星区.xlsx  412,000 rows  206,000 rows/s  48%");
 }
 
 TEST(Progress, NoPercentWhenTheSizeIsUnknown) {
   auto s = snapshot("-", 1500, 1 << 20, 0);
-  EXPECT_EQ(ProgressMeter("vetvalidate", messages(), "en").line(s, 0.5),
+  EXPECT_EQ(ProgressMeter("vetvalidate", messages(), Lang::En).line(s, 0.5),
             "vetvalidate: -  1,500 rows  3,000 rows/s");
 }
 
 TEST(Progress, PercentNeverPastHundred) {
   // A file that grew while it was read.
   auto s = snapshot("a.csv", 10, 300, 200);
-  EXPECT_EQ(ProgressMeter("vetimport", messages(), "en").line(s, 1.0),
+  EXPECT_EQ(ProgressMeter("vetimport", messages(), Lang::En).line(s, 1.0),
             "vetimport: a.csv  10 rows  10 rows/s  100%");
 }
 
 TEST(Progress, DrawsAfterHalfASecondAtMostFourTimesASecond) {
-  ProgressMeter meter("vetimport", messages(), "en");
+  ProgressMeter meter("vetimport", messages(), Lang::En);
   auto s = snapshot("a.csv", 100, 1, 2);
   EXPECT_FALSE(meter.tick(s, 0.0));
   EXPECT_FALSE(meter.tick(s, 0.25));  // a short run shows nothing
@@ -73,13 +73,13 @@ TEST(Progress, DrawsAfterHalfASecondAtMostFourTimesASecond) {
 }
 
 TEST(Progress, NothingBeforeAnInputIsOpened) {
-  ProgressMeter meter("vetmerge", messages(), "en");
+  ProgressMeter meter("vetmerge", messages(), Lang::En);
   EXPECT_FALSE(meter.tick(snapshot("", 0, 0, 0), 3.0));
 }
 
 TEST(Progress, ClearsForAPipeFromAnotherTool) {
   // `vetimport x.xlsx | vetvalidate`: vetimport draws; vetvalidate keeps the line clear.
-  ProgressMeter meter("vetvalidate", messages(), "en");
+  ProgressMeter meter("vetvalidate", messages(), Lang::En);
   auto s = snapshot("-", 100, 10, 0);
   s.piped = true;
   auto text = meter.tick(s, 1.0);
@@ -88,7 +88,7 @@ TEST(Progress, ClearsForAPipeFromAnotherTool) {
 }
 
 TEST(Progress, FitsANarrowTerminalByShorteningTheName) {
-  ProgressMeter meter("vetimport", messages(), "zh");
+  ProgressMeter meter("vetimport", messages(), Lang::Zh);
   auto s = snapshot("双峰县退役军人信息采集表-2026年11月-第二批.xlsx", 412000, 48, 100);
   std::string line = meter.line(s, 2.0, 60);
   EXPECT_LT(displayWidth(line), 60u);

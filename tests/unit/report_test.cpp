@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "report/aggregate.h"
 #include "report/output.h"
 #include "report/sendback.h"
+#include "report/session.h"
 #include "text/utf8.h"
 #include "validate/validator.h"
 
@@ -124,7 +126,7 @@ const Fixture& fixture() {
       EXPECT_TRUE(readRecords(schema(), kSamples + "/" + name, {}, ev, &err)) << err;
     }
     fx.report = agg.finish();
-    fx.tables = reportTables(fx.report, schema(), "zh");
+    fx.tables = reportTables(fx.report, schema(), Lang::Zh);
     fx.packages = sb.packages();
     return fx;
   }();
@@ -449,7 +451,7 @@ TEST(Report, UnrecognisedUnitsAndCategoriesAreCapped) {
   unit.text = "431302", category.text = "12";  // codes are never lumped together
   agg.add(r, {});
   Report rep = agg.finish();
-  const std::string other = reportLabel(schema(), "zh", "other-values");
+  const std::string other = reportLabel(schema(), Lang::Zh, "other-values");
   ASSERT_EQ(rep.units.size(), 7u);  // five as typed, the rest, and 娄星区
   EXPECT_EQ(rep.units.at("某单位4").records, 1u);
   EXPECT_EQ(rep.units.count("某单位5"), 0u);
@@ -457,6 +459,107 @@ TEST(Report, UnrecognisedUnitsAndCategoriesAreCapped) {
   EXPECT_EQ(rep.units.at(other).by_category.at(other), 95u);
   EXPECT_EQ(rep.units.at("431302").by_category.at("12"), 1u);
   EXPECT_EQ(rep.records, 101u);
+}
+
+// --- the session: what vetreport runs, end to end in one process ---
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/report_session_XXXXXX";
+    path = mkdtemp(tmpl) ? tmpl : "";
+  }
+  ~TempDir() {
+    if (!path.empty()) std::filesystem::remove_all(path);
+  }
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+ReportSessionOptions sessionOptions() {
+  ReportSessionOptions o;
+  o.validate.today = {2026, 11, 29};
+  return o;
+}
+
+TEST(ReportSession, OneRunGivesTheReportOfTheAggregator) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  std::vector<Diagnostic> told;
+  ReportSession session(schema(), rules(), sessionOptions(),
+                        [&](const Diagnostic& d) { told.push_back(d); });
+  std::string err;
+  for (const char* name : kFiles) ASSERT_TRUE(session.run(kSamples + "/" + name, &err)) << err;
+  EXPECT_FALSE(session.trouble());
+  EXPECT_FALSE(session.sendingBack());
+  EXPECT_TRUE(told.empty());  // column findings are vetvalidate's
+  const std::string out = dir.path + "/report.json";
+  ASSERT_EQ(session.writeReport(ReportFormat::Json, out, &err), ReportSession::Written::Yes) << err;
+  std::string expected;
+  writeJsonReport(fixture().report, schema(), &expected);
+  EXPECT_EQ(slurp(out), expected);
+  const Report& r = fixture().report;
+  EXPECT_EQ(session.summaryLine(), "vetreport: " + std::to_string(r.records) + " 条记录，" +
+                                       std::to_string(r.units.size()) + " 个单位，" +
+                                       std::to_string(r.with_errors) + " 条有错误");
+}
+
+TEST(ReportSession, ALineThatIsNotARecordIsTroubleAndTold) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const std::string stream = dir.path + "/batch.jsonl";
+  std::ofstream(stream) << R"({"name":"李红","gender":"2","id_number":"430102197005061225"})"
+                        << "\nnot a record\n";
+  std::vector<Diagnostic> told;
+  ReportSession session(schema(), rules(), sessionOptions(),
+                        [&](const Diagnostic& d) { told.push_back(d); });
+  std::string err;
+  EXPECT_TRUE(session.run(stream, &err)) << err;
+  EXPECT_TRUE(session.trouble());
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].code, "bad-line");
+  EXPECT_FALSE(session.run(dir.path + "/missing.jsonl", &err));
+  EXPECT_EQ(err.rfind(dir.path + "/missing.jsonl: ", 0), 0u) << err;
+  ASSERT_EQ(session.writeReport(ReportFormat::Text, dir.path + "/r.txt", &err),
+            ReportSession::Written::Yes);
+  EXPECT_NE(session.summaryLine().find("vetreport: 1 条记录"), std::string::npos);
+  EXPECT_EQ(session.writeReport(ReportFormat::Text, dir.path + "/no/such/dir/r.txt", &err),
+            ReportSession::Written::Failed);
+}
+
+TEST(ReportSession, SendBackFilesEveryFindingUnderItsCounty) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  ReportSessionOptions o = sessionOptions();
+  o.sendback.emplace();
+  ReportSession session(schema(), rules(), o, nullptr);
+  std::string err;
+  for (const char* name : kFiles) ASSERT_TRUE(session.run(kSamples + "/" + name, &err)) << err;
+  EXPECT_TRUE(session.sendingBack());
+  ASSERT_TRUE(session.writeSendback(dir.path, &err)) << err;
+  EXPECT_TRUE(std::filesystem::exists(dir.path + "/index.csv"));
+  size_t problems = 0, missing = 0;
+  for (const auto& [county, p] : fixture().packages) {
+    problems += p.problems.size();
+    missing += p.missing.size();
+  }
+  EXPECT_EQ(session.summaryLine(),
+            "vetreport: 已写出 " + std::to_string(fixture().packages.size()) + " 个退回包（问题 " +
+                std::to_string(problems) + " 条，缺失 " + std::to_string(missing) + " 条）到 " +
+                dir.path);
+}
+
+TEST(ReportSession, FormatFromTheOutputName) {
+  EXPECT_EQ(reportFormatFromName("报告.html"), ReportFormat::Html);
+  EXPECT_EQ(reportFormatFromName("out/报告.xlsx"), ReportFormat::Xlsx);
+  EXPECT_EQ(reportFormatFromName("a.csv"), ReportFormat::Csv);
+  EXPECT_EQ(reportFormatFromName("a.json"), ReportFormat::Json);
+  EXPECT_EQ(reportFormatFromName("-"), ReportFormat::Text);
+  EXPECT_EQ(reportFormatFromName(".html"), ReportFormat::Text);  // a name, not an extension
+  EXPECT_EQ(reportFormatFromName("a.html.txt"), ReportFormat::Text);
 }
 
 }  // namespace

@@ -118,10 +118,10 @@ TEST(Schema, DivisionsHoldCurrentAndHistoricalCodes) {
 
 TEST(Schema, MessagesInBothLanguages) {
   const Messages& m = schema().messages();
-  EXPECT_EQ(m.format("missing-column", "zh", {{"label", "姓名"}}), "缺少必需的列「姓名」");
-  EXPECT_EQ(m.format("missing-column", "en", {{"label", "姓名"}, {"field", "name"}}),
+  EXPECT_EQ(m.format("missing-column", Lang::Zh, {{"label", "姓名"}}), "缺少必需的列「姓名」");
+  EXPECT_EQ(m.format("missing-column", Lang::En, {{"label", "姓名"}, {"field", "name"}}),
             "missing column 姓名 (name)");
-  EXPECT_EQ(m.format("no-such-code", "zh", {}), "no-such-code");
+  EXPECT_EQ(m.format("no-such-code", Lang::Zh, {}), "no-such-code");
 }
 
 TEST(Schema, BrokenFilesAreReportedWithTheirLine) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <set>
 
 #include "text/date.h"
 #include "text/encoding.h"
@@ -61,6 +62,45 @@ TEST(IdNumber, FoldingFullWidthLowerCaseAndApostrophe) {
   // Scientific notation is not "repaired".
   EXPECT_EQ(foldIdNumber("4.30102E+17"), "4.30102E+17");
   EXPECT_EQ(identityKey("１１０１０５１９４９１２３１００２ｘ"), "11010519491231002X");
+}
+
+TEST(IdNumber, PackingRoundTrips) {
+  for (const char* id : {"11010519491231002X", "440524188001010014", "000000000000000000",
+                         "999999999999999999", "99999999999999999X"})
+    EXPECT_EQ(unpackIdNumber(packIdNumber(id)), id);
+  // Never 0 (0 is "not a number", and the empty slot of a packed table), always below 2^63
+  // (the top bit marks hashed keys).
+  EXPECT_EQ(packIdNumber("000000000000000000"), 1u);
+  EXPECT_LT(packIdNumber("99999999999999999X"), uint64_t(1) << 63);
+}
+
+TEST(IdNumber, PackingRejectsWhatIsNotEighteenCanonicalCharacters) {
+  EXPECT_EQ(packIdNumber("4.30102E+17"), 0u);
+  EXPECT_EQ(packIdNumber("11010519491231002x"), 0u);  // not canonical: compared as text
+  EXPECT_EQ(packIdNumber("610104620927690"), 0u);     // 15 digits: upgraded first
+  EXPECT_EQ(packIdNumber("1101051949123100 X"), 0u);
+  EXPECT_EQ(packIdNumber("11010519491231002Y"), 0u);
+  EXPECT_EQ(packIdNumber("11010519491231002X0"), 0u);
+  EXPECT_EQ(packIdNumber(""), 0u);
+}
+
+TEST(IdNumber, PackingKeepsTheCheckCharacterApart) {
+  // The 17 digits alone must not decide the key: every check character packs differently,
+  // and the one GB 11643 computes round-trips like any other.
+  const std::string first17 = "11010519491231002";
+  std::set<uint64_t> packed;
+  for (char c : std::string("0123456789X")) packed.insert(packIdNumber(first17 + c));
+  EXPECT_EQ(packed.size(), 11u);
+  for (const char* valid : {"11010519491231002X", "440524188001010014", "430102197005061225"}) {
+    std::string id = valid;
+    ASSERT_EQ(checkIdNumber(id), IdStatus::Ok) << id;
+    std::string back = unpackIdNumber(packIdNumber(id));
+    EXPECT_EQ(back, id);
+    EXPECT_EQ(idCheckChar(std::string_view(back).substr(0, 17)), back[17]);
+  }
+  // Order of the numbers is kept: keys sort as the numbers do.
+  EXPECT_LT(packIdNumber("110105194912310020"), packIdNumber("11010519491231002X"));
+  EXPECT_LT(packIdNumber("11010519491231002X"), packIdNumber("110105194912310030"));
 }
 
 TEST(IdNumber, Masking) {

@@ -173,7 +173,7 @@ TEST(Validate, LocatesTheCellAndMasksNumbers) {
   EXPECT_EQ(d->message, "公民身份号码校验位错误（应为 8）");
   ValidateOptions o;
   o.mask = false;
-  o.lang = "en";
+  o.lang = Lang::En;
   d = find(ds = check(edit(R"("id_number":"430102196803051231")"), o), "id-checksum");
   EXPECT_EQ(d->value, "430102196803051231");
   EXPECT_EQ(d->message, "identity number check character wrong (expected 8)");
@@ -206,7 +206,7 @@ TEST(Validate, NoMissingValueWhenTheSheetHasNoSuchColumn) {
 
 TEST(Validate, DuplicatesAcrossRecordsNameTheFirstRow) {
   RecordReader reader(schema());
-  Validator v(schema(), rules(), ValidateOptions{"zh", true, "", {2026, 11, 29}});
+  Validator v(schema(), rules(), ValidateOptions{Lang::Zh, true, "", {2026, 11, 29}});
   Record a, b, c;
   std::string err;
   ASSERT_TRUE(reader.parse(kBase, &a, &err));
@@ -231,7 +231,7 @@ TEST(Validate, SeveritiesComeFromTheRulesAndASiteConfig) {
   RecordReader reader(schema());
   Record r;
   ASSERT_TRUE(reader.parse(edit(R"("gender":"2","phone":"123")"), &r, &err));
-  Validator v(schema(), site, ValidateOptions{"zh", true, "", {2026, 11, 29}});
+  Validator v(schema(), site, ValidateOptions{Lang::Zh, true, "", {2026, 11, 29}});
   std::vector<Diagnostic> out;
   v.check(r, &out);
   ASSERT_EQ(codes(out), std::vector<std::string>{"id-gender-mismatch"});

@@ -32,28 +32,6 @@ Examples:
 
 using namespace vetkit;
 
-namespace {
-
-// Field ids of a comma-separated list; false with `err` naming the first unknown one.
-bool parseFields(const Schema& schema, const std::string& list, const char* option,
-                 std::vector<const Field*>* out, std::string* err) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t end = std::min(list.find(',', start), list.size());
-    std::string id = list.substr(start, end - start);
-    const Field* f = schema.field(id);
-    if (!f) {
-      *err = std::string(option) + ": unknown field '" + id + "'";
-      return false;
-    }
-    out->push_back(f);
-    start = end + 1;
-  }
-  return true;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app(kUsage, "vetdiff");
   CommonOptions common;
@@ -102,12 +80,11 @@ int main(int argc, char** argv) {
     if (!schema) return printError(tool, err), int(kExitTrouble);
 
     std::vector<const Field*> ignored, only;
-    if ((!key_list.empty() && !parseFields(*schema, key_list, "--key", &options.key, &err)) ||
-        (!ignore_list.empty() && !parseFields(*schema, ignore_list, "--ignore", &ignored, &err)) ||
-        (!only_list.empty() && !parseFields(*schema, only_list, "--only", &only, &err))) {
-      printError(tool, err);
-      return kExitTrouble;
-    }
+    for (auto [option, list, fields] :
+         {std::tuple{"--key", &key_list, &options.key},
+          std::tuple{"--ignore", &ignore_list, &ignored}, std::tuple{"--only", &only_list, &only}})
+      if (!list->empty() && !schema->fields(*list, fields, &err))
+        return printError(tool, std::string(option) + ": " + err), int(kExitTrouble);
     size_t n = schema->fields().size();
     options.compared.assign(n, only.empty());
     for (const Field* f : only) options.compared[f->index] = true;

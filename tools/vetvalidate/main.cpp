@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
     if (!annotate_path.empty()) {
       AnnotateOptions annotate;
       annotate.lang = common.lang;
+      annotate.messages = &schema->messages();
       annotate.csv = options.import.csv;
       if (!writeAnnotatedWorkbook(files[0], session.kept(), annotate_path, annotate, &err)) {
         printError(tool, err);

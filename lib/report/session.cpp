@@ -1,0 +1,121 @@
+#include "report/session.h"
+
+#include "core/atomic_file.h"
+#include "report/output.h"
+
+namespace vetkit {
+
+ReportSession::ReportSession(const Schema& schema, const RuleSet& rules,
+                             ReportSessionOptions options, DiagnosticSink diagnostics)
+    : schema_(schema),
+      options_(std::move(options)),
+      diagnostics_(std::move(diagnostics)),
+      validator_(schema, rules, options_.validate),
+      aggregator_(schema, options_.report) {
+  if (options_.sendback) sendback_.emplace(schema, *options_.sendback);
+}
+
+void ReportSession::add(Record& r) {
+  diags_.clear();
+  validator_.check(r, &diags_);
+  aggregator_.add(r, diags_);
+  if (sendback_) sendback_->add(r, diags_);
+}
+
+void ReportSession::addBatch(const BatchRow& batch) {
+  aggregator_.addBatch(batch);
+}
+
+RecordSourceEvents ReportSession::events() {
+  RecordSourceEvents events;
+  events.record = [this](Record& r) {
+    add(r);
+    return true;
+  };
+  // Importer findings about columns are vetvalidate's to report; a stream line that is not a
+  // record means the report would be incomplete.
+  events.diagnostic = [this](const Diagnostic& d) {
+    if (d.code != "bad-line") return;
+    if (diagnostics_) diagnostics_(d);
+    trouble_ = true;
+  };
+  return events;
+}
+
+bool ReportSession::run(const std::string& path, std::string* err) {
+  if (readRecords(schema_, path, options_.import, events(), err)) return true;
+  *err = path + ": " + *err;
+  trouble_ = true;
+  return false;
+}
+
+ReportSession::Written ReportSession::writeReport(ReportFormat format, const std::string& path,
+                                                  std::string* err) {
+  report_ = aggregator_.finish();
+  const Report& report = *report_;
+  Lang lang = options_.report.lang;
+  std::vector<ReportTable> tables = reportTables(report, schema_, lang);
+  if (format == ReportFormat::Xlsx)
+    return writeXlsxReport(report, tables, path, err) ? Written::Yes : Written::Failed;
+  std::string text;
+  switch (format) {
+    case ReportFormat::Json:
+      writeJsonReport(report, schema_, &text);
+      break;
+    case ReportFormat::Csv:
+      writeCsvReport(tables, &text);
+      break;
+    case ReportFormat::Html:
+      writeHtmlReport(report, schema_, lang, tables, &text);
+      break;
+    default:
+      writeTextReport(tables, &text);
+      break;
+  }
+  AtomicFile out;
+  if (!out.open(path, err)) return Written::Failed;
+  out.write(text);
+  if (out.commit(err)) return Written::Yes;
+  return out.brokenPipe() ? Written::ReaderGone : Written::Failed;
+}
+
+bool ReportSession::writeSendback(const std::string& dir, std::string* err) {
+  outdir_ = dir;
+  return sendback_->write(dir, err);
+}
+
+std::string ReportSession::summaryLine() const {
+  Lang lang = options_.report.lang;
+  if (sendback_) {
+    size_t problems = 0, missing = 0;
+    for (const auto& [county, p] : sendback_->packages()) {
+      problems += p.problems.size();
+      missing += p.missing.size();
+    }
+    return schema_.messages().format("report-sendback-done", lang,
+                                     {{"packages", std::to_string(sendback_->packages().size())},
+                                      {"problems", std::to_string(problems)},
+                                      {"missing", std::to_string(missing)},
+                                      {"dir", outdir_}});
+  }
+  if (!report_) return "";
+  return schema_.messages().format("report-done", lang,
+                                   {{"records", std::to_string(report_->records)},
+                                    {"units", std::to_string(report_->units.size())},
+                                    {"with_errors", std::to_string(report_->with_errors)}});
+}
+
+ReportFormat reportFormatFromName(const std::string& path) {
+  static const std::pair<const char*, ReportFormat> kExtensions[] = {{".html", ReportFormat::Html},
+                                                                     {".xlsx", ReportFormat::Xlsx},
+                                                                     {".csv", ReportFormat::Csv},
+                                                                     {".json", ReportFormat::Json}};
+  for (const auto& [dot, format] : kExtensions) {
+    std::string_view ext = dot;
+    if (path.size() > ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0)
+      return format;
+  }
+  return ReportFormat::Text;
+}
+
+}  // namespace vetkit

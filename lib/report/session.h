@@ -1,0 +1,77 @@
+// One run of vetreport: inputs (record streams, spreadsheets, or the city store) read once,
+// each record validated, counted and — with send-back — filed under its county; then the
+// report written in one of its forms, or the send-back packages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "import/importer.h"
+#include "import/record_source.h"
+#include "report/aggregate.h"
+#include "report/sendback.h"
+#include "schema/rules.h"
+#include "validate/validator.h"
+
+namespace vetkit {
+
+enum class ReportFormat { Text, Csv, Json, Html, Xlsx };
+
+struct ReportSessionOptions {
+  ValidateOptions validate;
+  ImportOptions import;
+  ReportOptions report;
+  std::optional<SendbackOptions> sendback;  // set: send-back packages instead of the report
+};
+
+class ReportSession {
+ public:
+  /// Problems with inputs (a stream line that is not a record) go to `diagnostics`.
+  ReportSession(const Schema& schema, const RuleSet& rules, ReportSessionOptions options,
+                DiagnosticSink diagnostics);
+
+  /// Reads one input; "-" is standard input read as a record stream. False with `err` when
+  /// the input could not be read (the report would be incomplete; trouble() says so after).
+  bool run(const std::string& path, std::string* err);
+  /// Reads the city store (vetmerge --db): its current set, and its batches for the report.
+  bool runStore(const std::string& db, std::string* err);
+
+  enum class Written { Yes, ReaderGone, Failed };
+  /// The report of everything read, in `format`, to `path` ("-" standard output); Failed with
+  /// `err` when it could not be written, ReaderGone when standard output's reader went away.
+  Written writeReport(ReportFormat format, const std::string& path, std::string* err);
+  /// The send-back packages into `dir`; false with `err` on the first failure.
+  bool writeSendback(const std::string& dir, std::string* err);
+
+  /// An input could not be read completely.
+  bool trouble() const { return trouble_; }
+  /// Send-back packages were filed (something goes back to a county).
+  bool sendingBack() const { return sendback_ && !sendback_->packages().empty(); }
+  /// The closing line in the chosen language: the report's counts, or the packages written.
+  std::string summaryLine() const;
+
+  /// Counts one record (the events every reader calls).
+  void add(Record& r);
+  /// Declares a batch known from elsewhere (the store).
+  void addBatch(const BatchRow& batch);
+
+ private:
+  RecordSourceEvents events();
+
+  const Schema& schema_;
+  ReportSessionOptions options_;
+  DiagnosticSink diagnostics_;
+  Validator validator_;
+  Aggregator aggregator_;
+  std::optional<Sendback> sendback_;
+  std::optional<Report> report_;
+  std::vector<Diagnostic> diags_;
+  std::string outdir_;
+  bool trouble_ = false;
+};
+
+/// The format a file name asks for (.html, .xlsx, .csv, .json) when none is given; else Text.
+ReportFormat reportFormatFromName(const std::string& path);
+
+}  // namespace vetkit

@@ -1,0 +1,30 @@
+// The one place where the report reads the city store: its current set as records, and each
+// batch merged as a row of the report's batch table.
+#include "report/session.h"
+#include "store/store_source.h"
+
+namespace vetkit {
+
+bool ReportSession::runStore(const std::string& db, std::string* err) {
+  auto onBatch = [this](int64_t, const BatchInfo& b) {
+    BatchRow row;
+    row.file = b.source;
+    row.sha256 = b.sha256;
+    row.unit = b.unit;
+    row.time = b.merged_at;
+    row.signer = b.signer;
+    row.key_id = b.key_id;
+    row.records = size_t(b.records);
+    // vetmerge records a signer only after the batch's seal verified.
+    row.verified_known = true;
+    row.verified = !b.signer.empty();
+    addBatch(row);
+  };
+  RecordSourceEvents records = events();
+  records.diagnostic = nullptr;  // the store's rows were records when they were merged
+  if (readStoreRecords(schema_, db, records, onBatch, err)) return true;
+  trouble_ = true;
+  return false;
+}
+
+}  // namespace vetkit

@@ -43,11 +43,11 @@ vetimport -q clean.csv >clean.jsonl 2>/dev/null
 vetimport --lang en -o hostile.jsonl hostile.csv 2>import.err
 
 # CSV outputs: every field checked by the rule a spreadsheet program applies.
-vetimport -q --format csv -o import.csv hostile.csv
-vetmerge -q --format csv -o merge.csv hostile.jsonl
-vetreport -q "${today[@]}" --format csv -o report.csv hostile.jsonl
-vetdiff -q --no-mask --format csv -o diff.csv clean.jsonl hostile.jsonl
-vetreport -q "${today[@]}" --split-by unit --outdir sendback hostile.jsonl >/dev/null
+vetimport -q --format csv -o import.csv hostile.csv 2>/dev/null
+vetmerge -q --format csv -o merge.csv hostile.jsonl 2>/dev/null
+vetreport -q "${today[@]}" --format csv -o report.csv hostile.jsonl 2>/dev/null
+vetdiff -q --no-mask --format csv -o diff.csv clean.jsonl hostile.jsonl 2>/dev/null
+vetreport -q "${today[@]}" --split-by unit --outdir sendback hostile.jsonl >/dev/null 2>&1
 for f in import.csv merge.csv report.csv diff.csv sendback/index.csv; do
   [ -s "$f" ] || { fails "$f was not written"; continue; }
   python3 - "$f" <<'PY' || fails "$f holds a value a spreadsheet would run"

@@ -56,7 +56,8 @@ number = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 bad = 0
 for row in csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")):
     for v in row:
-        if v and (v[0] in "=+-@\t\r＝＋－＠") and not number.match(v):
+        # A sign alone ("-": no value) has nothing to run.
+        if v and (v[0] in "=+-@\t\r＝＋－＠") and not number.match(v) and v not in ("-", "+"):
             print(f"  {sys.argv[1]}: {v!r}")
             bad += 1
 sys.exit(1 if bad else 0)

@@ -45,7 +45,8 @@ bool isCsvFormulaLike(std::string_view value) {
       return true;
     case '+':
     case '-':
-      return !isPlainNumber(value);
+      // A sign alone is a placeholder ("-": no value), with no expression to run.
+      return value.size() > 1 && !isPlainNumber(value);
   }
   // Full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20): WPS folds them to ASCII.
   for (std::string_view wide : {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"})

@@ -38,7 +38,8 @@ class CsvRecordOutput : public LineOutput {
 
 /// True when a spreadsheet program (Excel, WPS, LibreOffice) opening a CSV would take `value`
 /// as a formula or a command: it starts with = + - @, a tab or a carriage return, or their
-/// full-width forms (＝ ＋ － ＠), and is not simply a number such as -3 or +1.5e3.
+/// full-width forms (＝ ＋ － ＠), and is not simply a number such as -3 or +1.5e3 (nor a
+/// sign alone, vetreport's "-" for no value).
 bool isCsvFormulaLike(std::string_view value);
 
 /// The one CSV cell writer of every CSV vetkit writes: appends `value` to `out` as one field,

@@ -6,6 +6,7 @@
 
 #include "cli/progress.h"
 #include "core/exit_status.h"
+#include "text/utf8.h"
 
 namespace vetkit {
 
@@ -51,6 +52,13 @@ void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
   app.add_option("--sheet", *sheet, "Spreadsheets: read only this sheet")->type_name("NAME");
   app.add_option("--header-row", *header_row, "Spreadsheets: the header row")->type_name("N");
   addEncodingOption(app, encoding);
+}
+
+void addMaxInflatedOption(CLI::App& app, uint64_t* bytes) {
+  app.add_option("--max-inflated", *bytes,
+                 "Refuse an .xlsx that inflates past SIZE in all (default 4G; 2G a part)")
+      ->transform(CLI::AsSizeValue(false))
+      ->type_name("SIZE");
 }
 
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out) {
@@ -102,13 +110,14 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
 }
 
 void printDiagnostic(const std::string& tool, const Diagnostic& d) {
-  std::string line = tool + ": " + severityName(d.severity) + ": " + formatLocation(d) + ": " +
-                     formatMessage(d) + "\n";
+  // Cells and header cells reach these lines: ESC and bidi controls are shown escaped.
+  std::string line = tool + ": " + severityName(d.severity) + ": " +
+                     terminalSafe(formatLocation(d) + ": " + formatMessage(d)) + "\n";
   ProgressDisplay::writeMessage(line);  // not run on from a progress line
 }
 
 void printError(const std::string& tool, const std::string& message) {
-  std::string line = tool + ": error: " + message + "\n";
+  std::string line = tool + ": error: " + terminalSafe(message) + "\n";
   ProgressDisplay::writeMessage(line);
 }
 

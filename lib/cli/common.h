@@ -45,6 +45,9 @@ void addEncodingOption(CLI::App& app, std::string* encoding);
 /// --sheet, --header-row and --encoding: what a tool that reads spreadsheets may be told.
 void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
                            std::string* encoding);
+/// --max-inflated SIZE (1G, 512M, bytes): what an .xlsx input may inflate to in all, for the
+/// tools that read spreadsheets; 0 (not given) keeps the default (lib/io/zip_file.h).
+void addMaxInflatedOption(CLI::App& app, uint64_t* bytes);
 /// Reads the --encoding name into `out`; false, with the usage error printed, when unknown.
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out);
 

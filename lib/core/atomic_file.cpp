@@ -1,5 +1,6 @@
 #include "core/atomic_file.h"
 
+#include "core/output_target.h"
 #include "core/temp_files.h"
 
 #include <fcntl.h>
@@ -23,7 +24,19 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
     fd_ = STDOUT_FILENO;
     return true;
   }
-  std::string tmpl = path + ".tmp.XXXXXX";
+  OutputTarget target = resolveOutputTarget(path);
+  if (target.in_place) {
+    fd_ = openInPlace(target);
+    if (fd_ < 0) {
+      *err = path + ": cannot open: " + std::strerror(errno);
+      return false;
+    }
+    is_stdout_ = true;  // streamed, nothing to rename
+    owns_fd_ = true;
+    return true;
+  }
+  target_ = target.path;  // a symlink's regular file: the temporary goes beside it
+  std::string tmpl = target_ + ".tmp.XXXXXX";
   fd_ = TempFiles::create(&tmpl, TempFiles::kFile, &temp_slot_);  // mkstemp: mode 0600
   if (fd_ < 0) {
     *err = path + ": cannot create: " + std::strerror(errno);
@@ -71,6 +84,11 @@ bool AtomicFile::commit(std::string* err) {
   }
   flushBuffer();
   if (is_stdout_) {
+    if (owns_fd_ && ::close(fd_) != 0 && !failed_) {
+      failed_ = true;
+      errno_ = errno;
+    }
+    owns_fd_ = false;
     fd_ = -1;
     if (failed_ && !broken_pipe_) {
       *err = (path_ == "-" ? std::string("standard output") : path_) + ": " + std::strerror(errno_);
@@ -87,7 +105,7 @@ bool AtomicFile::commit(std::string* err) {
     errno_ = errno;
   }
   fd_ = -1;
-  if (!failed_ && std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+  if (!failed_ && std::rename(tmp_path_.c_str(), target_.c_str()) != 0) {
     failed_ = true;
     errno_ = errno;
   }
@@ -118,7 +136,8 @@ bool AtomicFile::rollback(size_t mark) {
 }
 
 void AtomicFile::abandon() {
-  if (fd_ >= 0 && !is_stdout_) ::close(fd_);
+  if (fd_ >= 0 && (!is_stdout_ || owns_fd_)) ::close(fd_);
+  owns_fd_ = false;
   fd_ = -1;
   if (!tmp_path_.empty()) unlink(tmp_path_.c_str());
   forgetTemp();

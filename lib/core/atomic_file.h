@@ -1,7 +1,9 @@
 // Output that appears whole or not at all: data is written to a temporary file beside the
 // target and renamed over it only on commit(), so a crash or an error never leaves a
 // half-written file, and SIGINT or SIGTERM removes the temporary too (see TempFiles).
-// "-" means standard output, written directly.
+// "-" means standard output, written directly; so is a target that exists and is not a
+// regular file (a device, a FIFO, /dev/stdout), which must never be renamed over, and a
+// symlink is followed to the file it names (see output_target.h).
 #pragma once
 
 #include <cstdio>
@@ -20,8 +22,8 @@ class AtomicFile : public LineOutput {
   /// Removes the temporary file unless commit() succeeded.
   ~AtomicFile();
 
-  /// Opens a temporary file next to `path` (mode 0600: these are personal data), or stdout
-  /// for "-".
+  /// Opens a temporary file next to `path` (mode 0600: these are personal data), stdout for
+  /// "-", or `path` itself when it is a device, FIFO or socket.
   bool open(const std::string& path, std::string* err);
   /// Writes straight to an open descriptor (standard error), with nothing to rename.
   void openDescriptor(int fd);
@@ -48,10 +50,11 @@ class AtomicFile : public LineOutput {
   /// Once the temporary is renamed or removed: no longer ours to clean up.
   void forgetTemp();
 
-  std::string path_, tmp_path_;
+  std::string path_, target_, tmp_path_;  // as named; what is replaced; the temporary
   int temp_slot_ = -1;  // in TempFiles, so that SIGINT or SIGTERM removes tmp_path_
   int fd_ = -1;
-  bool is_stdout_ = false;
+  bool is_stdout_ = false;  // written directly: stdout, stderr or an in-place target
+  bool owns_fd_ = false;    // an in-place target's descriptor, closed on commit
   bool failed_ = false;
   bool broken_pipe_ = false;
   int errno_ = 0;

@@ -12,6 +12,7 @@
 #include "diff/diff_output.h"
 #include "import/record_source.h"
 #include "record/value_equivalence.h"
+#include "record/mask.h"
 #include "text/id_number.h"
 
 namespace vetkit {

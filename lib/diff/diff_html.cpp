@@ -1,6 +1,7 @@
 // The differences as one self-contained HTML page the auditor can open, print or mail: no
 // scripts, no fonts, no network. Rows stream out as they are found.
 #include "diff/diff_output.h"
+#include "record/mask.h"
 
 namespace vetkit {
 

@@ -1,8 +1,9 @@
 #include "diff/diff_output.h"
 
+#include "record/csv_output.h"
 #include "record/json_writer.h"
-#include "text/id_number.h"
-#include "validate/validator.h"
+#include "record/mask.h"
+#include "text/utf8.h"
 
 namespace vetkit {
 
@@ -12,13 +13,6 @@ const char kGreen[] = "\033[32m", kRed[] = "\033[31m", kYellow[] = "\033[33m", k
 
 std::string fieldName(const Field& f, Lang lang) {
   return f.name(lang);
-}
-
-std::string maskedText(const Field& f, const std::string& text, bool mask) {
-  if (!mask) return text;
-  if (f.type == FieldType::IdNumber) return maskIdNumber(text);
-  if (f.type == FieldType::Phone) return maskPhone(text);
-  return text;
 }
 
 class Writer : public DiffSink {
@@ -89,7 +83,7 @@ class TextWriter : public Writer {
  private:
   void line(const char* color, const std::string& text) {
     if (o_.color) buf_ += color;
-    buf_ += text;
+    appendTerminalSafe(&buf_, text);  // a value's ESC[2J is shown, never obeyed
     if (o_.color) buf_ += kReset;
     buf_ += '\n';
   }
@@ -172,7 +166,7 @@ class JsonOut : public Writer {
         w->endArray();
         break;
       default:
-        w->string(maskedText(f, v.text, o_.mask));
+        w->string(maskedValue(f, v.text, o_.mask));
     }
   }
 };
@@ -229,22 +223,10 @@ class CsvOut : public Writer {
   }
 
   void cell(const std::string& raw) {
-    std::string c = raw;
-    // A cell Excel would run as a formula (=, +, -, @) or turn into a float (a long run of
-    // digits such as an unmasked identity number: 4.30102E+17) is kept as text by a quote mark.
-    bool digits = c.size() >= 12 && c.find_first_not_of("0123456789") == std::string::npos;
-    if (digits || (!c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@')))
-      c.insert(0, "'");
-    if (c.find_first_of(",\"\n\r") == std::string::npos) {
-      buf_ += c;
-      return;
-    }
-    buf_ += '"';
-    for (char ch : c) {
-      if (ch == '"') buf_ += '"';
-      buf_ += ch;
-    }
-    buf_ += '"';
+    // A long run of digits (an unmasked identity number) would become a float in Excel
+    // (4.30102E+17): a quote mark keeps it text. Formulas are guarded by appendCsvField.
+    bool digits = raw.size() >= 12 && raw.find_first_not_of("0123456789") == std::string::npos;
+    appendCsvField(&buf_, digits ? "'" + raw : raw);
   }
 };
 
@@ -289,24 +271,10 @@ std::string displayValue(const Schema& schema, const Field& field, const FieldVa
     case FieldValue::Kind::String:
       if (field.type == FieldType::Code || field.type == FieldType::Division)
         return label(value.text);
-      return maskedText(field, value.text, mask);
+      return maskedValue(field, value.text, mask);
     default:
       return value.text;
   }
-}
-
-std::string displayKey(const std::string& key, const std::vector<const Field*>& key_fields,
-                       bool mask) {
-  if (key_fields.empty()) return mask ? maskIdNumber(key) : key;
-  std::string out;
-  size_t start = 0;
-  for (size_t i = 0; i < key_fields.size(); ++i) {
-    size_t end = std::min(key.find('\x1f', start), key.size());
-    if (i) out += ',';
-    out += maskedText(*key_fields[i], key.substr(start, end - start), mask);
-    start = end + 1;
-  }
-  return out;
 }
 
 std::string diffSummary(const Schema& schema, const DiffStats& s, Lang lang) {

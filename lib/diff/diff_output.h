@@ -36,10 +36,6 @@ std::unique_ptr<DiffSink> makeHtmlDiffWriter(const Schema& schema, const DiffOut
 std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
                          Lang lang, bool mask);
 
-/// A key (DiffEntry::key) for output: its parts joined by ',', numbers masked when `mask`.
-std::string displayKey(const std::string& key, const std::vector<const Field*>& key_fields,
-                       bool mask);
-
 /// The one-line summary for standard error: counts of added, removed, changed, unchanged.
 std::string diffSummary(const Schema& schema, const DiffStats& stats, Lang lang);
 

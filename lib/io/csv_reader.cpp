@@ -76,6 +76,7 @@ class CsvWorkbook : public Workbook {
     bool stopped = false;
     int overlong_col = -1;  // where a cell past kMaxCellChars is, which stops the read
     int overlong_row = 0;
+    int wide_row = 0;            // the first row with a cell past kMaxColumns, which stops the read
     size_t searched = 0;         // bytes of the buffered partial line already searched for '\n'
     std::vector<uint32_t> cuts;  // where the delimiters of a plain line are
   };
@@ -112,6 +113,11 @@ void CsvWorkbook::onField(void* s, size_t len, void* data) {
   auto* p = static_cast<Parse*>(data);
   int col = p->next_col++;
   if (len == 0) return;  // sinks see non-empty cells only
+  if (col >= kMaxColumns) {
+    if (p->wide_row == 0) p->wide_row = p->row.number + 1;
+    p->stopped = true;
+    return;
+  }
   if (overlongCell(std::string_view(static_cast<const char*>(s), len))) {
     if (p->overlong_col < 0) {
       p->overlong_col = col;
@@ -422,6 +428,9 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
   csv_free(&parser);
   if (ok && state.overlong_col >= 0) {
     *err = overlongCellError(state.overlong_row, state.overlong_col);
+    ok = false;
+  } else if (ok && state.wide_row > 0) {
+    *err = tooManyColumnsError(state.wide_row);
     ok = false;
   }
   size_t invalid = gbk_.invalidCount() + utf8_invalid_;

@@ -21,14 +21,16 @@ std::unique_ptr<Workbook> openTable(const std::string& path, const CsvOptions& c
     *err = std::strerror(errno);
     return nullptr;
   }
-  if (got >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) return openXlsx(path, err);
+  if (got >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0)
+    return openXlsx(path, err, csv.max_inflated);
   if (got >= 8 && std::memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
     *err = "legacy Excel 97-2003 (.xls) or encrypted workbook: save it as .xlsx";
     return nullptr;
   }
   std::string lower = path;
   for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) return openXlsx(path, err);
+  if (lower.ends_with(".xlsx") || lower.ends_with(".xlsm"))
+    return openXlsx(path, err, csv.max_inflated);
   CsvOptions options = csv;
   if (options.delimiter == 0 && lower.ends_with(".tsv")) options.delimiter = '\t';
   return openCsv(path, options, err);

@@ -19,4 +19,9 @@ std::string overlongCellError(int row, int col) {
          std::to_string(kMaxCellChars) + " characters (Excel's limit)";
 }
 
+std::string tooManyColumnsError(int row) {
+  return "row " + std::to_string(row) + ": cells past column " + columnLetter(kMaxColumns - 1) +
+         " (Excel's limit of " + std::to_string(kMaxColumns) + " columns)";
+}
+
 }  // namespace vetkit

@@ -116,6 +116,14 @@ std::string columnLetter(int col);
 /// make them hold gigabytes) with an error naming it.
 inline constexpr size_t kMaxCellChars = 32767;
 
+/// Excel's limit on the columns of a sheet (A to XFD). Readers refuse a row with a cell past
+/// it — a 16 MiB CSV line of commas would otherwise be millions of cells held at once, and
+/// every cell past the header a value of `_extra`.
+inline constexpr int kMaxColumns = 16384;
+
+/// The error for a row too wide: "row 3: cells past column XFD (Excel's limit of 16384)".
+std::string tooManyColumnsError(int row);
+
 /// True when the UTF-8 text `s` holds more than kMaxCellChars characters. Inline: it is asked
 /// of every cell, and almost always answered by the length alone.
 bool overlongCellSlow(std::string_view s);

@@ -39,6 +39,12 @@ enum class Status : uint8_t {
   Halted,    // the handler asked to stop
 };
 
+/// The deepest nesting of elements either XML path accepts. A worksheet needs 7 levels
+/// (worksheet, sheetData, row, c, is, r, t); millions of nested elements are an attack on the
+/// parser's stack of open names (expat keeps one, unbounded), so the scanner gives up past
+/// this depth and expat, which then re-reads the part, refuses it (xlsx_reader.cpp).
+inline constexpr size_t kMaxElementDepth = 256;
+
 /// Bytes after the data that must be readable and zero, so that scanning loops stop at the end
 /// without a bounds check per byte.
 inline constexpr size_t kPad = 16;
@@ -297,6 +303,7 @@ class Scanner {
 
   template <size_t N>
   [[gnu::always_inline]] bool openTag(const char*& p, size_t len, const char (&name)[N]) {
+    if (tooDeep()) return false;  // startTag gives up
     pushName(std::string_view(name, N - 1));
     p += len;
     h_.start(std::string_view(name, N - 1), attrs_.data(), 0);
@@ -326,6 +333,7 @@ class Scanner {
 
   // The stack of open element names lives in one buffer that only ever grows, since pushing
   // and popping happen for every tag.
+  [[gnu::always_inline]] bool tooDeep() const { return open_.size() >= kMaxElementDepth; }
   [[gnu::always_inline]] void pushName(std::string_view name) {
     if (namesLen_ + name.size() > namesCap_) growNames(name.size());
     open_.push_back(uint32_t(namesLen_));
@@ -421,6 +429,7 @@ class Scanner {
     if (selfClosing) {
       if (open_.empty()) phase_ = Phase::Epilog;
     } else {
+      if (tooDeep()) return Step::GiveUp;  // expat, re-reading, refuses it
       pushName(qname);
     }
     p = q;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/read_progress.h"
 #include "io/sheet_xml.h"
 #include "io/zip_file.h"
@@ -23,8 +24,11 @@ namespace {
 
 // What expat and the fast scanner read at a time; both must use the same (see readFast).
 constexpr size_t kChunk = 256 * 1024;
-// Shared strings are held in memory for the whole read, so their total is capped.
-constexpr size_t kMaxSharedStrings = size_t(1) << 30;
+// Shared strings are held in memory for the whole read, so their total — text and the index
+// of 8 bytes a string — is capped: 128 MiB holds the strings of a sheet of a million rows of
+// real names and addresses several times over, and with the arena's growth the peak stays
+// under 256 MiB (docs/SECURITY.md). The same cap bounds one text run of any part.
+constexpr size_t kMaxSharedStrings = size_t(128) << 20;
 
 // Writers disagree on prefixes (<x:c> from .NET libraries, none from Excel), and a few leave
 // prefixes undeclared, so expat runs without namespace processing and we match local names.
@@ -385,6 +389,11 @@ class Sax {
   // Exceptions must not unwind through expat's C frames, so every callback catches.
   static void onStart(void* self, const char* name, const char** atts) {
     auto* s = static_cast<Sax*>(self);
+    if (++s->depth_ > sheetxml::kMaxElementDepth) {
+      s->fail("elements nested more than " + std::to_string(sheetxml::kMaxElementDepth) +
+              " deep, which no workbook needs: refused");
+      return;
+    }
     try {
       s->start(localName(name), atts);
     } catch (const std::bad_alloc&) {
@@ -397,6 +406,7 @@ class Sax {
   }
   static void onEnd(void* self, const char* name) {
     auto* s = static_cast<Sax*>(self);
+    --s->depth_;
     try {
       s->end(localName(name));
     } catch (const std::bad_alloc&) {
@@ -413,6 +423,12 @@ class Sax {
   static void onText(void* self, const char* text, int len) {
     auto* s = static_cast<Sax*>(self);
     if (!s->collect_) return;
+    // One text run can be the whole part: bounded here, not only when its element ends.
+    if (s->collect_->size() + size_t(len) > kMaxSharedStrings) {
+      s->fail("more than " + std::to_string(kMaxSharedStrings >> 20) +
+              " MiB of text (the limit of what is held in memory)");
+      return;
+    }
     try {
       s->collect_->append(text, size_t(len));
     } catch (...) {
@@ -423,6 +439,7 @@ class Sax {
   XML_Parser parser_ = nullptr;
   std::string failure_;
   bool stopped_ = false;
+  size_t depth_ = 0;
 };
 
 struct Relationship {
@@ -553,7 +570,7 @@ class SharedStringsParser : public Sax {
       if (overlongCell(sst_->at(sst_->size() - 1)))
         fail("shared string " + std::to_string(sst_->size() - 1) + " longer than " +
              std::to_string(kMaxCellChars) + " characters (Excel's limit)");
-      else if (sst_->arena.size() > kMaxSharedStrings)
+      else if (sst_->arena.size() + sst_->offsets.size() * sizeof(uint64_t) > kMaxSharedStrings)
         fail("more than " + std::to_string(kMaxSharedStrings >> 20) +
              " MiB of text (the limit of what is held in memory)");
     }
@@ -654,6 +671,7 @@ class SheetHandler {
  private:
   [[gnu::noinline]] void beginRow(const sheetxml::Attr* atts, size_t n) {
     row_.cells.clear();  // keeps the cells: the next row reuses their buffers
+    rowBytes_ = 0;
     long long num = -1;
     for (size_t i = 0; i < n; ++i)
       if (eq(atts[i].local, "r")) {  // the first r= counts, as expat-era code took it
@@ -753,6 +771,12 @@ class SheetHandler {
       halted_ = true;
       return;
     }
+    if (col_ >= kMaxColumns) {  // cells without r= count on past XFD
+      failure_ = tooManyColumnsError(row_.number);
+      halted_ = true;
+      return;
+    }
+    if (rowTooBig(value_.size())) return;
     switch (type_) {
       case CellType::Shared: {
         long long i = parseIndex(value_);
@@ -763,6 +787,7 @@ class SheetHandler {
           return;
         }
         std::string_view s = sst_.at(size_t(i));
+        if (rowTooBig(s.size())) return;  // one short string, referenced 16,384 times
         if (!s.empty()) addCell(Cell::Kind::Text).text.assign(s);
         return;
       }
@@ -794,6 +819,17 @@ class SheetHandler {
     }
   }
 
+  // A row is held whole until it ends: as much as a CSV line may hold (kMaxLineBytes), and
+  // no more. True, with the failure set, past it.
+  bool rowTooBig(size_t more) {
+    rowBytes_ += more;
+    if (rowBytes_ <= kMaxLineBytes) return false;
+    failure_ = "row " + std::to_string(row_.number) + ": cells of more than " + maxLineText() +
+               " in all (the limit of a row)";
+    halted_ = true;
+    return true;
+  }
+
   const SharedStrings& sst_;
   const std::vector<uint8_t>& dateXf_;
   bool date1904_;
@@ -803,6 +839,7 @@ class SheetHandler {
   std::string failure_;
   bool stopped_ = false;
   bool halted_ = false;  // stopped_ or a failure_
+  size_t rowBytes_ = 0;  // text of the row's cells so far
   std::string* collect_ = nullptr;
 
   Row row_;
@@ -1042,9 +1079,9 @@ bool parseRels(ZipFile& zip, int entry, const std::string& what, std::vector<Rel
   return true;
 }
 
-std::unique_ptr<Workbook> open(const std::string& path, std::string* err) {
+std::unique_ptr<Workbook> open(const std::string& path, std::string* err, uint64_t max_inflated) {
   auto wb = std::make_unique<XlsxWorkbook>();
-  wb->zip = ZipFile::open(path, err);
+  wb->zip = ZipFile::open(path, err, max_inflated);
   if (!wb->zip) return nullptr;
   ZipFile& zip = *wb->zip;
 
@@ -1111,10 +1148,11 @@ std::unique_ptr<Workbook> open(const std::string& path, std::string* err) {
 
 }  // namespace
 
-std::unique_ptr<Workbook> openXlsx(const std::string& path, std::string* err) {
+std::unique_ptr<Workbook> openXlsx(const std::string& path, std::string* err,
+                                   uint64_t max_inflated) {
   if (ReadProgress* progress = ReadProgress::active()) progress->beginInput(path, -1);
   try {
-    return open(path, err);
+    return open(path, err, max_inflated);
   } catch (const std::bad_alloc&) {
     *err = "out of memory";
   } catch (const std::exception& e) {

@@ -79,7 +79,8 @@ std::string normalizeZipName(std::string_view name) {
   return s;
 }
 
-std::unique_ptr<ZipFile> ZipFile::open(const std::string& path, std::string* err) {
+std::unique_ptr<ZipFile> ZipFile::open(const std::string& path, std::string* err,
+                                       uint64_t max_inflated) {
   unzFile h = unzOpen64(path.c_str());
   if (!h) {
     *err = diagnoseUnopenable(path);
@@ -87,6 +88,10 @@ std::unique_ptr<ZipFile> ZipFile::open(const std::string& path, std::string* err
   }
   std::unique_ptr<ZipFile> z(new ZipFile());
   z->handle_ = h;
+  if (max_inflated > 0) {
+    z->max_total_ = max_inflated;
+    z->max_part_ = std::min(kMaxInflatedPart, max_inflated);
+  }
   std::vector<char> name(65536 + 1);
   int rc = unzGoToFirstFile(h);
   while (rc == UNZ_OK) {
@@ -171,6 +176,15 @@ long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
     return -1;
   }
   inflated_ += uint64_t(n);
+  zip_->total_inflated_ += uint64_t(n);
+  if (inflated_ > zip_->max_part_ || zip_->total_inflated_ > zip_->max_total_) {
+    bool part = inflated_ > zip_->max_part_;
+    *err = zip_->describe(index_) + ": inflates past " +
+           std::to_string((part ? zip_->max_part_ : zip_->max_total_) >> 20) + " MiB" +
+           (part ? " (the limit of one part" : " (the limit of a whole workbook") +
+           ", larger than any real sheet; --max-inflated changes it)";
+    return -1;
+  }
   // A progress display hears of the compressed bytes consumed: the share of the file read.
   if (ReadProgress* progress = ReadProgress::active()) {
     uint64_t position = unzGetCurrentFileZStreamPos64(uf(zip_->handle_));

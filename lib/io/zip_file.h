@@ -20,10 +20,21 @@ namespace vetkit {
 inline constexpr uint64_t kMaxZipRatio = 200;
 inline constexpr uint64_t kZipRatioFloor = uint64_t(64) << 20;
 
+/// What a workbook may inflate to in all, and one part of it (a sheet, the shared strings):
+/// sized for the largest real sheets — Excel's 1,048,576 rows of 40 filled columns come to
+/// about 2 GiB of sheet XML — so only a crafted file meets them. --max-inflated sets the
+/// workbook's total (and caps a part at it too). Time, not memory, is what they bound: parts
+/// are streamed.
+inline constexpr uint64_t kMaxInflatedPart = uint64_t(2) << 30;
+inline constexpr uint64_t kMaxInflatedWorkbook = uint64_t(4) << 30;
+
 class ZipFile {
  public:
   /// Opens `path`; nullptr and `err` ("not a zip file", "truncated or corrupt zip file ...").
-  static std::unique_ptr<ZipFile> open(const std::string& path, std::string* err);
+  /// `max_inflated` (0: kMaxInflatedWorkbook) bounds the bytes all entries inflate to, and
+  /// each entry's at the smaller of it and kMaxInflatedPart.
+  static std::unique_ptr<ZipFile> open(const std::string& path, std::string* err,
+                                       uint64_t max_inflated = 0);
   ~ZipFile();
   ZipFile(const ZipFile&) = delete;
   ZipFile& operator=(const ZipFile&) = delete;
@@ -69,6 +80,8 @@ class ZipFile {
   std::string describe(int index) const;
 
   void* handle_ = nullptr;  // unzFile, kept opaque so minizip stays out of this header
+  uint64_t max_total_ = kMaxInflatedWorkbook, max_part_ = kMaxInflatedPart;
+  uint64_t total_inflated_ = 0;  // by every entry read so far
   std::vector<std::string> names_;
   std::vector<std::pair<uint64_t, uint64_t>> positions_;  // unz64_file_pos of each entry
   std::unordered_map<std::string, int> index_;            // normalised name -> entry

@@ -10,14 +10,61 @@ namespace vetkit {
 
 namespace od = simdjson::ondemand;
 
+namespace {
+
+// A decimal number as a spreadsheet reads one: [+-]digits[.digits][e[+-]digits].
+bool isPlainNumber(std::string_view v) {
+  size_t i = 0;
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i, ++digits;
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == v.size();
+}
+
+}  // namespace
+
+bool isCsvFormulaLike(std::string_view value) {
+  if (value.empty()) return false;
+  switch (value.front()) {
+    case '=':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    case '+':
+    case '-':
+      // A sign alone is a placeholder ("-": no value), with no expression to run.
+      return value.size() > 1 && !isPlainNumber(value);
+  }
+  // Full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20): WPS folds them to ASCII.
+  for (std::string_view wide : {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"})
+    if (value.starts_with(wide)) return true;
+  return false;
+}
+
 void appendCsvField(std::string* out, std::string_view value) {
+  bool guard = isCsvFormulaLike(value);
   bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
                (!value.empty() && (value.front() == ' ' || value.back() == ' '));
   if (!quote) {
+    if (guard) out->push_back('\'');
     out->append(value);
     return;
   }
   out->push_back('"');
+  if (guard) out->push_back('\'');
   for (char c : value) {
     if (c == '"') out->push_back('"');
     out->push_back(c);

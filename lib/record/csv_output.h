@@ -36,7 +36,15 @@ class CsvRecordOutput : public LineOutput {
   LineOutput* out_;
 };
 
-/// Appends `value` to `out` as one CSV field, quoted when it holds a comma, a quote, a line
+/// True when a spreadsheet program (Excel, WPS, LibreOffice) opening a CSV would take `value`
+/// as a formula or a command: it starts with = + - @, a tab or a carriage return, or their
+/// full-width forms (＝ ＋ － ＠), and is not simply a number such as -3 or +1.5e3 (nor a
+/// sign alone, vetreport's "-" for no value).
+bool isCsvFormulaLike(std::string_view value);
+
+/// The one CSV cell writer of every CSV vetkit writes: appends `value` to `out` as one field,
+/// with a leading ' when isCsvFormulaLike() (the spreadsheet convention for "this is text",
+/// so `=HYPERLINK(…)` is shown, never run), quoted when it holds a comma, a quote, a line
 /// break or blanks at its ends.
 void appendCsvField(std::string* out, std::string_view value);
 

@@ -9,8 +9,9 @@
 #include <cstring>
 
 #include "core/atomic_file.h"
+#include "io/workbook_file.h"
+#include "record/csv_output.h"
 #include "report/table.h"
-#include "report/xlsx_file.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
 
@@ -21,16 +22,6 @@ bool isCountyCode(const std::string& s) {
   return s.size() == 6 &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
          s.compare(4, 2, "00") != 0;  // a province or city code names no county
-}
-
-void csvField(std::string* out, const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) {
-    out->append(s);
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) out->append(c == '"' ? "\"\"" : std::string(1, c));
-  out->push_back('"');
 }
 
 // The file, sheet and row of the first entry of a merged record's `_sources` (vetmerge), found
@@ -134,8 +125,8 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
   p.file =
       (p.county.empty() ? std::string("unknown") : p.county + "-" + safeName(shortName)) + ".xlsx";
 
-  XlsxFile file;
-  lxw_workbook* wb = file.open(dir + "/" + p.file, err);
+  WorkbookFile file;
+  lxw_workbook* wb = file.open(dir + "/" + p.file, false, err);
   if (!wb) return false;
   lxw_format* header = workbook_add_format(wb);
   format_set_bold(header);
@@ -211,7 +202,7 @@ bool Sendback::write(const std::string& dir, std::string* err) {
     std::stable_sort(p.problems.begin(), p.problems.end(), order);
     std::stable_sort(p.missing.begin(), p.missing.end(), order);
     if (!writePackage(dir, p, err)) return false;
-    for (const std::string& s : {p.county, p.name, p.file}) csvField(&index, s), index += ',';
+    for (const std::string& s : {p.county, p.name, p.file}) appendCsvField(&index, s), index += ',';
     index += std::to_string(p.people) + ',' + std::to_string(p.problems.size()) + ',' +
              std::to_string(p.missing.size()) + '\n';
   }

@@ -10,12 +10,15 @@ void writeTextReport(const std::vector<ReportTable>& tables, std::string* out) {
   for (const ReportTable& t : tables) {
     if (!first) out->push_back('\n');
     first = false;
-    out->append(t.title).append("\n");
+    // Units and appeal phrases come from cells: control characters are shown escaped.
+    appendTerminalSafe(out, t.title);
+    out->push_back('\n');
     std::vector<std::vector<std::string>> cells;
-    cells.push_back(t.columns);
+    cells.emplace_back();
+    for (const std::string& c : t.columns) cells.back().push_back(terminalSafe(c));
     for (const auto& row : t.rows) {
       std::vector<std::string> line;
-      for (const TableCell& c : row) line.push_back(cellText(c));
+      for (const TableCell& c : row) line.push_back(terminalSafe(cellText(c)));
       cells.push_back(std::move(line));
     }
     std::vector<size_t> width(t.columns.size(), 0);

@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "io/sheet.h"
+#include "io/workbook_file.h"
 #include "report/output.h"
-#include "report/xlsx_file.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -155,8 +155,8 @@ class XlsxReport {
 
 bool writeXlsxReport(const Report&, const std::vector<ReportTable>& tables, const std::string& path,
                      std::string* err) {
-  XlsxFile file;
-  lxw_workbook* wb = file.open(path, err);
+  WorkbookFile file;
+  lxw_workbook* wb = file.open(path, false, err);
   if (!wb) return false;
   XlsxReport x(wb, err);
   for (const ReportTable& t : tables)

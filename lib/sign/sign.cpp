@@ -1,5 +1,6 @@
 #include "sign/sign.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -76,10 +77,11 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
     return *err = "the comment must be one line of at most 1024 bytes", trouble;
 
   // An existing signature file gets the new block appended, so it must be sound and about
-  // this very data.
+  // this very data. A target that is not a regular file (/dev/null, a FIFO) holds none.
   std::string existing;
   std::vector<SignatureBlock> blocks;
-  if (::access(sig.c_str(), F_OK) == 0) {
+  struct stat st;
+  if (::stat(sig.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     if (!readSmallFile(sig, kMaxSignatureFile, &existing, err)) return trouble;
     if (!parseSignatureFile(existing, &blocks, err))
       return *err = sig + ": malformed, not appending to it: " + *err, trouble;

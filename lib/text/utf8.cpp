@@ -167,4 +167,47 @@ size_t displayWidth(std::string_view s) {
   return width;
 }
 
+namespace {
+
+bool isShownEscaped(char32_t cp) {
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+         cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+void appendTerminalSafe(std::string* out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  size_t pos = 0;
+  while (pos < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c >= 0x20 && c < 0x7F) {  // the common case: printable ASCII
+      out->push_back(char(c));
+      ++pos;
+      continue;
+    }
+    size_t start = pos;
+    char32_t cp = decodeUtf8(s, &pos);
+    bool invalid = cp == 0xFFFD && pos - start == 1;
+    if (invalid || cp < 0x80) {
+      out->append("\\x");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+      pos = start + 1;
+    } else if (isShownEscaped(cp)) {
+      out->append("\\u");
+      for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 15]);
+    } else {
+      out->append(s.substr(start, pos - start));
+    }
+  }
+}
+
+std::string terminalSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  appendTerminalSafe(&out, s);
+  return out;
+}
+
 }  // namespace vetkit

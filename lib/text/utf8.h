@@ -29,6 +29,15 @@ void appendUtf8(std::string& out, char32_t cp);
 /// Copies `s`, replacing each invalid byte with U+FFFD. Returns the number replaced.
 size_t sanitizeUtf8(std::string_view s, std::string* out);
 
+/// The one sanitiser of text bound for a terminal or a text file: C0 controls and DEL, C1
+/// controls, bidi controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) and invalid
+/// bytes are appended to `out` escaped — `\x1b`, `\u202e` — so that a cell cannot recolour
+/// or clear the screen, retitle the window or reorder what is shown. A backslash is kept as
+/// it is (the escapes are for reading, not for parsing back).
+void appendTerminalSafe(std::string* out, std::string_view s);
+/// appendTerminalSafe() into a new string.
+std::string terminalSafe(std::string_view s);
+
 /// Columns a terminal gives `s`: East Asian wide and full-width characters count 2.
 size_t displayWidth(std::string_view s);
 

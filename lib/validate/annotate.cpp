@@ -1,6 +1,5 @@
 #include "validate/annotate.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -18,9 +17,9 @@
 #include <utility>
 
 #include "core/path.h"
-#include "core/temp_files.h"
 #include "io/input.h"
 #include "io/sheet.h"
+#include "io/workbook_file.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -81,12 +80,6 @@ int columnIndex(std::string_view letters) {
     n = n * 26 + (c - 'A' + 1);
   }
   return n <= kMaxCols ? n - 1 : -1;
-}
-
-std::string dirName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 std::string fileStem(const std::string& path) {
@@ -159,23 +152,6 @@ size_t cellWidth(std::string_view text) {
   text = text.substr(0, std::min(text.find('\n'), size_t(240)));
   return displayWidth(text);
 }
-
-// Frees a workbook that was not closed, so an error path writes nothing.
-struct WorkbookDeleter {
-  void operator()(lxw_workbook* wb) const { lxw_workbook_free(wb); }
-};
-using WorkbookPtr = std::unique_ptr<lxw_workbook, WorkbookDeleter>;
-
-// Removes the temporary output unless it was renamed into place; registered in TempFiles,
-// so that SIGINT or SIGTERM meanwhile removes it too.
-struct TempFile {
-  std::string path;
-  int slot = -1;
-  ~TempFile() {
-    if (!path.empty()) unlink(path.c_str());
-    TempFiles::remove(slot);
-  }
-};
 
 class Annotator {
  public:
@@ -534,55 +510,16 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
   for (const Diagnostic& d : diags)
     if (baseName(d.file) == name) mine.push_back(&d);
 
-  // libxlsxwriter writes the file itself, so the AtomicFile pattern is done by hand: a
-  // temporary beside the target (mkstemp makes it 0600, and reopening it for writing keeps
-  // the mode), renamed over the target only when complete.
-  TempFile tmp;
-  tmp.path = out_path + ".tmp.XXXXXX";
-  int fd = TempFiles::create(&tmp.path, TempFiles::kFile, &tmp.slot);
-  if (fd < 0) {
-    tmp.path.clear();
-    *err = out_path + ": cannot create: " + std::strerror(errno);
-    return false;
-  }
-  close(fd);
-
   // Constant memory: each row goes to disk once the next begins, so a sheet of 10^5 rows
   // costs one row of memory; comments are kept aside and, like cells, written in row order.
-  // The row data's own temporary files go beside the output, not in /tmp, which may be RAM.
-  std::string tmpdir = dirName(out_path);
-  lxw_workbook_options wopt = {};
-  wopt.constant_memory = LXW_TRUE;
-  wopt.tmpdir = tmpdir.data();
-  WorkbookPtr wb(workbook_new_opt(tmp.path.c_str(), &wopt));
-  if (!wb) {
-    *err = out_path + ": cannot start the workbook";
-    return false;
-  }
-
+  WorkbookFile file;
+  lxw_workbook* wb = file.open(out_path, true, err);
+  if (!wb) return false;
   Messages none;
   Labels labels(options.messages ? *options.messages : none, options.lang);
   Annotator annotator(input, out_path, labels, err);
-  if (!annotator.run(*in, mine, wb.get())) return false;
-
-  lxw_error closed = workbook_close(wb.release());  // frees the workbook whatever happens
-  if (closed != LXW_NO_ERROR) {
-    *err = out_path + ": cannot write: " + lxw_strerror(closed);
-    return false;
-  }
-  int sync = open(tmp.path.c_str(), O_RDONLY);
-  if (sync < 0 || fsync(sync) != 0) {
-    *err = out_path + ": cannot write: " + std::strerror(errno);
-    if (sync >= 0) close(sync);
-    return false;
-  }
-  close(sync);
-  if (std::rename(tmp.path.c_str(), out_path.c_str()) != 0) {
-    *err = out_path + ": cannot write: " + std::strerror(errno);
-    return false;
-  }
-  tmp.path.clear();
-  return true;
+  if (!annotator.run(*in, mine, wb)) return false;
+  return file.commit(err);
 }
 
 }  // namespace vetkit

@@ -6,6 +6,7 @@
 
 #include "import/record_source.h"
 #include "record/json_writer.h"
+#include "text/utf8.h"
 
 namespace vetkit {
 
@@ -31,7 +32,7 @@ void ValidationSession::emit(const Diagnostic& d) {
   if (options_.keep) kept_.push_back(d);
   std::string* out = diag_out_->buffer();
   if (options_.format == DiagFormat::Text) {
-    out->append(formatDiagnostic(d));
+    appendTerminalSafe(out, formatDiagnostic(d));
   } else {
     JsonWriter w(out);
     w.beginObject();

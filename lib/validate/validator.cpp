@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "record/mask.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
 
@@ -92,20 +93,6 @@ bool isFile(const std::string& path) {
 }
 
 }  // namespace
-
-std::string maskPhone(std::string_view phone) {
-  size_t n = phone.size();
-  if (n < 7) return std::string(n, '*');
-  size_t keep_head =
-      phone[0] == '0'
-          ? std::min<size_t>(phone.find('-') == std::string_view::npos ? 4 : phone.find('-') + 1,
-                             n - 4)
-          : 3;
-  std::string out(phone.substr(0, keep_head));
-  out.append(n - keep_head - 4, '*');
-  out.append(phone.substr(n - 4));
-  return out;
-}
 
 // What one check of one record needs: the record, its category, its dates parsed once.
 struct Validator::Context {

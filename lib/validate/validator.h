@@ -68,7 +68,4 @@ class Validator {
   uint32_t last_place_ = 0;
 };
 
-/// Masks a phone number: 138****5678; a landline keeps its area code and last 4 digits.
-std::string maskPhone(std::string_view phone);
-
 }  // namespace vetkit

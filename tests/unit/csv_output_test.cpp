@@ -58,6 +58,33 @@ TEST(CsvOutput, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(s, "张三|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\" padded\"");
 }
 
+// What Excel, WPS and LibreOffice would run as a formula gets a leading ': = + - @, tab, CR
+// and their full-width forms; numbers that are really numbers stay as they are.
+TEST(CsvOutput, NeutralisesFormulasButNotNumbers) {
+  auto field = [](std::string_view v) {
+    std::string s;
+    appendCsvField(&s, v);
+    return s;
+  };
+  EXPECT_EQ(field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+  EXPECT_EQ(field("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(field("@SUM(1)"), "'@SUM(1)");
+  EXPECT_EQ(field("+1+cmd"), "'+1+cmd");
+  EXPECT_EQ(field("-2+3"), "'-2+3");
+  EXPECT_EQ(field("\t=1"), "'\t=1");
+  EXPECT_EQ(field("\r=1"), "\"'\r=1\"");
+  EXPECT_EQ(field("＝1+1"), "'＝1+1");
+  EXPECT_EQ(field("＋1"), "'＋1");
+  EXPECT_EQ(field("－1"), "'－1");
+  EXPECT_EQ(field("＠A1"), "'＠A1");
+  EXPECT_EQ(field("-"), "-");  // vetreport's "no value": nothing to run
+  EXPECT_EQ(field("+86 138 0000 0000"), "'+86 138 0000 0000");
+  for (const char* number : {"-3", "+1", "-1.5", "+2.5e3", "-7E-2", "0", "36.5", "1979-01-29"})
+    EXPECT_EQ(field(number), number) << number;
+  EXPECT_EQ(field("张=三"), "张=三");  // only a leading sign matters
+  EXPECT_EQ(field(""), "");
+}
+
 TEST(CsvOutput, RowsUnderTheFieldIds) {
   StringOutput file;
   CsvRecordOutput csv(testing::schema(), {"_src", "_row", "_extra"}, &file);

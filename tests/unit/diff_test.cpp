@@ -8,6 +8,7 @@
 
 #include "core/exit_status.h"
 #include "diff/diff_output.h"
+#include "record/mask.h"
 
 using namespace vetkit;
 

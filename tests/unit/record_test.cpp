@@ -6,8 +6,11 @@
 #include <fstream>
 
 #include "record/json_writer.h"
+#include "record/key_repeats.h"
+#include "record/mask.h"
 #include "record/record_reader.h"
 #include "record/value_equivalence.h"
+#include "text/id_number.h"
 
 using namespace vetkit;
 
@@ -156,4 +159,44 @@ TEST(ValueEquivalence, CanonicalUnlessStrictIsAsked) {
   b.text = "王六";
   EXPECT_FALSE(sameValue(name, a, b));
   EXPECT_FALSE(sameValue(name, a, FieldValue()));
+}
+
+// Every identity-typed component of a key is masked when shown, whatever the key's shape: a
+// mistyped 17-digit number, an id_number,name key joined by '|' (vetmerge) or by 0x1f
+// (vetdiff), and a key whose parts do not line up with its fields (masked whole).
+TEST(Mask, EveryIdentityComponentOfAKey) {
+  vetkit::Field id, name, phone;
+  id.type = vetkit::FieldType::IdNumber;
+  name.type = vetkit::FieldType::Text;
+  phone.type = vetkit::FieldType::Phone;
+  EXPECT_EQ(vetkit::displayKey("43010219780305123", {}, true), "4301*********5123");
+  EXPECT_EQ(vetkit::displayKey("43010219780305123", {&id}, true), "4301*********5123");
+  EXPECT_EQ(vetkit::displayKey("430102197803051234|张三", {&id, &name}, true, '|', '|'),
+            "4301**********1234|张三");
+  EXPECT_EQ(vetkit::displayKey("张三\x1f"
+                               "13812345678",
+                               {&name, &phone}, true),
+            "张三,138****5678");
+  EXPECT_EQ(vetkit::displayKey("张|三|430102197803051234", {&name, &id}, true, '|', '|'),
+            vetkit::maskIdNumber("张|三|430102197803051234"));
+  EXPECT_EQ(vetkit::displayKey("430102197803051234\x1f张三", {&id, &name}, false),
+            "430102197803051234,张三");
+  EXPECT_EQ(vetkit::maskPhone("0738-8126164"), "0738-***6164");
+}
+
+// A key repeated past the limit in one batch is reported once, then only counted; another
+// key and a new batch start afresh.
+TEST(KeyRepeats, ReportsOnceThenCounts) {
+  vetkit::KeyRepeats repeats(3);
+  using V = vetkit::KeyRepeats::Verdict;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(repeats.add("430102197803051234"), V::Keep);
+  EXPECT_EQ(repeats.add("430102197803051234"), V::Report);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(repeats.add("430102197803051234"), V::Count);
+  EXPECT_EQ(repeats.add("other"), V::Keep);
+  EXPECT_EQ(repeats.dropped("430102197803051234"), 1001u);
+  EXPECT_EQ(repeats.dropped("other"), 0u);
+  EXPECT_EQ(repeats.totalDropped(), 1001u);
+  repeats.clear();
+  EXPECT_EQ(repeats.add("430102197803051234"), V::Keep);
+  EXPECT_EQ(repeats.totalDropped(), 0u);
 }

@@ -391,3 +391,22 @@ TEST(Gb18030, InvalidFourByteSequenceCutAtAChunkEnd) {
     EXPECT_EQ(d.invalidCount(), whole.invalidCount()) << cut;
   }
 }
+
+// Terminal escapes from a cell are shown, never obeyed: C0, DEL, C1 and bidi controls, and
+// invalid bytes, escaped; everything else (CJK, full-width, a backslash) as it is.
+TEST(TerminalSafe, EscapesControlsAndBidi) {
+  EXPECT_EQ(terminalSafe("张三 O'Neil \\ ＡＢ"), "张三 O'Neil \\ ＡＢ");
+  EXPECT_EQ(terminalSafe("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(terminalSafe("\x1b]0;title\x07"), "\\x1b]0;title\\x07");
+  EXPECT_EQ(terminalSafe("a\nb\tc\rd\x7f"), "a\\x0ab\\x09c\\x0dd\\x7f");
+  EXPECT_EQ(terminalSafe("\xC2\x9B"
+                         "2J"),
+            "\\u009b2J");  // C1 CSI
+  EXPECT_EQ(terminalSafe("abc\xE2\x80\xAE"
+                         "fed"),
+            "abc\\u202efed");  // RLO
+  EXPECT_EQ(terminalSafe("\xE2\x81\xA6x\xE2\x81\xA9"), "\\u2066x\\u2069");
+  EXPECT_EQ(terminalSafe("\xE2\x80\x8F\xD8\x9C"), "\\u200f\\u061c");
+  EXPECT_EQ(terminalSafe("bad\xFF\xC3"), "bad\\xff\\xc3");
+  EXPECT_EQ(terminalSafe(std::string_view("a\0b", 3)), "a\\x00b");
+}

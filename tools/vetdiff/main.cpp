@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
                  "OLD and NEW are batches of this city store (vetmerge --db): ids or file names")
       ->type_name("STORE");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
+  addMaxInflatedOption(app, &options.import.csv.max_inflated);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetdiff";

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   app.add_option("--profile", profile_path,
                  "Map the columns of a foreign sheet (a department's extract) with a profile")
       ->type_name("FILE");
+  addMaxInflatedOption(app, &options.csv.max_inflated);
   app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk (gb18030)")
       ->capture_default_str()
       ->check([](const std::string& v) {

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   app.add_flag("--require-signed", options.require_signed,
                "With --trusted: refuse a batch without a valid signature (exit 1)");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
+  addMaxInflatedOption(app, &options.import.csv.max_inflated);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";

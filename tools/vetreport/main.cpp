@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   app.add_option("--today", today, "Judge future dates against DATE (default: today)")
       ->type_name("DATE");
   addEncodingOption(app, &encoding);
+  addMaxInflatedOption(app, &options.import.csv.max_inflated);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetreport";

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--today", today, "Judge future dates against DATE (default: today)")
       ->type_name("DATE");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
+  addMaxInflatedOption(app, &options.import.csv.max_inflated);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetvalidate";

@@ -86,6 +86,7 @@ CommandOutcome runVerify(const VerifyRequest& r) {
   VerifyPolicy policy = r.policy;
   if (!r.at.empty() && !parseUtcTime(r.at, &policy.now))
     return failed(VerifyStatus::Malformed, "--at: not a date or time: " + r.at);
+  // A unit vouched for is a 6-digit code; a county key's check of its own code tests that.
   if (!policy.unit.empty() && !unitWithin("county", policy.unit, policy.unit))
     return failed(VerifyStatus::Malformed, "--unit: not a 6-digit GB/T 2260 code: " + policy.unit);
   VerifyResult result;

@@ -86,22 +86,26 @@ bool isDigits(std::string_view s) {
 
 bool checkKeyIdentity(std::string_view signer, std::string_view role, std::string_view unit,
                       std::string* err) {
+  auto fail = [err](const std::string& what) {
+    *err = what;
+    return false;
+  };
   if (signer.empty() || signer.size() > 256)
-    return *err = "the signer's name must be 1 to 256 bytes", false;
+    return fail("the signer's name must be 1 to 256 bytes");
   for (unsigned char c : signer)
     if (c < 0x20 || c == 0x7f)
-      return *err = "the signer's name may not hold control characters or line breaks", false;
+      return fail("the signer's name may not hold control characters or line breaks");
   const int level = role == "county" ? 0 : role == "city" ? 1 : role == "province" ? 2 : -1;
   if (level < 0)
-    return *err = "role must be county, city or province, not '" + std::string(role) + "'", false;
+    return fail("role must be county, city or province, not '" + std::string(role) + "'");
   if (unit.size() != 6 || !isDigits(unit) || unit.starts_with("00"))
-    return *err = "unit must be a 6-digit GB/T 2260 code, not '" + std::string(unit) + "'", false;
+    return fail("unit must be a 6-digit GB/T 2260 code, not '" + std::string(unit) + "'");
   // A county's code names a county (431302), a city's ends in 00 (431300), a province's in 0000.
   const bool fits = level == 0   ? unit.substr(4) != "00"
                     : level == 1 ? unit.substr(4) == "00" && unit.substr(2, 2) != "00"
                                  : unit.substr(2) == "0000";
   if (!fits)
-    return *err = "unit " + std::string(unit) + " is not the code of a " + std::string(role), false;
+    return fail("unit " + std::string(unit) + " is not the code of a " + std::string(role));
   return true;
 }
 

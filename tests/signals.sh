@@ -40,8 +40,8 @@ head -n 50000 in/b.jsonl >in/m1.jsonl
 head -n 10000 in/b.jsonl >in/m0.jsonl
 sed -n 50001,100000p in/b.jsonl >in/m2.jsonl
 rm in/b.csv
-"$bin/vetsign" keygen -q --signer 甲县 -o in/county || exit 2
-"$bin/vetsign" keygen -q --signer 乙市 --role city -o in/city || exit 2
+"$bin/vetsign" keygen -q --signer 甲县 --role county --unit 431302 -o in/county || exit 2
+"$bin/vetsign" keygen -q --signer 乙市 --role city --unit 431300 -o in/city || exit 2
 mkdir in/trusted && cp in/county.pub in/city.pub in/trusted/
 "$bin/vetsign" sign -q -k in/county.key in/b.jsonl || exit 2
 "$bin/vetmerge" -q --db in/base.sqlite in/m0.jsonl 2>/dev/null

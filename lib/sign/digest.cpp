@@ -9,18 +9,14 @@
 #include <memory>
 #include <vector>
 
+#include "sign/ossl_ptr.h"
+
 namespace vetkit {
 
 namespace {
 
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct MdFree {
-  void operator()(EVP_MD* p) const { EVP_MD_free(p); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-using MdPtr = std::unique_ptr<EVP_MD, MdFree>;
+using ossl::MdCtxPtr;
+using ossl::MdPtr;
 
 // Large reads keep system-call overhead far below the digest's own cost; 1 MiB measured as
 // fast as `openssl dgst` while staying small.

@@ -7,23 +7,20 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
+#include "sign/ossl_ptr.h"
 #include "sign/small_file.h"
 
 namespace vetkit {
 
 namespace {
 
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
+using ossl::BioPtr;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 constexpr size_t kMaxKeyFile = 64 * 1024;
@@ -73,12 +70,44 @@ std::string keyFields(const Key& key) {
   std::string out;
   if (!key.signer.empty()) out += "signer: " + key.signer + "\n";
   if (!key.role.empty()) out += "role: " + key.role + "\n";
+  if (!key.unit.empty()) out += "unit: " + key.unit + "\n";
   out += std::string("algorithm: ") + keyAlgorithmName(key.algorithm()) + "\n";
   out += "key-id: " + key.keyId() + "\n";
   return out;
 }
 
+bool isDigits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 }  // namespace
+
+bool checkKeyIdentity(std::string_view signer, std::string_view role, std::string_view unit,
+                      std::string* err) {
+  auto fail = [err](const std::string& what) {
+    *err = what;
+    return false;
+  };
+  if (signer.empty() || signer.size() > 256)
+    return fail("the signer's name must be 1 to 256 bytes");
+  for (unsigned char c : signer)
+    if (c < 0x20 || c == 0x7f)
+      return fail("the signer's name may not hold control characters or line breaks");
+  const int level = role == "county" ? 0 : role == "city" ? 1 : role == "province" ? 2 : -1;
+  if (level < 0)
+    return fail("role must be county, city or province, not '" + std::string(role) + "'");
+  if (unit.size() != 6 || !isDigits(unit) || unit.starts_with("00"))
+    return fail("unit must be a 6-digit GB/T 2260 code, not '" + std::string(unit) + "'");
+  // A county's code names a county (431302), a city's ends in 00 (431300), a province's in 0000.
+  const bool fits = level == 0   ? unit.substr(4) != "00"
+                    : level == 1 ? unit.substr(4) == "00" && unit.substr(2, 2) != "00"
+                                 : unit.substr(2) == "0000";
+  if (!fits)
+    return fail("unit " + std::string(unit) + " is not the code of a " + std::string(role));
+  return true;
+}
 
 void wipeSecret(std::string* secret) {
   OPENSSL_cleanse(secret->data(), secret->size());
@@ -150,6 +179,7 @@ std::unique_ptr<Key> generateKey(KeyAlgorithm algorithm, std::string* err) {
 bool writeKeyPair(const Key& key, const std::string& base, std::string_view passphrase,
                   std::string* err) {
   const std::string key_path = base + ".key", pub_path = base + ".pub";
+  if (!checkKeyIdentity(key.signer, key.role, key.unit, err)) return false;
   if (access(key_path.c_str(), F_OK) == 0 || access(pub_path.c_str(), F_OK) == 0) {
     *err = (access(key_path.c_str(), F_OK) == 0 ? key_path : pub_path) +
            ": already exists, not overwritten";
@@ -184,6 +214,15 @@ bool writeKeyPair(const Key& key, const std::string& base, std::string_view pass
 
 std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view passphrase,
                                     std::string* err) {
+  // A key others can read may already be someone else's: refuse it rather than sign with it.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+    *err = path + ": private key is readable by group or others (mode " + mode + "); chmod 600 " +
+           path + " (and consider it exposed)";
+    return nullptr;
+  }
   std::string text;
   if (!readSmallFile(path, kMaxKeyFile, &text, err)) return nullptr;
   std::vector<KeyFileEntry> entries;
@@ -216,6 +255,7 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
   }
   key->signer = entry.field("signer");
   key->role = entry.field("role");
+  key->unit = entry.field("unit");
   std::string declared = entry.field("key-id");
   if (!declared.empty() && declared != key->keyId()) {
     *err = path + ": key-id " + declared + " does not match the key (" + key->keyId() + ")";
@@ -286,8 +326,13 @@ bool parseKeyFile(std::string_view text, std::vector<KeyFileEntry>* entries, std
       return false;
     }
     if (current.fields.empty()) current.line = number;
-    current.fields.emplace_back(std::string(line.substr(0, colon)),
-                                std::string(line.substr(colon + 2)));
+    std::string_view name = line.substr(0, colon);
+    for (const auto& field : current.fields)
+      if (field.first == name) {
+        *err = "line " + std::to_string(number) + ": duplicated field '" + std::string(name) + "'";
+        return false;
+      }
+    current.fields.emplace_back(std::string(name), std::string(line.substr(colon + 2)));
   }
   if (in_pem || !current.fields.empty()) {
     *err = in_pem ? "unterminated PEM block" : "fields without a PEM block at the end";
@@ -302,9 +347,9 @@ namespace {
 // One signing or verification context. SM2 takes its distinguishing ID after init: passing it
 // in the init parameters fails on OpenSSL 3.0.19, and leaving it out would sign with OpenSSL's
 // empty default ID, which no other SM2 implementation uses.
-std::unique_ptr<EVP_MD_CTX, MdCtxFree> startContext(const Key& key, std::string_view sm2_id,
-                                                    bool signing, std::string* err) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+ossl::MdCtxPtr startContext(const Key& key, std::string_view sm2_id, bool signing,
+                            std::string* err) {
+  ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   const EVP_MD* md = key.algorithm() == KeyAlgorithm::Sm2 ? EVP_sm3() : nullptr;
   int ok = !ctx      ? 0

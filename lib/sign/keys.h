@@ -1,6 +1,6 @@
 // Signing keys: SM2 (with SM3, the default) and Ed25519; their files; the raw sign and verify
-// operations. A key file is a few `name: value` lines (signer, role, algorithm, key-id) before
-// one PEM block — PKCS#8 for NAME.key, SubjectPublicKeyInfo for NAME.pub — so the stock
+// operations. A key file is a few `name: value` lines (signer, role, unit, algorithm, key-id)
+// before one PEM block — PKCS#8 for NAME.key, SubjectPublicKeyInfo for NAME.pub — so the stock
 // `openssl` command reads the same files (it skips text before the PEM block).
 #pragma once
 
@@ -50,6 +50,7 @@ class Key {
 
   std::string signer;  // from the key file's `signer:` line; empty when not known
   std::string role;    // from its `role:` line
+  std::string unit;    // from its `unit:` line: the GB/T 2260 code the key vouches for
 
  private:
   std::unique_ptr<evp_pkey_st, PkeyFree> pkey_;
@@ -61,12 +62,21 @@ class Key {
 /// A fresh key pair; SM2 keys are made as SM2 keys, never as EC keys on the SM2 curve.
 std::unique_ptr<Key> generateKey(KeyAlgorithm algorithm, std::string* err);
 
+/// Checks what a key file binds the key to: a signer's name of 1–256 bytes without control
+/// characters, a role (county, city or province) and a unit, the 6-digit GB/T 2260 code of that
+/// level (431302 for a county, 431300 for a city, 430000 for a province). Only the code's shape
+/// is checked here; whether the division exists is the caller's to check (lib/schema).
+bool checkKeyIdentity(std::string_view signer, std::string_view role, std::string_view unit,
+                      std::string* err);
+
 /// Writes BASE.key (mode 0600, PKCS#8, encrypted with SM4-CBC when `passphrase` is not empty)
-/// and BASE.pub; refuses when either exists and never leaves one without the other.
+/// and BASE.pub; refuses when either exists, when checkKeyIdentity fails, and never leaves one
+/// without the other.
 bool writeKeyPair(const Key& key, const std::string& base, std::string_view passphrase,
                   std::string* err);
 
-/// Loads a private key file written by writeKeyPair (or a bare PKCS#8 PEM file).
+/// Loads a private key file written by writeKeyPair (or a bare PKCS#8 PEM file); refuses one
+/// that its group or others may read (the message says `chmod 600`).
 std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view passphrase,
                                     std::string* err);
 
@@ -86,7 +96,8 @@ struct KeyFileEntry {
 };
 
 /// Splits key-file text into entries; `#` lines and blank lines are ignored. False with `err`
-/// ("line N: ...") for a line that is neither a field nor part of a PEM block.
+/// ("line N: ...") for a line that is neither a field nor part of a PEM block, and for a field
+/// given twice in one entry.
 bool parseKeyFile(std::string_view text, std::vector<KeyFileEntry>* entries, std::string* err);
 
 /// Signs `message` (SM2 with SM3 and `sm2_id`, or Ed25519 one-shot).

@@ -6,24 +6,14 @@
 #include <memory>
 
 #include "sign/digest.h"
+#include "sign/ossl_ptr.h"
 
 namespace vetkit {
 
-namespace {
-
-struct CipherFree {
-  void operator()(EVP_CIPHER* p) const { EVP_CIPHER_free(p); }
-};
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
-
-}  // namespace
-
 bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16], unsigned char out[16],
                      std::string* err) {
-  std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "SM4-ECB", nullptr));
-  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
+  ossl::CipherPtr cipher(EVP_CIPHER_fetch(nullptr, "SM4-ECB", nullptr));
+  ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   if (!cipher || !ctx || EVP_EncryptInit_ex2(ctx.get(), cipher.get(), key, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1 ||

@@ -101,13 +101,15 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
   block.digest = digest.hex;
   block.signed_at = formatUtcTime(options.now >= 0 ? options.now : currentUtcTime());
 
-  std::set<std::string> names;
+  std::set<std::string> names, digests;
   for (const std::string& input : options.covers) {
     Cover cover;
     VerifyStatus status = coverInput(input, options, digestFor(block.algorithm), &cover, err);
     if (status != VerifyStatus::Valid) return status;
     if (!names.insert(cover.name).second)
       return *err = "two covered batches are named " + cover.name, trouble;
+    if (!digests.insert(cover.file_digest).second)
+      return *err = "covered batch " + cover.name + " is covered twice (same data)", trouble;
     block.covers.push_back(cover);
   }
 

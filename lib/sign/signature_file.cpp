@@ -140,6 +140,10 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
           !isLowerHex(v.substr(0, a)) || !isLowerHex(v.substr(a + 1, b - a - 1)) ||
           !isFileName(v.substr(b + 1)))
         return bad("expected FILE-DIGEST BLOCK-DIGEST NAME");
+      // Each batch is covered once: repeats only multiply a verifier's work.
+      for (const Cover& c : block->covers)
+        if (c.name == v.substr(b + 1) || c.file_digest == v.substr(0, a))
+          return bad("covers the same batch twice");
       block->covers.push_back({std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
                                std::string(v.substr(b + 1))});
     } else if (l.name == "signature") {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "sign/signature_file.h"
 #include "sign/small_file.h"
 #include "sign/utc_time.h"
 
@@ -43,6 +42,12 @@ bool TrustStore::loadFile(const std::string& path, std::string* err) {
     *err = path + ": no public key";
     return false;
   }
+  // A .pub is one key pair's public half: a second key in it was appended by someone else.
+  if (std::filesystem::path(path).extension() == ".pub" && entries.size() != 1) {
+    *err = path + ": holds " + std::to_string(entries.size()) +
+           " keys; a .pub file holds exactly one (was a key appended?)";
+    return false;
+  }
   for (const KeyFileEntry& e : entries) {
     std::string where = path + ":" + std::to_string(e.line);
     auto fail = [&](const std::string& what) {
@@ -53,16 +58,14 @@ bool TrustStore::loadFile(const std::string& path, std::string* err) {
     if (!key) return fail(*err);
     TrustedKey t;
     t.source = where;
-    for (size_t i = 0; i < e.fields.size(); ++i) {
-      const auto& [name, value] = e.fields[i];
-      for (size_t j = 0; j < i; ++j)
-        if (e.fields[j].first == name) return fail("duplicated field '" + name + "'");
+    for (const auto& [name, value] : e.fields) {
       int64_t when = 0;
       if (name == "signer") {
         t.signer = value;
       } else if (name == "role") {
-        if (!isKnownRole(value)) return fail("unknown role '" + value + "'");
         t.role = value;
+      } else if (name == "unit") {
+        t.unit = value;
       } else if (name == "algorithm") {
         KeyAlgorithm a;
         if (!parseKeyAlgorithm(value, &a) || a != key->algorithm())
@@ -81,6 +84,12 @@ bool TrustStore::loadFile(const std::string& path, std::string* err) {
         return fail("unknown field '" + name + "'");
       }
     }
+    for (const char* name : {"signer", "role", "unit"})
+      if (e.field(name).empty())
+        return fail(std::string("no '") + name +
+                    ":' line; every trusted key names its signer, role and unit");
+    std::string why;
+    if (!checkKeyIdentity(t.signer, t.role, t.unit, &why)) return fail(why);
     if (const TrustedKey* other = find(key->keyId()))
       return fail("key " + key->keyId() + " is already listed at " + other->source);
     t.key = std::move(key);
@@ -114,12 +123,24 @@ KeyStanding judgeKey(const TrustedKey* entry, std::string_view role, int64_t sig
     *why = "key is not valid before " + formatUtcTime(*entry->not_before);
     return KeyStanding::NotYetValid;
   }
-  if (!entry->role.empty() && entry->role != role) {
+  if (entry->role != role) {
     *why = "key is trusted for role " + entry->role + ", not " + std::string(role);
     return KeyStanding::WrongRole;
   }
   why->clear();
   return KeyStanding::Trusted;
+}
+
+bool unitWithin(std::string_view role, std::string_view key_unit, std::string_view unit) {
+  if (unit.size() != 6 || key_unit.size() != 6) return false;
+  for (char c : unit)
+    if (c < '0' || c > '9') return false;
+  const size_t prefix = role == "county" ? 6 : role == "city" ? 4 : role == "province" ? 2 : 0;
+  return prefix > 0 && unit.substr(0, prefix) == key_unit.substr(0, prefix);
+}
+
+bool mayVouchFor(const TrustedKey& entry, std::string_view unit) {
+  return unitWithin(entry.role, entry.unit, unit);
 }
 
 }  // namespace vetkit

@@ -42,6 +42,17 @@ std::string dirName(const std::string& path) {
   return dir.empty() ? "." : dir;
 }
 
+// How a covered batch fared, kept so that each batch is verified once per run however many
+// countersignatures cover it.
+struct CoveredOutcome {
+  bool done = false;  // false while it is being verified: meeting it again is a loop
+  VerifyStatus status = VerifyStatus::Malformed;
+  std::string problem;                // the first problem, or empty
+  std::vector<SignerResult> signers;  // its own signature blocks
+};
+
+// One run: the file digests and covered batches it has seen, and the work it has done, are
+// shared by every level of the chain.
 class Verifier {
  public:
   Verifier(const TrustStore* trust, const VerifyPolicy& policy, int64_t now)
@@ -51,23 +62,30 @@ class Verifier {
                    VerifyResult* result);
 
  private:
-  // The file's digest by algorithm, computed at most once per algorithm.
+  // The file's digest by algorithm, computed at most once per file and algorithm.
   bool fileDigest(const std::string& path, DigestAlgorithm algorithm, FileDigest* out,
                   std::string* err);
   void checkBlock(const std::string& path, const SignatureBlock& block, int depth,
                   SignerResult* signer, VerifyResult* result);
-  VerifyStatus checkCovers(const std::string& path, const SignatureBlock& block, int depth,
-                           std::string* problem, VerifyResult* result);
+  VerifyStatus checkCovers(const std::string& path, const SignatureBlock& block,
+                           const TrustedKey& entry, int depth, std::string* problem,
+                           VerifyResult* result);
+  const CoveredOutcome& verifyCovered(const std::string& input, int depth, VerifyResult* result);
 
   const TrustStore* trust_;
   const VerifyPolicy& policy_;
   int64_t now_;
   std::map<std::pair<std::string, DigestAlgorithm>, FileDigest> digests_;
+  std::map<std::string, CoveredOutcome> covered_;
 };
+
+std::string normalPath(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
+}
 
 bool Verifier::fileDigest(const std::string& path, DigestAlgorithm algorithm, FileDigest* out,
                           std::string* err) {
-  auto key = std::make_pair(path, algorithm);
+  auto key = std::make_pair(normalPath(path), algorithm);
   auto it = digests_.find(key);
   if (it == digests_.end()) {
     FileDigest d;
@@ -108,24 +126,24 @@ VerifyStatus Verifier::run(const std::string& path, const std::string& sig_path,
     result->status = worseStatus(result->status, s.status);
     result->signers.push_back(std::move(s));
   }
+  if (depth > 0) return result->status;
 
-  // Only blocks whose signature and data are good count for a role, and each key once.
+  // Only good signatures by trusted keys count for a role, and each key once.
   std::map<std::string, std::set<std::string>> keys_by_role;
   for (const SignerResult& s : result->signers)
-    if (s.signature_good) keys_by_role[s.role].insert(s.key_id);
+    if (s.status == VerifyStatus::Valid) keys_by_role[s.owner_role].insert(s.key_id);
   std::map<std::string, size_t> needed;
   for (const std::string& role : policy_.required_roles) ++needed[role];
-  if (depth == 0) {
-    for (const auto& [role, count] : needed) {
-      size_t have = keys_by_role[role].size();
-      if (have >= count) continue;
-      result->problems.push_back(path + ": " +
-                                 (count == 1
-                                      ? "no good signature by a " + role + " signer"
-                                      : std::to_string(count) + " " + role + " signers required, " +
-                                            std::to_string(have) + " found (a key counts once)"));
-      result->status = worseStatus(result->status, VerifyStatus::MissingSigner);
-    }
+  for (const auto& [role, count] : needed) {
+    size_t have = keys_by_role[role].size();
+    if (have >= count) continue;
+    result->problems.push_back(path + ": " +
+                               (count == 1
+                                    ? "no good signature by a trusted " + role + " key" +
+                                          (policy_.unit.empty() ? "" : " for unit " + policy_.unit)
+                                    : std::to_string(count) + " " + role + " signers required, " +
+                                          std::to_string(have) + " found (a key counts once)"));
+    result->status = worseStatus(result->status, VerifyStatus::MissingSigner);
   }
   return result->status;
 }
@@ -154,7 +172,11 @@ void Verifier::checkBlock(const std::string& path, const SignatureBlock& block, 
   if (entry && entry->key->publicDer() != block.public_key)
     return fail(VerifyStatus::BadSignature, "the block's public key is not the trusted key " +
                                                 block.key_id + " (" + entry->source + ")");
-  if (entry) s->owner = entry->signer;
+  if (entry) {
+    s->owner = entry->signer;
+    s->owner_role = entry->role;
+    s->owner_unit = entry->unit;
+  }
   const Key& key = entry ? *entry->key : *embedded;
   if (!verifyMessage(key, block.sm2_id, signedBytes(block), block.signature, &err))
     return fail(VerifyStatus::BadSignature,
@@ -171,43 +193,77 @@ void Verifier::checkBlock(const std::string& path, const SignatureBlock& block, 
     return fail(VerifyStatus::BadSignature, std::string("data changed since it was signed: ") +
                                                 digestName(digestFor(block.algorithm)) +
                                                 " digest differs");
-  // A covered batch that merely lacks trust leaves this signature good but not trusted.
-  VerifyStatus chain = VerifyStatus::Valid;
-  std::string chain_problem;
-  if (!block.covers.empty() && policy_.check_chain) {
-    chain = checkCovers(path, block, depth, &chain_problem, result);
-    if (severity(chain) > severity(VerifyStatus::MissingSigner)) return fail(chain, chain_problem);
-  }
   s->signature_good = true;
+  // Trust first: what an unknown key claims to cover is not worth reading, let alone walking.
   std::string why;
   s->standing = judgeKey(entry, block.role, signed_at, now_, &why);
-  if (s->standing == KeyStanding::Trusted && !entry->signer.empty() &&
-      entry->signer != block.signer) {
+  if (s->standing == KeyStanding::Trusted && entry->signer != block.signer) {
     s->standing = KeyStanding::WrongRole;
     why = "the trust store names the key's owner '" + entry->signer + "'";
   }
+  if (s->standing == KeyStanding::Trusted && depth == 0 && !policy_.unit.empty() &&
+      !mayVouchFor(*entry, policy_.unit)) {
+    s->standing = KeyStanding::WrongUnit;
+    why = "the key may vouch for unit " + entry->unit + " (" + entry->role + ") only, not " +
+          policy_.unit;
+  }
   if (s->standing != KeyStanding::Trusted)
-    return fail(VerifyStatus::Untrusted, "good signature, but " + why);
-  if (chain != VerifyStatus::Valid) return fail(chain, chain_problem);
+    return fail(VerifyStatus::Untrusted, "good signature, but " + why +
+                                             (block.covers.empty() || !policy_.check_chain
+                                                  ? ""
+                                                  : "; the batches it covers were not checked"));
+  if (!block.covers.empty() && policy_.check_chain) {
+    std::string problem;
+    VerifyStatus chain = checkCovers(path, block, *entry, depth, &problem, result);
+    if (chain != VerifyStatus::Valid) return fail(chain, problem);
+  }
   s->status = VerifyStatus::Valid;
 }
 
-VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock& block, int depth,
-                                   std::string* problem, VerifyResult* result) {
+const CoveredOutcome& Verifier::verifyCovered(const std::string& input, int depth,
+                                              VerifyResult* result) {
+  const std::string key = normalPath(input);
+  auto it = covered_.find(key);
+  if (it != covered_.end()) {
+    if (!it->second.done) it->second.problem = "covers itself through its own chain (a loop)";
+    return it->second;
+  }
+  CoveredOutcome& outcome = covered_[key];
+  // Each batch is verified once, so work grows with the number of files, not of paths through
+  // the chain; a cap still stops a chain built to exhaust the verifier, with one message.
+  if (covered_.size() > policy_.max_covered) {
+    outcome.done = true;
+    outcome.problem = "more than " + std::to_string(policy_.max_covered) +
+                      " covered batches in one chain; verification stopped";
+    return outcome;
+  }
+  VerifyResult inner;
+  run(input, "", depth + 1, &inner);
+  for (const std::string& p : inner.problems) result->problems.push_back("covered: " + p);
+  outcome.done = true;
+  outcome.status = inner.status;
+  outcome.problem = inner.problems.empty() ? "" : inner.problems[0];
+  outcome.signers = std::move(inner.signers);
+  return outcome;
+}
+
+VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock& block,
+                                   const TrustedKey& entry, int depth, std::string* problem,
+                                   VerifyResult* result) {
   auto fail = [&](VerifyStatus status, const std::string& what) {
     *problem = what;
     return status;
   };
   if (depth >= kMaxChainDepth)
     return fail(VerifyStatus::Malformed, "countersignature chain too deep");
-  const std::string dir = policy_.inputs_dir.empty() ? dirName(path) : policy_.inputs_dir;
+  const std::string dir =
+      depth == 0 && !policy_.inputs_dir.empty() ? policy_.inputs_dir : dirName(path);
   VerifyStatus chain = VerifyStatus::Valid;
-  std::string first_problem;
   for (const Cover& c : block.covers) {
     const std::string input = dir + "/" + c.name;
     std::string err, text;
     FileDigest digest;
-    if (!digestFile(digestFor(block.algorithm), input, &digest, &err))
+    if (!fileDigest(input, digestFor(block.algorithm), &digest, &err))
       return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + err);
     if (digest.hex != c.file_digest)
       return fail(VerifyStatus::BadSignature,
@@ -223,17 +279,25 @@ VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock
     if (toHex(raw) != c.block_digest)
       return fail(VerifyStatus::BadSignature,
                   "covered batch " + c.name + " carries other signatures than those countersigned");
-    VerifyResult inner;
-    VerifyPolicy inner_policy = policy_;
-    inner_policy.required_roles.clear();
-    inner_policy.inputs_dir.clear();
-    Verifier(trust_, inner_policy, now_).run(input, "", depth + 1, &inner);
-    for (const std::string& p : inner.problems) result->problems.push_back("covered: " + p);
-    if (severity(inner.status) > severity(chain)) chain = inner.status;
-    if (first_problem.empty() && !inner.problems.empty()) first_problem = inner.problems[0];
+    const CoveredOutcome& outcome = verifyCovered(input, depth, result);
+    if (!outcome.done || outcome.status == VerifyStatus::Malformed)
+      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + outcome.problem);
+    if (outcome.status != VerifyStatus::Valid) {
+      chain = worseStatus(chain, outcome.status);
+      if (problem->empty()) *problem = "a covered batch does not verify (" + outcome.problem + ")";
+      continue;
+    }
+    // A countersigner vouches only for batches of its own city (or province).
+    for (const SignerResult& inner : outcome.signers)
+      if (inner.status == VerifyStatus::Valid &&
+          !unitWithin(entry.role, entry.unit, inner.owner_unit)) {
+        chain = worseStatus(chain, VerifyStatus::Untrusted);
+        if (problem->empty())
+          *problem = "covered batch " + c.name + " is signed for unit " + inner.owner_unit +
+                     ", outside this key's unit " + entry.unit + " (" + entry.role + ")";
+      }
   }
-  if (chain == VerifyStatus::Valid) return chain;
-  return fail(chain, "a covered batch does not verify (" + first_problem + ")");
+  return chain;
 }
 
 }  // namespace
@@ -249,11 +313,16 @@ VerifyStatus verifyFile(const std::string& path, const std::string& sig_path,
   return verifier.run(path, sig_path, 0, result);
 }
 
+bool mayVouchFor(const SignerResult& s, std::string_view unit) {
+  return s.status == VerifyStatus::Valid && unitWithin(s.owner_role, s.owner_unit, unit);
+}
+
 std::string describeSigner(const SignerResult& s) {
   std::string name =
       s.owner.empty() || s.owner == s.signer ? s.signer : s.signer + " [owner " + s.owner + "]";
   std::string algorithm = s.algorithm == "sm2-sm3" ? "sm2" : s.algorithm;
-  return name + " (" + s.role + ", " + algorithm + " key " + s.key_id + ")";
+  std::string unit = s.owner_unit.empty() ? "" : ", unit " + s.owner_unit;
+  return name + " (" + s.role + unit + ", " + algorithm + " key " + s.key_id + ")";
 }
 
 }  // namespace vetkit

@@ -48,14 +48,26 @@ class SignTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return dir_ + "/" + name; }
 
+  // A key of 娄星区 (county), 娄底市 (city) or 湖南省 (province) unless `unit` says otherwise.
   std::unique_ptr<Key> newKey(KeyAlgorithm algorithm, const std::string& signer,
-                              const std::string& role = "county") {
+                              const std::string& role = "county", const std::string& unit = "") {
     std::string err;
     auto key = generateKey(algorithm, &err);
     EXPECT_TRUE(key) << err;
     key->signer = signer;
     key->role = role;
+    key->unit = !unit.empty()      ? unit
+                : role == "county" ? "431302"
+                : role == "city"   ? "431300"
+                                   : "430000";
     return key;
+  }
+  // A private key file copied to a 0600 file in the scratch directory (git keeps no modes).
+  std::string privateCopy(const std::string& key_file) {
+    std::string copy = path(fs::path(key_file).filename().string());
+    writeAll(copy, readAll(key_file));
+    chmod(copy.c_str(), 0600);
+    return copy;
   }
   VerifyStatus sign(const std::string& file, const Key& key, SignOptions options = {}) {
     std::string err;
@@ -78,9 +90,10 @@ class SignTest : public ::testing::Test {
       std::string err;
       EXPECT_TRUE(writeKeyPair(*k, base, "", &err)) << err;
       std::string pub = readAll(base + ".pub");
-      // `extra` fields go first; a role given there replaces the key file's own.
-      if (extra.starts_with("role: "))
-        pub.erase(pub.find("role: "), pub.find('\n', pub.find("role: ")) + 1 - pub.find("role: "));
+      // `extra` fields go first; a role or unit given there replaces the key file's own.
+      for (const char* field : {"role: ", "unit: "})
+        if (extra.find(field) != std::string::npos)
+          pub.erase(pub.find(field), pub.find('\n', pub.find(field)) + 1 - pub.find(field));
       text += extra + pub;
       fs::remove(base + ".key");
       fs::remove(base + ".pub");
@@ -231,7 +244,7 @@ TEST_F(SignTest, CommittedGoldenKeepsVerifying) {
   ASSERT_EQ(result_.signers.size(), 1u);
   EXPECT_EQ(result_.signers[0].covers, (std::vector<std::string>{"娄星区.jsonl", "双峰县.jsonl"}));
   // The committed private key still signs, and its id is what the .pub says.
-  auto key = loadPrivateKey(kFixtures + "/keys/娄星区.key", "", &err);
+  auto key = loadPrivateKey(privateCopy(kFixtures + "/keys/娄星区.key"), "", &err);
   ASSERT_TRUE(key) << err;
   EXPECT_EQ(key->keyId(), trust.find(key->keyId())->key->keyId());
 }
@@ -380,7 +393,7 @@ TEST_F(SignTest, WrongKeyAndTrustStanding) {
   EXPECT_NE(last_error_.find("revoked"), std::string::npos) << last_error_;
   TrustStore future = trustOf({key.get()}, "not-before: 2099-01-01\n");
   EXPECT_EQ(verify(file, &future), VerifyStatus::Untrusted);
-  TrustStore city_only = trustOf({key.get()}, "role: city\n");
+  TrustStore city_only = trustOf({key.get()}, "role: city\nunit: 431300\n");
   EXPECT_EQ(verify(file, &city_only), VerifyStatus::Untrusted);
   EXPECT_NE(last_error_.find("trusted for role city"), std::string::npos) << last_error_;
 }
@@ -596,6 +609,7 @@ TEST_F(SignTest, WeVerifyOpensslSignatures) {
                       std::string(alg == KeyAlgorithm::Sm2 ? "SM2" : "ED25519") + " -out '" +
                       key_pem + "' 2>/dev/null";
     ASSERT_EQ(std::system(gen.c_str()), 0);
+    chmod(key_pem.c_str(), 0600);
     auto key = loadPrivateKey(key_pem, "", &err);
     ASSERT_TRUE(key) << err;
     EXPECT_EQ(key->algorithm(), alg);

@@ -51,6 +51,8 @@ class Importer {
               const std::string& column, const std::string& code, const MessageArgs& args,
               const std::string& value = {});
 
+  // {label} (the field's first label) and {field} (its id), for messages naming a field.
+  MessageArgs fieldArgs(const Field& f) const;
   void reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
                            const HeaderColumn& h, const std::vector<HeaderColumn>& columns);
 

@@ -108,7 +108,8 @@ class Importer::SheetImport {
         slot_[h.col] = int(h.field->index);
         present[h.field->index] = true;
         columns_json_.emplace_back(h.field->id, columnLetter(h.col));
-        if (h.guessed)  // read by resemblance: the operator confirms or says otherwise
+        // Read by resemblance: the operator confirms or says otherwise, once per file.
+        if (h.guessed && imp_.guessed_seen_.insert(foldValue(h.text)).second)
           imp_.report(Severity::Warning, path_, sheet_, header_.row, columnLetter(h.col),
                       "header-guessed", imp_.fieldArgs(*h.field), foldValue(h.text));
       } else if (h.ignored) {
@@ -332,6 +333,7 @@ int Importer::importFile(const std::string& path) {
   summary.path = path;
   reported_ = false;
   unknown_seen_.clear();
+  guessed_seen_.clear();
   unknown_hidden_ = 0;
   size_t mark = out_->mark();
   std::string err;

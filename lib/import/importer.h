@@ -63,6 +63,7 @@ class Importer {
   std::vector<FileSummary> summaries_;
   bool reported_ = false;
   std::set<std::string> unknown_seen_;  // unknown headers already reported for this file
+  std::set<std::string> guessed_seen_;  // headers read by resemblance, reported for this file
   size_t unknown_hidden_ = 0;           // beyond kUnknownColumnsShown, only counted
   static constexpr size_t kUnknownColumnsShown = 20;
 };

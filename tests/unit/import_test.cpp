@@ -181,6 +181,10 @@ TEST(HeaderMatch, SynonymsAndFillersDeclaredInTheSchema) {
   EXPECT_EQ(matched("家庭地址"), "label hukou_address");
   EXPECT_EQ(matched("残疾性质"), "synonym disability_nature");
   EXPECT_EQ(matched("住房性质情况"), "synonym housing_nature");
+  EXPECT_EQ(matched("住房类型"), "synonym housing_nature");  // not 有无住房
+  EXPECT_EQ(matched("转业时间"), "synonym discharge_date");
+  EXPECT_EQ(matched("伤残级别"), "synonym disability_grade");
+  EXPECT_EQ(matched("家庭详细住址"), "synonym hukou_address");
 }
 
 TEST(HeaderMatch, ResemblanceMapsOnlyAClearBestField) {

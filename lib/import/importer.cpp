@@ -108,6 +108,10 @@ class Importer::SheetImport {
         slot_[h.col] = int(h.field->index);
         present[h.field->index] = true;
         columns_json_.emplace_back(h.field->id, columnLetter(h.col));
+        // Read by resemblance: the operator confirms or says otherwise, once per file.
+        if (h.guessed && imp_.guessed_seen_.insert(foldValue(h.text)).second)
+          imp_.report(Severity::Warning, path_, sheet_, header_.row, columnLetter(h.col),
+                      "header-guessed", imp_.fieldArgs(*h.field), foldValue(h.text));
       } else if (h.ignored) {
         slot_[h.col] = kIgnored;
       } else {
@@ -168,6 +172,9 @@ class Importer::SheetImport {
       }
       Normalized& v = values_[size_t(s)];
       normalizer_.normalize(fields[size_t(s)], c, &v);
+      if (v.note)
+        imp_.report(Severity::Warning, path_, sheet_, row.number, columnLetter(c.col), v.note,
+                    {{"date", std::string(v.value)}}, c.text);
       // Normalising kept the code but dropped detail (双峰县永丰镇 -> 431321): nothing is lost.
       if (!v.original.empty()) extras_.emplace_back(foldValue(header_text_[c.col]), v.original);
     }
@@ -310,7 +317,15 @@ void Importer::reportUnknownColumn(const std::string& path, const std::string& s
     ++unknown_hidden_;
     return;
   }
-  report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column", {}, name);
+  if (h.nearest)
+    report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column-near",
+           fieldArgs(*h.nearest), name);
+  else
+    report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column", {}, name);
+}
+
+MessageArgs Importer::fieldArgs(const Field& f) const {
+  return {{"label", f.labels.empty() ? f.id : f.labels[0]}, {"field", f.id}};
 }
 
 int Importer::importFile(const std::string& path) {
@@ -318,6 +333,7 @@ int Importer::importFile(const std::string& path) {
   summary.path = path;
   reported_ = false;
   unknown_seen_.clear();
+  guessed_seen_.clear();
   unknown_hidden_ = 0;
   size_t mark = out_->mark();
   std::string err;

@@ -51,6 +51,8 @@ class Importer {
               const std::string& column, const std::string& code, const MessageArgs& args,
               const std::string& value = {});
 
+  // {label} (the field's first label) and {field} (its id), for messages naming a field.
+  MessageArgs fieldArgs(const Field& f) const;
   void reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
                            const HeaderColumn& h, const std::vector<HeaderColumn>& columns);
 
@@ -61,6 +63,7 @@ class Importer {
   std::vector<FileSummary> summaries_;
   bool reported_ = false;
   std::set<std::string> unknown_seen_;  // unknown headers already reported for this file
+  std::set<std::string> guessed_seen_;  // headers read by resemblance, reported for this file
   size_t unknown_hidden_ = 0;           // beyond kUnknownColumnsShown, only counted
   static constexpr size_t kUnknownColumnsShown = 20;
 };

@@ -28,6 +28,31 @@ void store(Normalized* out, std::string_view value, bool verbatim) {
   setString(out, out->text, verbatim);
 }
 
+// trimBlanks(), and the ideographic space (U+3000) and no-break space (U+00A0) at either end:
+// 无　is 无 in every field, also in those kept as typed. Nearly every cell is answered by its
+// first and last byte.
+std::string_view trimCell(std::string_view s) {
+  s = trimBlanks(s);
+  auto wide = [](std::string_view t) {
+    auto first = static_cast<unsigned char>(t.front()), last = static_cast<unsigned char>(t.back());
+    return first == 0xE3 || first == 0xC2 || last == 0x80 || last == 0xA0;
+  };
+  while (!s.empty() && wide(s)) {
+    if (s.starts_with("\u3000"))
+      s.remove_prefix(3);
+    else if (s.starts_with("\u00A0"))
+      s.remove_prefix(2);
+    else if (s.ends_with("\u3000"))
+      s.remove_suffix(3);
+    else if (s.ends_with("\u00A0"))
+      s.remove_suffix(2);
+    else
+      break;
+    s = trimBlanks(s);
+  }
+  return s;
+}
+
 bool allDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -40,7 +65,8 @@ void Normalizer::normalize(const Field& field, const Cell& cell, Normalized* out
   out->items.clear();
   out->id15.clear();
   out->original.clear();
-  std::string_view trimmed = trimBlanks(cell.text);
+  out->note = nullptr;
+  std::string_view trimmed = trimCell(cell.text);
   if (trimmed.empty()) return;
   if (field.type != FieldType::Text && trimmed.front() == '\'') {
     trimmed = trimBlanks(trimmed.substr(1));  // Excel's text marker, written out by some tools
@@ -166,16 +192,20 @@ void Normalizer::date(const Cell& cell, std::string_view folded, Normalized* out
   std::string_view text = folded;
   // Excel stores 1978.10 typed into a number cell as 1978.1: a one-digit "month" 1 from a
   // numeric cell was October. (1978.01 keeps its zero and stays January.)
+  // Typed as 1978.1 it meant January: the cell cannot tell, so the reading is reported.
   char october[7];
+  bool from_number = false;
   if (cell.kind == Cell::Kind::Number && text.size() == 6 && text[4] == '.' && text[5] == '1') {
     std::memcpy(october, text.data(), 6);
     october[6] = '0';
     text = std::string_view(october, 7);
+    from_number = true;
   }
   PartialDate d;
   if (parseDate(text, &d)) {
     char iso[10];
     store(out, std::string_view(iso, formatIsoDate(d, iso)), false);
+    if (from_number) out->note = "date-from-number";
   } else {
     setString(out, folded, true);
   }

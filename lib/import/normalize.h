@@ -27,6 +27,9 @@ struct Normalized {
   bool verbatim = false;           // (part of) the value could not be normalised
   std::string id15;                // the original of an identity number upgraded from 15 digits
   std::string original;            // the cell as typed, when normalising dropped part of it
+  /// A message code (messages.yaml) when the value was read with a caveat the operator should
+  /// see (a number cell 1996.1 read as 1996-10); nullptr otherwise.
+  const char* note = nullptr;
 };
 
 class Normalizer {

@@ -191,6 +191,7 @@ class SchemaLoader {
     }
     for (const auto& c : strings(root["ignored_columns"]))
       s->ignored_columns_.push_back(foldKey(c));
+    if (!loadHeaderMatching(root["header_matching"], &s->header_matching_, err)) return false;
     s->set_separators_ = strings(root["set_separators"]);
     for (const auto& v : strings(root["empty_values"])) {
       if (v.empty()) continue;
@@ -209,6 +210,32 @@ class SchemaLoader {
     if (root["divisions"] && !s->divisions_.load(sibling("divisions"), err)) return false;
     if (root["messages"] && !s->messages_.load(sibling("messages"), err)) return false;
     if (root["rules"]) s->rules_path_ = sibling("rules");
+    return true;
+  }
+
+  static bool loadHeaderMatching(const YAML::Node& n, HeaderMatching* hm, std::string* err) {
+    if (!n) return true;
+    for (const auto& group : n["synonyms"]) hm->synonyms.push_back(strings(group));
+    if (const YAML::Node ignore = n["ignore"]) {
+      for (const auto& kv : ignore) {
+        std::string type = kv.first.as<std::string>();
+        bool known =
+            type == "all" || std::any_of(std::begin(kTypes), std::end(kTypes),
+                                         [&](const TypeName& t) { return type == t.name; });
+        if (!known) {
+          *err = where(kv.first) + "header_matching: unknown type '" + type + "'";
+          return false;
+        }
+        hm->ignore.push_back({type, {strings(kv.second["words"]), strings(kv.second["endings"])}});
+      }
+    }
+    if (n["accept"]) hm->accept = n["accept"].as<double>();
+    if (n["suggest"]) hm->suggest = n["suggest"].as<double>();
+    if (n["margin"]) hm->margin = n["margin"].as<double>();
+    if (!(hm->suggest > 0 && hm->suggest <= hm->accept && hm->accept <= 1 && hm->margin >= 0)) {
+      *err = where(n) + "header_matching: need 0 < suggest <= accept <= 1 and margin >= 0";
+      return false;
+    }
     return true;
   }
 };

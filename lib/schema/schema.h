@@ -82,6 +82,22 @@ struct Field {
   }
 };
 
+/// How a header cell that is none of the labels is matched to a field (`header_matching` in the
+/// schema; lib/import/header.cpp applies it).
+struct HeaderMatching {
+  /// Words that mean the same in a header (时间, 日期, 年月): each group is one word.
+  std::vector<std::vector<std::string>> synonyms;
+  /// Words that say nothing about which field a column is: dropped anywhere (`words`) or at
+  /// the end (`endings`), for every field ("all") or for fields of one type ("yesno").
+  struct Ignore {
+    std::vector<std::string> words, endings;
+  };
+  std::vector<std::pair<std::string, Ignore>> ignore;
+  double accept = 0.8;   // a resemblance this close maps the column (with a warning)
+  double suggest = 0.5;  // this close is named as the nearest field of an unknown column
+  double margin = 0.1;   // the best field must lead the next by this much to be taken
+};
+
 class Schema {
  public:
   /// Loads a schema file; its division table is read from beside it.
@@ -97,6 +113,7 @@ class Schema {
   bool fields(std::string_view list, std::vector<const Field*>* out, std::string* err) const;
   /// The field a header cell names, matched on foldKey() of its labels and its id.
   const Field* fieldForHeader(std::string_view header) const;
+  const HeaderMatching& headerMatching() const { return header_matching_; }
   /// Columns such as 序号 that carry nothing about the person.
   bool isIgnoredColumn(std::string_view header) const;
   const CodeTable* table(std::string_view id) const;
@@ -129,6 +146,7 @@ class Schema {
   std::vector<std::unique_ptr<CodeTable>> tables_;
   StringMap<size_t> field_by_id_, field_by_label_;
   StringMap<bool> yesno_;
+  HeaderMatching header_matching_;
   std::vector<std::string> ignored_columns_;  // folded
   std::vector<std::string> set_separators_;
   StringMap<bool> empty_values_;

@@ -149,6 +149,10 @@ bool parseDate(std::string_view text, PartialDate* out, int pivot_yy) {
     if (groups.size() == 3) d.day = groups[2].value;
   }
   if (d.year < 1800 || d.year > 2199) return false;
+  // A month or day written as 00 is no month or day (1981.00, 19810300), not a year alone.
+  if (groups.size() >= 2 || groups[0].digits > 4) {
+    if (d.month == 0 || (d.day == 0 && (groups.size() == 3 || groups[0].digits == 8))) return false;
+  }
   if (d.month != 0 && (d.month < 1 || d.month > 12)) return false;
   if (d.day != 0 && !isValidDay(d.year, d.month, d.day)) return false;
   *out = d;

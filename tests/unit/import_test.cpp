@@ -4,6 +4,7 @@
 #include "test_schema.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -143,6 +144,129 @@ TEST(Header, ForcedRowAndDuplicateColumns) {
   EXPECT_FALSE(detectHeader(schema(), nullptr, rows, 5, &h));
 }
 
+// Header labels as people write them (issue 14): matched on meaning through the schema's
+// folding, synonyms and filler words, else by a scored resemblance that is reported.
+std::string matched(const char* header) {
+  HeaderMatcher m(schema(), nullptr);
+  HeaderMatcher::Match r = m.match(header);
+  const char* how[] = {"none", "label", "synonym", "resemblance"};
+  std::string out = how[int(r.how)];
+  if (r.field) out += " " + r.field->id;
+  if (r.nearest) out += " nearest " + r.nearest->id;
+  return out;
+}
+
+TEST(HeaderMatch, LabelsFoldedFromWidthBlanksNotesAndMarks) {
+  EXPECT_EQ(matched("姓　名"), "label name");
+  EXPECT_EQ(matched("性别\n（必填）"), "label gender");
+  EXPECT_EQ(matched("身份证号码（18位）"), "label id_number");
+  EXPECT_EQ(matched("「*」对象类别"), "synonym category");
+  EXPECT_EQ(matched("★出生日期："), "synonym birth_date");
+  EXPECT_EQ(matched("〔必填〕民族"), "synonym ethnicity");
+}
+
+TEST(HeaderMatch, SynonymsAndFillersDeclaredInTheSchema) {
+  EXPECT_EQ(matched("退役时间"), "label discharge_date");  // also a listed label
+  EXPECT_EQ(matched("复员年月"), "synonym discharge_date");
+  EXPECT_EQ(matched("入伍年月日"), "synonym enlist_date");
+  EXPECT_EQ(matched("参军时间"), "synonym enlist_date");
+  EXPECT_EQ(matched("出生\n时间"), "label birth_date");
+  EXPECT_EQ(matched("采集年月"), "synonym collected_at");
+  EXPECT_EQ(matched("光荣牌悬挂时间"), "synonym plaque_date");
+  EXPECT_EQ(matched("工作单位及职务"), "synonym employer");
+  EXPECT_EQ(matched("低保情况"), "synonym dibao");
+  EXPECT_EQ(matched("是否享受低保"), "synonym dibao");
+  EXPECT_EQ(matched("有无残疾人两项补贴"), "synonym disability_subsidy");
+  EXPECT_EQ(matched("户口所在地"), "synonym hukou_division");
+  EXPECT_EQ(matched("家庭地址"), "label hukou_address");
+  EXPECT_EQ(matched("残疾性质"), "synonym disability_nature");
+  EXPECT_EQ(matched("住房性质情况"), "synonym housing_nature");
+  EXPECT_EQ(matched("住房类型"), "synonym housing_nature");  // not 有无住房
+  EXPECT_EQ(matched("转业时间"), "synonym discharge_date");
+  EXPECT_EQ(matched("伤残级别"), "synonym disability_grade");
+  EXPECT_EQ(matched("家庭详细住址"), "synonym hukou_address");
+}
+
+TEST(HeaderMatch, ResemblanceMapsOnlyAClearBestField) {
+  EXPECT_EQ(matched("光荣牌悬挂情况"), "resemblance plaque_hung");
+  EXPECT_EQ(matched("居民身份证号码"), "resemblance id_number");
+  EXPECT_EQ(matched("原工作单位及职务"), "resemblance employer");
+  EXPECT_EQ(matched("城乡低保"), "resemblance dibao");
+  EXPECT_EQ(matched("服役部队番号及代号"), "resemblance service_unit");
+}
+
+TEST(HeaderMatch, NoFieldIsGuessedForWhatIsNone) {
+  EXPECT_EQ(matched("备注"), "none");
+  EXPECT_EQ(matched("银行账号"), "none");
+  EXPECT_EQ(matched("所在村组"), "none");
+  EXPECT_EQ(matched("娄底市退役军人和其他优抚对象信息采集表"), "none");
+  EXPECT_EQ(matched("入党时间"), "none");  // 入伍 is one word: 入 alone is no resemblance
+  // Near a field but not surely it: unknown, naming the nearest field.
+  EXPECT_EQ(matched("户籍所在乡镇"), "none nearest hukou_division");
+  EXPECT_EQ(matched("单位").substr(0, 13), "none nearest ");  // 采集, 工作 or 服役单位?
+}
+
+TEST(Header, GroupHeadingNeverOverridesASubHeaderThatMaps) {
+  // Issue 14, item 1: 享受待遇 (itself a label of benefit_types) merged over 是否低保 and
+  // 光荣牌悬挂情况; the 是否低保 column is 低保, not 享受国家抚恤和补助.
+  std::vector<Row> rows = {
+      row(1, {"娄底市退役军人和其他优抚对象信息采集表"}),
+      row(2, {"序号", "姓名", "性别", "公民身份号码", "享受待遇", "", "服役情况", "", "备注"}),
+      row(3, {"", "", "", "", "是否低保", "光荣牌悬挂情况", "入伍时间", "退役时间"}),
+      row(4, {"1", "张三", "男", "11010519491231002X", "否", "是", "1968.03", "1972.12"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
+  EXPECT_EQ(h.first_row, 2);
+  EXPECT_EQ(h.row, 3);
+  ASSERT_NE(h.column(4)->field, nullptr);
+  EXPECT_EQ(h.column(4)->field->id, "dibao");
+  EXPECT_FALSE(h.column(4)->guessed);
+  ASSERT_NE(h.column(5)->field, nullptr);
+  EXPECT_EQ(h.column(5)->field->id, "plaque_hung");
+  EXPECT_TRUE(h.column(5)->guessed);
+  EXPECT_EQ(h.column(6)->field->id, "enlist_date");
+  EXPECT_EQ(h.column(7)->field->id, "discharge_date");
+  EXPECT_EQ(h.column(8)->field, nullptr);
+  for (const HeaderColumn& c : h.columns)
+    EXPECT_FALSE(c.field && c.field->id == "benefit_types") << c.text;
+}
+
+TEST(Header, SubHeaderReadUnderItsGroupHeading) {
+  // 是否悬挂 alone names nothing; under 光荣牌 it is the plaque. A sub-header with no field of
+  // its own under a heading that is a field (享受待遇) stays unknown rather than taking it.
+  std::vector<Row> rows = {row(1, {"姓名", "性别", "光荣牌", "", "享受待遇", ""}),
+                           row(2, {"", "", "是否悬挂", "悬挂日期", "金额", "发放方式"}),
+                           row(3, {"张三", "男", "是", "2019.08", "100", "现金"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
+  EXPECT_EQ(h.row, 2);
+  ASSERT_NE(h.column(2)->field, nullptr);
+  EXPECT_EQ(h.column(2)->field->id, "plaque_hung");
+  EXPECT_EQ(h.column(2)->text, "是否悬挂");
+  ASSERT_NE(h.column(3)->field, nullptr);
+  EXPECT_EQ(h.column(3)->field->id, "plaque_date");
+  EXPECT_EQ(h.column(4)->field, nullptr);
+  EXPECT_EQ(h.column(5)->field, nullptr);
+}
+
+TEST(Header, ANoteRowAboveIsNoSecondHeaderRow) {
+  std::vector<Row> rows = {row(1, {"填报单位：双峰县", "", "", "", "填报日期：2026年11月"}),
+                           row(2, {"姓名", "性别", "公民身份号码", "联系电话"}),
+                           row(3, {"张三", "男", "11010519491231002X", "13807381234"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
+  EXPECT_EQ(h.first_row, 2);
+  EXPECT_EQ(h.column(4), nullptr);
+}
+
+TEST(Header, AResemblanceToAFieldAlreadyMappedIsLeftUnknown) {
+  std::vector<Row> rows = {row(1, {"姓名", "性别", "配偶姓名"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
+  EXPECT_EQ(h.column(2)->field, nullptr);
+  EXPECT_FALSE(h.column(2)->duplicate);
+}
+
 // --- value normalisation ----------------------------------------------------------------
 
 TEST(Normalize, Codes) {
@@ -204,6 +328,36 @@ TEST(Normalize, NumbersYesNoIdsPhonesDivisions) {
   EXPECT_EQ(norm("unit", "火星县民政局"), "\"火星县民政局\" (verbatim)");
 }
 
+TEST(Normalize, SmallReadingsOfIssue14) {
+  // A month of 00 is no month: not the year 1981, kept as typed for the validator to reject.
+  EXPECT_EQ(norm("enlist_date", "1981.00"), "\"1981.00\" (verbatim)");
+  // The ideographic space at either end is trimmed also in a field kept as typed, so 无　is
+  // 无 (an empty value) and 生活困难　is 生活困难.
+  EXPECT_EQ(norm("appeals", "无\u3000"), "<empty>");
+  EXPECT_EQ(norm("appeals", "\u3000生活困难\u3000"), "\"生活困难\"");
+  EXPECT_EQ(norm("appeals", "生活困难\u00A0"), "\"生活困难\"");
+  EXPECT_EQ(norm("name", "张三\u3000"), "\"张三\"");
+  EXPECT_EQ(norm("dibao", "否\u3000"), "false");
+}
+
+TEST(Normalize, ANumberCellReadAsOctoberCarriesANote) {
+  Normalizer n(schema());
+  Normalized v;
+  Cell number{0, Cell::Kind::Number, "1996.1"};
+  n.normalize(*schema().field("enlist_date"), number, &v);
+  EXPECT_EQ(v.value, "1996-10");
+  ASSERT_NE(v.note, nullptr);
+  EXPECT_STREQ(v.note, "date-from-number");
+  Cell text{0, Cell::Kind::Text, "1996.1"};  // typed as text: January, nothing to say
+  n.normalize(*schema().field("enlist_date"), text, &v);
+  EXPECT_EQ(v.value, "1996-01");
+  EXPECT_EQ(v.note, nullptr);
+  Cell twelve{0, Cell::Kind::Number, "1996.12"};
+  n.normalize(*schema().field("enlist_date"), twelve, &v);
+  EXPECT_EQ(v.value, "1996-12");
+  EXPECT_EQ(v.note, nullptr);
+}
+
 TEST(Normalize, FifteenDigitIdKeepsTheOriginal) {
   Normalizer n(schema());
   Normalized v;
@@ -258,6 +412,60 @@ TEST(Import, UnknownColumnsKeptUnderExtraAndReportedOnce) {
   for (const Diagnostic& d : r.diags) unknown += d.code == "unknown-column";
   EXPECT_EQ(unknown, 1);
   EXPECT_EQ(r.status, kExitFindings);
+}
+
+TEST(Import, HeaderMessagesNameTheColumnTheOperatorsTextAndTheField) {
+  std::string csv =
+      "对象类别,姓名,性别,出生年月,公民身份号码,光荣牌悬挂情况,户籍所在乡镇,银行账号\n"
+      "12,甲,男,1950,1,是,永丰镇,6222\n";
+  ImportResult r = import(writeTemp("variants.csv", csv));
+  EXPECT_NE(r.output.find("\"birth_date\":\"1950\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"plaque_hung\":true"), std::string::npos) << r.output;
+  std::map<std::string, const Diagnostic*> by_column;
+  for (const Diagnostic& d : r.diags) by_column[d.column] = &d;
+  ASSERT_TRUE(by_column.count("F"));
+  EXPECT_EQ(by_column["F"]->code, "header-guessed");
+  EXPECT_EQ(by_column["F"]->value, "光荣牌悬挂情况");
+  EXPECT_NE(by_column["F"]->message.find("plaque_hung"), std::string::npos);
+  ASSERT_TRUE(by_column.count("G"));
+  EXPECT_EQ(by_column["G"]->code, "unknown-column-near");
+  EXPECT_EQ(by_column["G"]->value, "户籍所在乡镇");
+  EXPECT_NE(by_column["G"]->message.find("hukou_division"), std::string::npos);
+  EXPECT_NE(by_column["G"]->message.find("--profile"), std::string::npos);
+  ASSERT_TRUE(by_column.count("H"));
+  EXPECT_EQ(by_column["H"]->code, "unknown-column");
+  EXPECT_NE(r.output.find("\"_extra\":{\"户籍所在乡镇\":\"永丰镇\",\"银行账号\":\"6222\"}"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(Import, LibreOfficeWorkbookWithMergedGroupHeadingsAndVariantLabels) {
+  // tests/fixtures/make/make_headers.py: merged title, a two-row header with 享受待遇 and
+  // 服役情况 merged over their sub-columns, labels with notes, line breaks and 「*」.
+  ImportResult r = import(VETKIT_FIXTURES "/xlsx/libreoffice_headers.xlsx");
+  std::istringstream lines(r.output);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  for (const char* want : {"\"category\":\"21\"", "\"name\":\"李秀英\"", "\"gender\":\"2\"",
+                           "\"birth_date\":\"1949-12\"", "\"id_number\":\"11010519491231002X\"",
+                           "\"enlist_date\":\"1968-03\"", "\"discharge_date\":\"1972-12\"",
+                           "\"employer\":\"娄底市钢铁厂 工人\"", "\"dibao\":true",
+                           "\"plaque_hung\":true", "\"phone\":\"13807381234\"", "\"_row\":4"})
+    EXPECT_NE(first.find(want), std::string::npos) << want << " in " << first;
+  EXPECT_EQ(first.find("benefit_types"), std::string::npos) << first;
+  for (const char* want :
+       {"\"dibao\":false", "\"plaque_hung\":false", "\"enlist_date\":\"1996-10\"", "\"_row\":5"})
+    EXPECT_NE(second.find(want), std::string::npos) << want << " in " << second;
+  EXPECT_EQ(second.find("employer"), std::string::npos) << second;  // 无　is 无: empty
+  std::map<std::string, std::string> codes;                         // column -> code
+  for (const Diagnostic& d : r.diags) codes[d.column + std::to_string(d.row)] = d.code;
+  EXPECT_EQ(codes["H3"], "header-guessed");
+  EXPECT_EQ(codes["I5"], "date-from-number");
+  EXPECT_EQ(codes["M3"], "unknown-column");
+  EXPECT_EQ(codes["N3"], "unknown-column");
+  EXPECT_EQ(codes["O3"], "unknown-column");
+  EXPECT_EQ(r.diags.size(), 5u);
 }
 
 TEST(Import, NoiseRowsAreNotPeople) {

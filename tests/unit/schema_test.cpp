@@ -139,6 +139,19 @@ TEST(Schema, BrokenFilesAreReportedWithTheirLine) {
   EXPECT_NE(err.find("names two fields"), std::string::npos) << err;
 }
 
+TEST(Schema, HeaderMatchingIsReadAndChecked) {
+  const HeaderMatching& hm = schema().headerMatching();
+  EXPECT_FALSE(hm.synonyms.empty());
+  EXPECT_GT(hm.accept, hm.suggest);
+  std::string path = ::testing::TempDir() + "/matching.yaml", err;
+  std::ofstream(path) << "fields: []\nheader_matching:\n  ignore:\n    colour: {words: [x]}\n";
+  EXPECT_EQ(Schema::load(path, &err), nullptr);
+  EXPECT_NE(err.find("unknown type 'colour'"), std::string::npos) << err;
+  std::ofstream(path) << "fields: []\nheader_matching:\n  accept: 0.4\n  suggest: 0.6\n";
+  EXPECT_EQ(Schema::load(path, &err), nullptr);
+  EXPECT_NE(err.find("suggest <= accept"), std::string::npos) << err;
+}
+
 TEST(Profile, MapsForeignHeadersBeforeTheSchema) {
   std::string err;
   Profile p;

@@ -174,7 +174,10 @@ INSTANTIATE_TEST_SUITE_P(
         DateCase{"1978.13", nullptr}, DateCase{"1978.03-05", nullptr},
         DateCase{"19780230", nullptr}, DateCase{"abc", nullptr}, DateCase{"", nullptr},
         DateCase{"1978年3月5", "1978-03-05"}, DateCase{"3/5/1978", nullptr},
-        DateCase{"123", nullptr}, DateCase{"1978-03-05 noon", nullptr}, DateCase{"1700", nullptr}));
+        DateCase{"123", nullptr}, DateCase{"1978-03-05 noon", nullptr}, DateCase{"1700", nullptr},
+        // a month or day of 00 is no month or day, not a coarser date (issue 14, item 9)
+        DateCase{"1981.00", nullptr}, DateCase{"1981.3.00", nullptr}, DateCase{"198100", nullptr},
+        DateCase{"19810300", nullptr}, DateCase{"1981年00月", nullptr}));
 
 TEST(Date, ExcelSerials) {
   PartialDate d;

@@ -70,11 +70,15 @@ std::vector<BoundSheet> readBoundSheets(const std::string& path) {
       if (!readSector(s, &buf) || !f(buf)) return;
     }
   };
-  uint32_t wb_start = 0, wb_size = 0;
-  bool found = false;
+  uint32_t wb_start = 0, wb_size = 0, root_start = 0;
+  bool found = false, root = true;
   chain(le32(h + 0x30), [&](const std::vector<unsigned char>& dir) {
     for (size_t e = 0; e + 128 <= sector; e += 128) {
       const unsigned char* d = dir.data() + e;
+      if (root) {  // the first entry, the root, holds the mini stream
+        root_start = le32(d + 0x74);
+        root = false;
+      }
       unsigned len = le16(d + 0x40);
       if (d[0x42] != 2 || len < 2 || len > 64) continue;  // streams only
       std::string name;
@@ -88,28 +92,48 @@ std::vector<BoundSheet> readBoundSheets(const std::string& path) {
     }
     return true;
   });
-  if (!found || wb_size < le32(h + 0x38)) return {};  // absent, or in the mini stream
+  if (!found) return {};
+  // The stream's first bytes, up to what its globals need: from the FAT's sectors, or, for a
+  // stream under the cutoff (4096 bytes), from the mini stream's 64-byte sectors.
+  constexpr size_t kMaxGlobals = size_t(16) << 20;
+  std::vector<unsigned char> stream;
+  if (wb_size >= le32(h + 0x38)) {
+    chain(wb_start, [&](const std::vector<unsigned char>& data) {
+      stream.insert(stream.end(), data.begin(), data.end());
+      return stream.size() < std::min<size_t>(wb_size, kMaxGlobals);
+    });
+  } else {
+    std::vector<uint32_t> minifat;
+    chain(le32(h + 0x3C), [&](const std::vector<unsigned char>& data) {
+      for (size_t i = 0; i < sector; i += 4) minifat.push_back(le32(data.data() + i));
+      return minifat.size() < (size_t(1) << 20);
+    });
+    std::vector<unsigned char> ministream;
+    chain(root_start, [&](const std::vector<unsigned char>& data) {
+      ministream.insert(ministream.end(), data.begin(), data.end());
+      return ministream.size() < kMaxGlobals;
+    });
+    for (uint32_t m = wb_start, n = 0;
+         m < minifat.size() && n <= minifat.size() && size_t(m + 1) * 64 <= ministream.size();
+         ++n, m = minifat[m])
+      stream.insert(stream.end(), ministream.begin() + m * 64, ministream.begin() + (m + 1) * 64);
+  }
+  stream.resize(std::min<size_t>(stream.size(), wb_size));
   // BIFF records: type and length (2 bytes each), then the body; BOUNDSHEET (0x85) carries
   // the sheet's state in the low bits of byte 4 and its type in byte 5. The globals end at
   // the first EOF (0x0A).
-  std::vector<unsigned char> stream;
-  size_t pos = 0;
   bool done = false;
-  chain(wb_start, [&](const std::vector<unsigned char>& data) {
-    stream.insert(stream.end(), data.begin(), data.end());
-    while (pos + 4 <= stream.size() && pos < wb_size) {
-      uint16_t type = le16(stream.data() + pos), len = le16(stream.data() + pos + 2);
-      if (pos + 4 + len > stream.size()) return true;  // the rest is in the next sector
-      if (type == 0x0085 && len >= 6)
-        out.push_back({(stream[pos + 8] & 3) != 0, stream[pos + 9] == 0});
-      if (type == 0x000A && pos > 0) {
-        done = true;
-        return false;
-      }
-      pos += 4 + len;
+  for (size_t pos = 0; pos + 4 <= stream.size();) {
+    uint16_t type = le16(stream.data() + pos), len = le16(stream.data() + pos + 2);
+    if (pos + 4 + len > stream.size()) break;
+    if (type == 0x0085 && len >= 6)
+      out.push_back({(stream[pos + 8] & 3) != 0, stream[pos + 9] == 0});
+    if (type == 0x000A && pos > 0) {
+      done = true;
+      break;
     }
-    return stream.size() < (size_t(64) << 20);  // globals are kilobytes, never this
-  });
+    pos += 4 + size_t(len);
+  }
   if (!done) return {};
   return out;
 }
@@ -243,7 +267,12 @@ std::unique_ptr<Workbook> openXls(const std::string& path, std::string* err, std
   if (rc != FREEXL_OK) {
     // An encrypted BIFF8 file often fails inside FreeXL before it can say so.
     *code = "xls-unreadable";
-    *err = "FreeXL error " + std::to_string(rc);
+    *err = rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND
+               ? "no Workbook stream: not an .xls, perhaps an encrypted .xlsx"
+           : rc == FREEXL_INSUFFICIENT_MEMORY ? "out of memory"
+           : rc <= FREEXL_INVALID_CFBF_HEADER && rc >= FREEXL_CFBF_ILLEGAL_FAT_ENTRY
+               ? "damaged compound file, FreeXL error " + std::to_string(rc)
+               : "FreeXL error " + std::to_string(rc);
     return nullptr;
   }
   unsigned count = 0;

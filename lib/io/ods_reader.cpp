@@ -93,38 +93,63 @@ class ContentParser {
 
   std::vector<SheetInfo> sheets;
 
+  /// Reads on: from the start, or from where the last target table ended. With `target` >= 0
+  /// it suspends at that table's end, so that the next table can be read without parsing the
+  /// ones before it again.
   bool parse(ZipFile& zip, int index, std::string* err) {
-    parser_ = XML_ParserCreate(nullptr);
-    if (!parser_) return *err = "out of memory", false;
-    XML_SetUserData(parser_, this);
-    XML_SetElementHandler(parser_, onStart, onEnd);
-    XML_SetCharacterDataHandler(parser_, onText);
-    XML_SetStartDoctypeDeclHandler(parser_, onDoctype);
     std::string zerr;
-    auto entry = zip.openEntry(index, &zerr);
-    if (!entry) return *err = "content.xml: " + zerr, false;
+    if (!parser_) {
+      parser_ = XML_ParserCreate(nullptr);
+      if (!parser_) return *err = "out of memory", false;
+      XML_SetUserData(parser_, this);
+      XML_SetElementHandler(parser_, onStart, onEnd);
+      XML_SetCharacterDataHandler(parser_, onText);
+      XML_SetStartDoctypeDeclHandler(parser_, onDoctype);
+      entry_ = zip.openEntry(index, &zerr);
+      if (!entry_) return *err = "content.xml: " + zerr, false;
+    }
     ReadProgress* progress = target_ >= 0 ? ReadProgress::active() : nullptr;
-    uint64_t told = 0;
-    for (;;) {
-      void* buf = XML_GetBuffer(parser_, int(kChunk));
-      if (!buf) return *err = "out of memory", false;
-      long n = entry->read(static_cast<char*>(buf), kChunk, &zerr);
-      if (n < 0) return *err = "content.xml: " + zerr, false;
-      if (XML_ParseBuffer(parser_, int(n), n == 0) != XML_STATUS_OK) {
-        if (!failure_.empty()) return *err = failure_, false;
-        if (stopped_) return true;
-        *err = "content.xml: malformed XML at line " +
-               std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
-               XML_ErrorString(XML_GetErrorCode(parser_));
-        return false;
-      }
+    uint64_t told = delivered_;
+    auto status = [&](XML_Status st) {
       if (progress) {
         progress->addRows(delivered_ - told);
         told = delivered_;
       }
+      if (st == XML_STATUS_SUSPENDED) return 1;  // the target table ended
+      if (st == XML_STATUS_OK) return 0;
+      if (!failure_.empty()) return *err = failure_, -1;
+      if (stopped_) return 1;
+      *err = "content.xml: malformed XML at line " +
+             std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
+             XML_ErrorString(XML_GetErrorCode(parser_));
+      return -1;
+    };
+    if (suspended_) {
+      suspended_ = false;
+      int st = status(XML_ResumeParser(parser_));
+      if (st != 0) return st > 0;
+      if (finished_) return true;
+    }
+    for (;;) {
+      void* buf = XML_GetBuffer(parser_, int(kChunk));
+      if (!buf) return *err = "out of memory", false;
+      long n = entry_->read(static_cast<char*>(buf), kChunk, &zerr);
+      if (n < 0) return *err = "content.xml: " + zerr, false;
+      finished_ = n == 0;
+      int st = status(XML_ParseBuffer(parser_, int(n), n == 0));
+      if (st != 0) return st > 0;
       if (n == 0) break;
     }
-    return entry->finish(&zerr) || (*err = "content.xml: " + zerr, false);
+    return entry_->finish(&zerr) || (*err = "content.xml: " + zerr, false);
+  }
+
+  /// The next table to read, and where its rows go; false when this parser cannot go on to it
+  /// (stopped early, or already past it).
+  bool retarget(long target, const RowSink* sink) {
+    if (!suspended_ || stopped_ || !failure_.empty() || long(sheets.size()) > target) return false;
+    target_ = target;
+    sink_ = sink;
+    return true;
   }
 
  private:
@@ -179,7 +204,10 @@ class ContentParser {
       style_.clear();
     } else if (is(local, "table")) {
       if (--table_depth_ > 0) return;
-      if (reading_) stop();
+      if (reading_) {
+        suspended_ = true;
+        XML_StopParser(parser_, XML_TRUE);
+      }
       reading_ = false;
     } else if (!reading_ || table_depth_ != 1) {
       return;
@@ -321,6 +349,9 @@ class ContentParser {
   }
 
   XML_Parser parser_ = nullptr;
+  std::unique_ptr<ZipFile::Entry> entry_;
+  bool suspended_ = false;
+  bool finished_ = false;  // the last chunk was given to expat
   long target_;
   const RowSink* sink_;
   std::string failure_;
@@ -354,9 +385,16 @@ class OdsWorkbook : public Workbook {
   const std::vector<SheetInfo>& sheets() const override { return infos; }
   bool readSheet(size_t index, const RowSink& sink, std::string* err) override {
     if (index >= infos.size()) return *err = "no sheet " + std::to_string(index + 1), false;
-    ContentParser p(long(index), &sink);
-    return p.parse(*zip, content, err);
+    // Sheets read in order (as the importer reads them) share one pass over content.xml.
+    if (!reader_ || !reader_->retarget(long(index), &sink)) {
+      reader_.reset();  // its zip entry is closed before another is opened
+      reader_ = std::make_unique<ContentParser>(long(index), &sink);
+    }
+    return reader_->parse(*zip, content, err);
   }
+
+ private:
+  std::unique_ptr<ContentParser> reader_;
 };
 
 }  // namespace

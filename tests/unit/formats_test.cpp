@@ -119,6 +119,25 @@ TEST_F(FormatsTest, OdsHiddenTableFromItsStyle) {
   EXPECT_EQ(wb->sheets()[1].name, "藏");
 }
 
+// Sheets read in order share one pass (the parser suspends at each table's end); any order
+// still gives each sheet its own rows.
+TEST_F(FormatsTest, OdsSheetsInAnyOrder) {
+  std::string t;
+  for (const char* name : {"a", "b", "c"})
+    t += std::string("<table:table table:name=\"") + name + "\">" + kRow +
+         cell("", std::string("<text:p>") + name + "</text:p>") + kEnd + "</table:table>";
+  std::string path = ods(t), err;
+  for (std::vector<size_t> order : {std::vector<size_t>{0, 1, 2}, {2, 0, 1}, {1, 1, 2}}) {
+    auto wb = openOds(path, &err);
+    ASSERT_TRUE(wb) << err;
+    for (size_t i : order) {
+      Read r = readAll(*wb, i);
+      ASSERT_TRUE(r.ok) << r.err;
+      EXPECT_EQ(r.lines, std::vector<std::string>{"1:A:0:" + std::string(1, char('a' + i))});
+    }
+  }
+}
+
 // LibreOffice ends a sheet with an empty row repeated to the sheet's edge: a counter, not a
 // million rows (this would take seconds and gigabytes if it were expanded).
 TEST_F(FormatsTest, OdsEmptyRepeatsCostNothing) {

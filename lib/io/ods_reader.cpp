@@ -158,6 +158,13 @@ class ContentParser {
       ++in_annotation_;
       return;
     }
+    // The elements of nearly every cell first.
+    if (reading_ && table_depth_ == 1 && local[0] == 't' && is(local, "table-cell"))
+      return beginCell(atts, false);
+    if (in_cell_ && local[0] == 'p' && local[1] == '\0') {
+      if (paragraphs_++ > 0 && collect_) collect_->push_back('\n');
+      return;
+    }
     if (is(local, "style")) {
       const char* name = attr(atts, "name");
       style_ = name ? name : "";
@@ -200,6 +207,9 @@ class ContentParser {
       --in_annotation_;
       return;
     }
+    if (local[0] == 'p' && local[1] == '\0') return;
+    if (reading_ && table_depth_ == 1 && local[0] == 't' && is(local, "table-cell"))
+      return endCell();
     if (is(local, "style")) {
       style_.clear();
     } else if (is(local, "table")) {
@@ -397,6 +407,144 @@ class OdsWorkbook : public Workbook {
   std::unique_ptr<ContentParser> reader_;
 };
 
+// Lists the tables of content.xml without expat, which would take as long as reading them:
+// tags are found by a quote-aware byte scan and only five kinds are looked at (table:table
+// and its end, style:style and its end, style:table-properties). It relies on the prefixes
+// every ODF writer uses, so it runs only when the root element binds table: and style: to the
+// ODF namespaces, and gives up (false) on anything it does not expect — CDATA, a DOCTYPE, an
+// unknown entity, a tag longer than 1 MiB — whereupon expat lists the tables instead.
+bool scanTables(ZipFile& zip, int index, std::vector<SheetInfo>* out) {
+  std::string zerr;
+  auto entry = zip.openEntry(index, &zerr);
+  if (!entry) return false;
+  std::string buf;
+  std::vector<char> chunk(kChunk);
+  bool root = true, eof = false;
+  int depth = 0;
+  std::string style;
+  std::unordered_set<std::string> hidden;
+  auto attrOf = [](std::string_view tag, std::string_view name, std::string* v) {
+    for (size_t at = 0; (at = tag.find(name, at)) != std::string_view::npos; at += name.size()) {
+      char before = at > 0 ? tag[at - 1] : '<';
+      size_t q = at + name.size();
+      if ((before != ' ' && before != '\t' && before != '\n' && before != '\r') ||
+          q + 1 >= tag.size() || tag[q] != '=' || (tag[q + 1] != '"' && tag[q + 1] != '\''))
+        continue;
+      size_t end = tag.find(tag[q + 1], q + 2);
+      if (end == std::string_view::npos) return false;
+      std::string_view raw = tag.substr(q + 2, end - q - 2);
+      v->clear();
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '&') {
+          v->push_back(raw[i]);
+          continue;
+        }
+        size_t semi = raw.find(';', i);
+        if (semi == std::string_view::npos) return false;
+        std::string_view ent = raw.substr(i + 1, semi - i - 1);
+        if (ent == "amp")
+          v->push_back('&');
+        else if (ent == "lt")
+          v->push_back('<');
+        else if (ent == "gt")
+          v->push_back('>');
+        else if (ent == "quot")
+          v->push_back('"');
+        else if (ent == "apos")
+          v->push_back('\'');
+        else
+          return false;  // character references: expat decides
+        i = semi;
+      }
+      return true;
+    }
+    v->clear();
+    return true;
+  };
+  auto isTag = [](std::string_view tag, std::string_view name) {
+    if (!tag.starts_with(name)) return false;
+    char c = tag.size() > name.size() ? tag[name.size()] : '>';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' || c == '>';
+  };
+  size_t pos = 0;
+  std::string v;
+  for (;;) {
+    size_t lt = buf.find('<', pos);
+    size_t end = std::string::npos;
+    if (lt != std::string::npos) {
+      std::string_view rest = std::string_view(buf).substr(lt);
+      if (rest.starts_with("<![CDATA[") || rest.starts_with("<!DOCTYPE")) return false;
+      if (rest.starts_with("<!--")) {
+        size_t e = buf.find("-->", lt + 4);
+        if (e != std::string::npos) {
+          pos = e + 3;
+          continue;
+        }
+      } else {
+        char quote = 0;
+        for (size_t i = lt + 1; i < buf.size(); ++i) {
+          char c = buf[i];
+          if (quote) {
+            if (c == quote) quote = 0;
+          } else if (c == '"' || c == '\'') {
+            quote = c;
+          } else if (c == '>') {
+            end = i;
+            break;
+          }
+        }
+      }
+    }
+    if (end == std::string::npos) {  // need more bytes
+      if (eof) break;
+      size_t keep = lt == std::string::npos ? buf.size() : lt;
+      buf.erase(0, keep);
+      pos = 0;
+      if (buf.size() > (size_t(1) << 20)) return false;
+      long n = entry->read(chunk.data(), chunk.size(), &zerr);
+      if (n < 0) return false;
+      eof = n == 0;
+      buf.append(chunk.data(), size_t(n));
+      continue;
+    }
+    std::string_view tag = std::string_view(buf).substr(lt + 1, end - lt - 1);
+    pos = end + 1;
+    if (tag.starts_with("?")) continue;
+    if (root) {
+      root = false;
+      if (tag.find("xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\"") ==
+              std::string_view::npos ||
+          tag.find("xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\"") ==
+              std::string_view::npos)
+        return false;
+      continue;
+    }
+    bool empty = tag.ends_with("/");
+    if (isTag(tag, "table:table")) {
+      if (depth++ == 0) {
+        SheetInfo si;
+        std::string st;
+        if (!attrOf(tag, "table:name", &si.name) || !attrOf(tag, "table:style-name", &st))
+          return false;
+        si.hidden = !st.empty() && hidden.count(st) > 0;
+        out->push_back(std::move(si));
+      }
+      if (empty) --depth;
+    } else if (isTag(tag, "/table:table")) {
+      if (--depth < 0) return false;
+    } else if (isTag(tag, "style:style")) {
+      if (!attrOf(tag, "style:name", &style)) return false;
+      if (empty) style.clear();
+    } else if (isTag(tag, "/style:style")) {
+      style.clear();
+    } else if (isTag(tag, "style:table-properties")) {
+      if (!attrOf(tag, "table:display", &v)) return false;
+      if (v == "false" && !style.empty()) hidden.insert(style);
+    }
+  }
+  return depth == 0 && entry->finish(&zerr);
+}
+
 }  // namespace
 
 bool isOds(const std::string& path) {
@@ -413,9 +561,12 @@ std::unique_ptr<Workbook> openOds(const std::string& path, std::string* err) {
     if (!wb->zip) return nullptr;
     wb->content = wb->zip->find("content.xml");
     if (wb->content < 0) return *err = "not an OpenDocument spreadsheet: no content.xml", nullptr;
-    ContentParser list(-1, nullptr);
-    if (!list.parse(*wb->zip, wb->content, err)) return nullptr;
-    wb->infos = std::move(list.sheets);
+    if (!scanTables(*wb->zip, wb->content, &wb->infos)) {
+      wb->infos.clear();
+      ContentParser list(-1, nullptr);
+      if (!list.parse(*wb->zip, wb->content, err)) return nullptr;
+      wb->infos = std::move(list.sheets);
+    }
     return wb;
   } catch (const std::bad_alloc&) {
     *err = "out of memory";

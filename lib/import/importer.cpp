@@ -337,8 +337,9 @@ int Importer::importFile(const std::string& path) {
   unknown_hidden_ = 0;
   size_t mark = out_->mark();
   std::string err;
-  auto fail = [&](const std::string& reason) {
-    report(Severity::Error, path, "", 0, "", "unreadable", {{"reason", reason}});
+  auto fail = [&](const std::string& reason, const std::string& code = "") {
+    report(Severity::Error, path, "", 0, "", code.empty() ? "unreadable" : code,
+           {{"reason", reason}});
     out_->rollback(mark);
     summary.status = kExitTrouble;
     summary.records = 0;
@@ -346,8 +347,9 @@ int Importer::importFile(const std::string& path) {
     return kExitTrouble;
   };
 
-  std::unique_ptr<Workbook> wb = openTable(path, options_.csv, &err);
-  if (!wb) return fail(err);
+  std::string code;
+  std::unique_ptr<Workbook> wb = openTable(path, options_.csv, &err, &code);
+  if (!wb) return fail(err, code);
   std::string src = path == "-" ? "-" : std::filesystem::path(path).filename().string();
 
   const auto& sheets = wb->sheets();

@@ -13,7 +13,7 @@ bool isRecordStream(const std::string& path) {
   for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
   for (const char* ext : {".jsonl", ".ndjson", ".json"})
     if (lower.ends_with(ext)) return true;
-  for (const char* ext : {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"})
+  for (const char* ext : {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".tsv", ".txt"})
     if (lower.ends_with(ext)) return false;
   std::ifstream in(path, std::ios::binary);
   char c;

@@ -27,6 +27,78 @@ constexpr size_t kChunk = 1 << 20;
 // A line (one row without quoted line breaks) is buffered whole until its end is seen, up to
 // kMaxLineBytes (core/limits.h), the limit of the record stream's lines too.
 const std::string_view kBom = "\xEF\xBB\xBF";
+// Excel's "Unicode 文本" is UTF-16 LE with this BOM, tab-separated; BE is rarer but exists.
+const std::string_view kBomLe = "\xFF\xFE", kBomBe = "\xFE\xFF";
+
+// Converts UTF-16 to UTF-8 chunk by chunk, carrying an odd byte or a high surrogate cut at a
+// chunk's end over to the next. Unpaired surrogates become U+FFFD and are counted.
+class Utf16Decoder {
+ public:
+  explicit Utf16Decoder(bool big_endian) : be_(big_endian) {}
+  void decode(std::string_view in, std::string* out, bool final) {
+    size_t i = 0;
+    auto unit = [&](unsigned char a, unsigned char b) {
+      return be_ ? char16_t(a << 8 | b) : char16_t(b << 8 | a);
+    };
+    auto put = [&](char16_t u) {
+      at_ += 2;
+      if (u == '\n') ++lines_;
+      if (high_) {
+        char16_t hi = high_;
+        high_ = 0;
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+          appendUtf8(*out, 0x10000 + ((char32_t(hi) - 0xD800) << 10) + (u - 0xDC00));
+          return;
+        }
+        bad(out);
+      }
+      if (u >= 0xD800 && u <= 0xDBFF) {
+        high_ = u;
+      } else if (u >= 0xDC00 && u <= 0xDFFF) {
+        bad(out);
+      } else if (u < 0x80) {
+        out->push_back(char(u));
+      } else {
+        appendUtf8(*out, u);
+      }
+    };
+    if (odd_ && !in.empty()) {
+      put(unit(odd_byte_, static_cast<unsigned char>(in[0])));
+      odd_ = false;
+      i = 1;
+    }
+    for (; i + 1 < in.size(); i += 2)
+      put(unit(static_cast<unsigned char>(in[i]), static_cast<unsigned char>(in[i + 1])));
+    if (i < in.size()) {
+      odd_ = true;
+      odd_byte_ = static_cast<unsigned char>(in[i]);
+    }
+    if (final) {
+      if (high_ || odd_) bad(out);
+      high_ = 0;
+      odd_ = false;
+    }
+  }
+  size_t invalidCount() const { return invalid_; }
+  /// The 1-based byte (after the BOM) and line of the first unit replaced.
+  uint64_t firstInvalidByte() const { return first_byte_; }
+  size_t firstInvalidLine() const { return first_line_; }
+
+ private:
+  void bad(std::string* out) {
+    if (invalid_++ == 0) first_byte_ = at_ - 1, first_line_ = lines_ + 1;
+    out->append("\xEF\xBF\xBD");
+  }
+  bool be_;
+  bool odd_ = false;
+  unsigned char odd_byte_ = 0;
+  char16_t high_ = 0;
+  size_t invalid_ = 0;
+  uint64_t at_ = 0;  // bytes decoded
+  size_t lines_ = 0;
+  uint64_t first_byte_ = 0;
+  size_t first_line_ = 0;
+};
 
 // libcsv trims blanks around unquoted fields; only the space, so that a tab delimiter works
 // (the importer trims values itself anyway).
@@ -107,6 +179,8 @@ class CsvWorkbook : public Workbook {
   uint64_t first_invalid_ = 0;
   size_t first_invalid_line_ = 0;
   bool consumed_ = false;
+  std::unique_ptr<Utf16Decoder> utf16_;  // set for a file that starts with a UTF-16 BOM
+  std::string utf16_text_;               // a chunk converted to UTF-8
 };
 
 void CsvWorkbook::onField(void* s, size_t len, void* data) {
@@ -403,6 +477,17 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
       if (progress) progress->addBytes(uint64_t(n));
     }
     std::string_view chunk = raw;
+    if (first && (chunk.starts_with(kBomLe) || chunk.starts_with(kBomBe))) {
+      utf16_ = std::make_unique<Utf16Decoder>(chunk.starts_with(kBomBe));
+      chunk.remove_prefix(2);
+    }
+    if (utf16_) {
+      // Decoded to UTF-8 first, then read as UTF-8 text; offsets in warnings are of the UTF-8.
+      utf16_text_.clear();
+      utf16_->decode(chunk, &utf16_text_, eof);
+      chunk = utf16_text_;
+      encoding_ = TextEncoding::Utf8;
+    }
     if (first && chunk.starts_with(kBom)) {
       chunk.remove_prefix(kBom.size());
       decode_start_ = kBom.size();
@@ -433,6 +518,12 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
     *err = tooManyColumnsError(state.wide_row);
     ok = false;
   }
+  if (utf16_ && utf16_->invalidCount() > 0)
+    warnings.push_back({"encoding",
+                        {{"count", std::to_string(utf16_->invalidCount())},
+                         {"encoding", "UTF-16"},
+                         {"offset", std::to_string(utf16_->firstInvalidByte() + 2)},
+                         {"line", std::to_string(utf16_->firstInvalidLine())}}});
   size_t invalid = gbk_.invalidCount() + utf8_invalid_;
   if (invalid > 0 && !count_lines_) first_invalid_line_ = lineAt(fd_, file_start_, first_invalid_);
   if (invalid > 0)
@@ -464,7 +555,9 @@ std::unique_ptr<Workbook> openCsv(const std::string& path, const CsvOptions& opt
     return nullptr;
   }
   wb->head.resize(size_t(n));
-  if (wb->head.find('\0') != std::string::npos) {
+  std::string_view head = wb->head;
+  bool utf16 = head.starts_with(kBomLe) || head.starts_with(kBomBe);
+  if (!utf16 && wb->head.find('\0') != std::string::npos) {
     *err = "binary data, not a spreadsheet or CSV text";
     return nullptr;
   }

@@ -12,9 +12,12 @@ namespace vetkit {
 
 enum class InputFormat { Csv, Xlsx };
 
-/// Opens `path` ("-" is standard input, read as CSV). Legacy .xls and other binary files are
-/// refused with a reason naming what they are.
+/// Opens `path` ("-" is standard input, read as CSV): .xlsx, .ods, .xls/.et (BIFF), or
+/// delimited text (UTF-8, GB18030, UTF-16 with BOM). Binary files are refused with a reason
+/// naming what they are. When the failure has a message of its own in schemas/messages.yaml
+/// (taking {reason}), `code` is set to it; else it is left empty and the caller says
+/// "unreadable".
 std::unique_ptr<Workbook> openTable(const std::string& path, const CsvOptions& csv,
-                                    std::string* err);
+                                    std::string* err, std::string* code = nullptr);
 
 }  // namespace vetkit

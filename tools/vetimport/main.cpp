@@ -1,11 +1,11 @@
 // vetimport: spreadsheets and CSV in, the record stream out.
 static const char kUsage[] =
-    R"(Read spreadsheets (.xlsx) and CSV/TSV files as operators make them and write one
+    R"(Read spreadsheets (.xlsx, .xls, .et, .ods) and CSV/TSV files as operators make them and write one
 record stream: JSON Lines, one person per line, canonical field ids and values.
 
 Every visible sheet of a workbook is read; the header row is found below title rows by its
-labels (姓名, 公民身份号码, ...). CSV may be UTF-8 (with or without BOM) or GBK/GB18030, which
-is detected. With no FILE, or FILE -, standard input is read as CSV. With --format csv the
+labels (姓名, 公民身份号码, ...). CSV may be UTF-8 (with or without BOM), GBK/GB18030 or UTF-16
+with BOM (Excel's "Unicode 文本"), which is detected. With no FILE, or FILE -, standard input is read as CSV. With --format csv the
 same records are written as UTF-8 CSV under a header of field ids, then _src, _sheet, _row,
 _id15 and _extra (as JSON).
 

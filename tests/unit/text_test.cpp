@@ -3,6 +3,7 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -153,6 +154,49 @@ TEST(Date, ExcelSerials) {
   ASSERT_TRUE(excelSerialToDate(26727, true, &d));  // 28189 - 1462
   EXPECT_EQ(d, (PartialDate{1977, 3, 5}));
   EXPECT_FALSE(excelSerialToDate(2958466, false, &d));
+}
+
+// Every month's last day is valid and the day after it is not, in ordinary, leap and
+// century years; parsing and identity numbers follow the same calendar.
+TEST(Date, MonthLengths) {
+  const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int year : {1968, 1900, 2000, 2024, 2026, 2100}) {
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    for (int month = 1; month <= 12; ++month) {
+      int last = days[month - 1] + (month == 2 && leap ? 1 : 0);
+      SCOPED_TRACE(std::to_string(year) + "-" + std::to_string(month));
+      EXPECT_TRUE(isValidDay(year, month, last));
+      EXPECT_FALSE(isValidDay(year, month, last + 1));
+      EXPECT_FALSE(isValidDay(year, month, 0));
+      char text[40];
+      std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, last + 1);
+      PartialDate d;
+      EXPECT_FALSE(parseDate(text, &d)) << text;
+      std::snprintf(text, sizeof text, "%04d%02d%02d", year, month, last);
+      ASSERT_TRUE(parseDate(text, &d)) << text;
+      EXPECT_EQ(d, (PartialDate{year, month, last}));
+    }
+  }
+  EXPECT_FALSE(isValidDay(2026, 13, 1));
+  // 430102 1968-04-31 (with its right check character): a birth date that never was.
+  EXPECT_EQ(checkIdNumber("430102196804311230"), IdStatus::BadBirthDate);
+  EXPECT_EQ(checkIdNumber("430102196804301235"), IdStatus::Ok);
+}
+
+// The 1904 date system counts from 1904-01-01, 1462 days after the 1900 system's serial 0.
+TEST(Date, ExcelSerials1904) {
+  PartialDate d;
+  for (long serial : {1L, 59L, 60L, 61L, 366L, 1462L, 28189L, 2957003L}) {
+    SCOPED_TRACE(serial);
+    PartialDate d1900, d1904;
+    ASSERT_TRUE(excelSerialToDate(serial + 1462, false, &d1900));
+    ASSERT_TRUE(excelSerialToDate(serial, true, &d1904));
+    EXPECT_EQ(d1900, d1904);
+  }
+  ASSERT_TRUE(excelSerialToDate(2957003, true, &d));
+  EXPECT_EQ(d, (PartialDate{9999, 12, 31}));
+  ASSERT_TRUE(excelSerialToDate(60, true, &d));  // no phantom leap day in the 1904 system
+  EXPECT_EQ(d, (PartialDate{1904, 3, 1}));
 }
 
 TEST(Date, PartialComparison) {

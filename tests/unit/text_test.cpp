@@ -280,6 +280,29 @@ std::string iconvFromGb18030(const std::string& in) {
 
 // The decoder against iconv on random GB18030 text — ASCII runs of every length around the
 // eight-byte steps, two- and four-byte characters, stray bytes — cut into random chunks.
+// Four-byte sequences have a digit (0x30-0x39) as second byte: each end of that range, on
+// both planes, whole and cut after each byte.
+TEST(Gb18030, FourByteSequencesAtTheEndsOfTheirRanges) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"\x81\x30\x81\x30", "\xC2\x80"},          // U+0080, the first
+      {"\x81\x39\xEE\x39", "\xE3\x90\x80"},      // U+3400: second byte 0x39
+      {"\x84\x31\xA4\x39", "\xEF\xBF\xBF"},      // U+FFFF, the last of the BMP
+      {"\x90\x30\x81\x30", "\xF0\x90\x80\x80"},  // U+10000, the first beyond it
+  };
+  for (const auto& [gb, utf8] : cases) {
+    const std::string text = "a" + gb + "b";
+    for (size_t cut = 0; cut <= text.size(); ++cut) {
+      SCOPED_TRACE(cut);
+      Gb18030Decoder d;
+      std::string out;
+      d.decode(text.substr(0, cut), &out, false);
+      d.decode(text.substr(cut), &out, true);
+      EXPECT_EQ(out, "a" + utf8 + "b");
+      EXPECT_EQ(d.invalidCount(), 0u);
+    }
+  }
+}
+
 TEST(Gb18030, AgreesWithIconvOnRandomTextInRandomChunks) {
   std::mt19937 rng(2026);
   auto pick = [&](int lo, int hi) { return int(rng() % unsigned(hi - lo + 1)) + lo; };

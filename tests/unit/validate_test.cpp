@@ -109,6 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
             R"("category":"31","enlist_date":null,"discharge_date":null,"service_identity":null,"placement":null,"disability_grade":"8")"},
         RuleCase{"unknown-code", R"("ethnicity":"火星族")", R"("ethnicity":"06")"},
         RuleCase{"unknown-code", R"("insurance":["1","发红包"])", R"("insurance":["1"])"},
+        // A code set given as one string (a hand-edited stream), not as a list.
+        RuleCase{"unknown-code", R"("insurance":"发红包")", R"("insurance":"1")"},
         RuleCase{"unknown-code", R"("dibao":"不清楚")", R"("dibao":true)"},
         RuleCase{"unknown-code", R"("hukou_division":"火星")", R"("hukou_division":"432501")"},
         RuleCase{"bad-date", R"("enlist_date":"1986-02-30")", R"("enlist_date":"1986-02-28")"},

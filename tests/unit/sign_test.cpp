@@ -391,11 +391,83 @@ TEST_F(SignTest, WrongKeyAndTrustStanding) {
   TrustStore revoked = trustOf({key.get()}, "revoked-at: 2026-03-01\n");
   EXPECT_EQ(verify(file, &revoked, at2026), VerifyStatus::Untrusted);
   EXPECT_NE(last_error_.find("revoked"), std::string::npos) << last_error_;
+  // Revocation withdraws every signature of the key, also those made before it.
+  SignOptions in2025;
+  parseUtcTime("2025-06-01", &in2025.now);
+  writeAll(path("old.txt"), "signed long ago\n");
+  ASSERT_EQ(sign(path("old.txt"), *key, in2025), VerifyStatus::Valid) << last_error_;
+  EXPECT_EQ(verify(path("old.txt"), &revoked, at2026), VerifyStatus::Untrusted);
+  EXPECT_NE(last_error_.find("revoked"), std::string::npos) << last_error_;
+  VerifyPolicy in2026_01;  // before the revocation: still trusted
+  parseUtcTime("2026-01-01", &in2026_01.now);
+  EXPECT_EQ(verify(path("old.txt"), &revoked, in2026_01), VerifyStatus::Valid) << last_error_;
   TrustStore future = trustOf({key.get()}, "not-before: 2099-01-01\n");
   EXPECT_EQ(verify(file, &future), VerifyStatus::Untrusted);
   TrustStore city_only = trustOf({key.get()}, "role: city\nunit: 431300\n");
   EXPECT_EQ(verify(file, &city_only), VerifyStatus::Untrusted);
   EXPECT_NE(last_error_.find("trusted for role city"), std::string::npos) << last_error_;
+}
+
+// One unit signing in another unit's name with its own trusted key: the signature is good,
+// but the trust store names the key's owner, so the batch is not trusted as the other's.
+TEST_F(SignTest, TrustedKeySigningInAnotherUnitsName) {
+  for (KeyAlgorithm alg : {KeyAlgorithm::Sm2, KeyAlgorithm::Ed25519}) {
+    SCOPED_TRACE(keyAlgorithmName(alg));
+    auto shuangfeng = newKey(alg, "双峰县民政局");
+    auto louxing = newKey(alg, "娄星区民政局");
+    TrustStore trust = trustOf({shuangfeng.get(), louxing.get()});
+    const std::string file = path("b.jsonl");
+    writeAll(file, "{\"name\":\"张三\"}\n");
+    fs::remove(file + ".vsig");
+    SignOptions as_other;
+    as_other.signer = "娄星区民政局";
+    ASSERT_EQ(sign(file, *shuangfeng, as_other), VerifyStatus::Valid) << last_error_;
+    EXPECT_EQ(verify(file, &trust), VerifyStatus::Untrusted) << last_error_;
+    ASSERT_EQ(result_.signers.size(), 1u);
+    EXPECT_TRUE(result_.signers[0].signature_good);
+    EXPECT_EQ(result_.signers[0].owner, "双峰县民政局");
+    EXPECT_NE(last_error_.find("the trust store names the key's owner '双峰县民政局'"),
+              std::string::npos)
+        << last_error_;
+    // The same key under its own name verifies: the owner check is what failed above.
+    fs::remove(file + ".vsig");
+    ASSERT_EQ(sign(file, *shuangfeng), VerifyStatus::Valid) << last_error_;
+    EXPECT_EQ(verify(file, &trust), VerifyStatus::Valid) << last_error_;
+  }
+}
+
+// The data digest is compared in full: a block signed (validly) over a digest that differs
+// from the data's only in its last byte, or only past its first 16 bytes, is refused.
+TEST_F(SignTest, DigestComparedToItsLastByte) {
+  for (KeyAlgorithm alg : {KeyAlgorithm::Sm2, KeyAlgorithm::Ed25519}) {
+    SCOPED_TRACE(keyAlgorithmName(alg));
+    auto key = newKey(alg, "娄星区民政局");
+    TrustStore trust = trustOf({key.get()});
+    const std::string file = path("b.jsonl");
+    writeAll(file, "{\"name\":\"张三\"}\n");
+    SignatureBlock block;
+    std::string err;
+    ASSERT_EQ(signFile(file, path("made.vsig"), *key, {}, &block, &err), VerifyStatus::Valid)
+        << err;
+    const std::string good_digest = block.digest;
+    for (size_t at : {good_digest.size() - 1, size_t(32), size_t(33), size_t(0)}) {
+      SCOPED_TRACE("hex digit " + std::to_string(at));
+      block.digest = good_digest;
+      block.digest[at] = block.digest[at] == '0' ? '1' : '0';
+      block.header = formatHeader(block);
+      ASSERT_TRUE(signMessage(*key, block.sm2_id, signedBytes(block), &block.signature, &err))
+          << err;
+      writeAll(path("forged.vsig"), formatBlock(block));
+      EXPECT_EQ(verify(file, &trust, {}, path("forged.vsig")), VerifyStatus::BadSignature);
+      EXPECT_NE(last_error_.find("digest differs"), std::string::npos) << last_error_;
+    }
+    // The same re-signing over the true digest verifies: only the digest was wrong above.
+    block.digest = good_digest;
+    block.header = formatHeader(block);
+    ASSERT_TRUE(signMessage(*key, block.sm2_id, signedBytes(block), &block.signature, &err));
+    writeAll(path("resigned.vsig"), formatBlock(block));
+    EXPECT_EQ(verify(file, &trust, {}, path("resigned.vsig")), VerifyStatus::Valid) << last_error_;
+  }
 }
 
 TEST_F(SignTest, TrustStoreRejectsBadEntries) {

@@ -3,6 +3,7 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -198,6 +199,49 @@ TEST(Date, ExcelSerials) {
   EXPECT_FALSE(excelSerialToDate(2958466, false, &d));
 }
 
+// Every month's last day is valid and the day after it is not, in ordinary, leap and
+// century years; parsing and identity numbers follow the same calendar.
+TEST(Date, MonthLengths) {
+  const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int year : {1968, 1900, 2000, 2024, 2026, 2100}) {
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    for (int month = 1; month <= 12; ++month) {
+      int last = days[month - 1] + (month == 2 && leap ? 1 : 0);
+      SCOPED_TRACE(std::to_string(year) + "-" + std::to_string(month));
+      EXPECT_TRUE(isValidDay(year, month, last));
+      EXPECT_FALSE(isValidDay(year, month, last + 1));
+      EXPECT_FALSE(isValidDay(year, month, 0));
+      char text[40];
+      std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, last + 1);
+      PartialDate d;
+      EXPECT_FALSE(parseDate(text, &d)) << text;
+      std::snprintf(text, sizeof text, "%04d%02d%02d", year, month, last);
+      ASSERT_TRUE(parseDate(text, &d)) << text;
+      EXPECT_EQ(d, (PartialDate{year, month, last}));
+    }
+  }
+  EXPECT_FALSE(isValidDay(2026, 13, 1));
+  // 430102 1968-04-31 (with its right check character): a birth date that never was.
+  EXPECT_EQ(checkIdNumber("430102196804311230"), IdStatus::BadBirthDate);
+  EXPECT_EQ(checkIdNumber("430102196804301235"), IdStatus::Ok);
+}
+
+// The 1904 date system counts from 1904-01-01, 1462 days after the 1900 system's serial 0.
+TEST(Date, ExcelSerials1904) {
+  PartialDate d;
+  for (long serial : {1L, 59L, 60L, 61L, 366L, 1462L, 28189L, 2957003L}) {
+    SCOPED_TRACE(serial);
+    PartialDate d1900, d1904;
+    ASSERT_TRUE(excelSerialToDate(serial + 1462, false, &d1900));
+    ASSERT_TRUE(excelSerialToDate(serial, true, &d1904));
+    EXPECT_EQ(d1900, d1904);
+  }
+  ASSERT_TRUE(excelSerialToDate(2957003, true, &d));
+  EXPECT_EQ(d, (PartialDate{9999, 12, 31}));
+  ASSERT_TRUE(excelSerialToDate(60, true, &d));  // no phantom leap day in the 1904 system
+  EXPECT_EQ(d, (PartialDate{1904, 3, 1}));
+}
+
 TEST(Date, PartialComparison) {
   EXPECT_EQ(comparePartial({1978, 3, 0}, {1978, 3, 5}), 0);
   EXPECT_EQ(comparePartial({1978, 3, 0}, {1978, 4, 1}), -1);
@@ -279,6 +323,29 @@ std::string iconvFromGb18030(const std::string& in) {
 
 // The decoder against iconv on random GB18030 text — ASCII runs of every length around the
 // eight-byte steps, two- and four-byte characters, stray bytes — cut into random chunks.
+// Four-byte sequences have a digit (0x30-0x39) as second byte: each end of that range, on
+// both planes, whole and cut after each byte.
+TEST(Gb18030, FourByteSequencesAtTheEndsOfTheirRanges) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"\x81\x30\x81\x30", "\xC2\x80"},          // U+0080, the first
+      {"\x81\x39\xEE\x39", "\xE3\x90\x80"},      // U+3400: second byte 0x39
+      {"\x84\x31\xA4\x39", "\xEF\xBF\xBF"},      // U+FFFF, the last of the BMP
+      {"\x90\x30\x81\x30", "\xF0\x90\x80\x80"},  // U+10000, the first beyond it
+  };
+  for (const auto& [gb, utf8] : cases) {
+    const std::string text = "a" + gb + "b";
+    for (size_t cut = 0; cut <= text.size(); ++cut) {
+      SCOPED_TRACE(cut);
+      Gb18030Decoder d;
+      std::string out;
+      d.decode(text.substr(0, cut), &out, false);
+      d.decode(text.substr(cut), &out, true);
+      EXPECT_EQ(out, "a" + utf8 + "b");
+      EXPECT_EQ(d.invalidCount(), 0u);
+    }
+  }
+}
+
 TEST(Gb18030, AgreesWithIconvOnRandomTextInRandomChunks) {
   std::mt19937 rng(2026);
   auto pick = [&](int lo, int hi) { return int(rng() % unsigned(hi - lo + 1)) + lo; };

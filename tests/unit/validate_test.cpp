@@ -109,6 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
             R"("category":"31","enlist_date":null,"discharge_date":null,"service_identity":null,"placement":null,"disability_grade":"8")"},
         RuleCase{"unknown-code", R"("ethnicity":"火星族")", R"("ethnicity":"06")"},
         RuleCase{"unknown-code", R"("insurance":["1","发红包"])", R"("insurance":["1"])"},
+        // A code set given as one string (a hand-edited stream), not as a list.
+        RuleCase{"unknown-code", R"("insurance":"发红包")", R"("insurance":"1")"},
         RuleCase{"unknown-code", R"("dibao":"不清楚")", R"("dibao":true)"},
         RuleCase{"unknown-code", R"("hukou_division":"火星")", R"("hukou_division":"432501")"},
         RuleCase{"bad-date", R"("enlist_date":"1986-02-30")", R"("enlist_date":"1986-02-28")"},
@@ -129,9 +131,28 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"id-region", R"("id_number":"990102196803051237")",
                  R"("id_number":"432501196803051235")"},  // 娄底地区娄底市: historical, valid
         RuleCase{"id-birth-mismatch", R"("birth_date":"1968-03-06")", R"("birth_date":"1968-03")"},
+        RuleCase{"id-birth-mismatch", R"("birth_date":"1968-03-04")", R"("birth_date":"1968")"},
+        RuleCase{"id-birth-mismatch", R"("birth_date":"1968-02")", R"("birth_date":"1968-03-05")"},
         RuleCase{"id-gender-mismatch", R"("gender":"2")", R"("gender":"1")"},
         RuleCase{"date-order", R"("enlist_date":"1991-01")", R"("enlist_date":"1990-03")"},
         RuleCase{"date-order", R"("discharge_date":"2026-12")", R"("discharge_date":"2026-11")"},
+        // Strict pairs: the same day is already out of order; full days alone are not.
+        RuleCase{"date-order", R"("enlist_date":"1968-03-05")", R"("enlist_date":"1986-10-05")"},
+        RuleCase{
+            "date-order",
+            R"("category":"31","enlist_date":null,"discharge_date":null,"service_identity":null,"placement":null,"disability_grade":"8","collected_at":"1968-03-05")",
+            R"("category":"31","enlist_date":null,"discharge_date":null,"service_identity":null,"placement":null,"disability_grade":"8","collected_at":"1968-03-06")"},
+        // A non-strict pair: the same day is in order (discharged and collected on one day).
+        RuleCase{"date-order", R"("discharge_date":"2026-11-03","collected_at":"2026-11-02")",
+                 R"("discharge_date":"2026-11-02","collected_at":"2026-11-02")"},
+        // Month lengths: day 31 of a 30-day month, 29 February outside a leap year.
+        RuleCase{"bad-date", R"("enlist_date":"1986-04-31")", R"("enlist_date":"1986-04-30")"},
+        RuleCase{"bad-date", R"("enlist_date":"1986-06-31")", R"("enlist_date":"1986-07-31")"},
+        RuleCase{"bad-date", R"("collected_at":"2026-09-31")", R"("collected_at":"2026-10-31")"},
+        RuleCase{"bad-date", R"("collected_at":"2026-11-31")", R"("collected_at":"2026-11-29")"},
+        RuleCase{"bad-date", R"("enlist_date":"1986-02-29")", R"("enlist_date":"1988-02-29")"},
+        RuleCase{"id-birthdate", R"("id_number":"430102196806311234","birth_date":"1968-06")",
+                 R"("id_number":"430102196805311232","birth_date":"1968-05")"},
         RuleCase{"future-date", R"("collected_at":"2026-12-01","discharge_date":"1990-03")",
                  R"("collected_at":"2026-11-29")"},
         RuleCase{"enlist-age", R"("enlist_date":"1982-01")", R"("enlist_date":"1984-04")"},

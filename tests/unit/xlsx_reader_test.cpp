@@ -424,6 +424,29 @@ TEST_F(XlsxTest, Date1904System) {
   }
 }
 
+// The 1904 system shifts every serial by 1462 days, read by the fast scanner and by expat
+// (a processing instruction sends the sheet to expat), and only when the workbook says so.
+TEST_F(XlsxTest, Date1904SystemOnBothReadersAndOnlyWhenSet) {
+  for (const char* pi : {"", "<?pi x?>"}) {
+    for (const char* flag : {"1", "0", "false", ""}) {
+      BookSpec b;
+      b.styles = styles({0, 14});
+      if (*flag) b.workbookPr = std::string("<workbookPr date1904=\"") + flag + "\"/>";
+      b.sheetData = std::string(pi) +
+                    "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>26727</v></c>"
+                    "<c r=\"B2\" s=\"1\"><v>1</v></c><c r=\"C2\" s=\"1\"><v>2957003</v></c>"
+                    "<c r=\"D2\" s=\"1\"><v>2957004</v></c></row>";
+      Cells c = readCells(write("a.xlsx", book(b)));
+      bool is1904 = std::string(flag) == "1";
+      SCOPED_TRACE(std::string("date1904=") + flag + (*pi ? " via expat" : ""));
+      EXPECT_EQ(c["A2"], is1904 ? "d:1977-03-05" : "d:1973-03-04");
+      EXPECT_EQ(c["B2"], is1904 ? "d:1904-01-02" : "d:1900-01-01");
+      EXPECT_EQ(c["C2"], is1904 ? "d:9999-12-31" : "d:9995-12-30");
+      EXPECT_EQ(c["D2"], is1904 ? "n:2957004" : "d:9995-12-31");  // past 9999-12-31 in 1904
+    }
+  }
+}
+
 TEST_F(XlsxTest, IsoDateCells) {
   BookSpec b;
   b.sheetData =
@@ -646,6 +669,36 @@ TEST_F(XlsxTest, ErrorSharedStringOutOfRange) {
   b.sheetData = "<row r=\"7\"><c r=\"A7\" t=\"s\"><v>1</v></c></row>";
   EXPECT_EQ(readError(write("a.xlsx", book(b))),
             "sheet 'Sheet1': shared string index '1' out of range in row 7");
+}
+
+// Shared string indexes at and past both ends of the table, on the fast scanner and on expat:
+// the last string is read, anything past it is an error naming the row, never a crash.
+TEST_F(XlsxTest, SharedStringIndexBounds) {
+  for (const char* pi : {"", "<?pi x?>"}) {
+    SCOPED_TRACE(*pi ? "via expat" : "fast scanner");
+    BookSpec b;
+    b.sharedStrings = sst("<si><t>甲</t></si><si><t>乙</t></si><si><t>丙</t></si>");
+    b.sheetData = std::string(pi) +
+                  "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>0</v></c><c r=\"B3\" t=\"s\"><v>2</v></c>"
+                  "<c r=\"C3\" t=\"s\"><v> 1 </v></c></row>";
+    EXPECT_EQ(readCells(write("ok.xlsx", book(b))),
+              (Cells{{"A3", "t:甲"}, {"B3", "t:丙"}, {"C3", "t:乙"}}));
+    for (const char* index : {"3", "4", "-1", "1e0", "18446744073709551616", "4294967296"}) {
+      b.sheetData = std::string(pi) +
+                    "<row r=\"5\"><c r=\"A5\" t=\"s\"><v>0</v></c></row>"
+                    "<row r=\"9\"><c r=\"A9\" t=\"s\"><v>" +
+                    index + "</v></c></row>";
+      EXPECT_EQ(
+          readError(write("bad.xlsx", book(b))),
+          std::string("sheet 'Sheet1': shared string index '") + index + "' out of range in row 9")
+          << index;
+    }
+  }
+  // No shared strings part at all: index 0 is already out of range.
+  BookSpec none;
+  none.sheetData = "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>";
+  EXPECT_EQ(readError(write("none.xlsx", book(none))),
+            "sheet 'Sheet1': shared string index '0' out of range in row 1");
 }
 
 // Offsets of the CRC fields of `name` in its local header and its central directory record.

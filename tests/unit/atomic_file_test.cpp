@@ -73,23 +73,34 @@ TEST_F(AtomicFileTest, CommitRenamesTheWholeFile) {
 }
 
 TEST_F(AtomicFileTest, FailedCommitOverADirectoryLeavesNoTemporary) {
+  // A target that is a directory when the output opens is refused at once (nothing to write
+  // in place, nothing to rename over); one that becomes a directory while the output is
+  // written makes the final rename fail. Either way no temporary is left behind.
   fs::create_directory(path("out"));
-  std::ofstream(path("out/kept")) << "x";
   {
     AtomicFile f;
     std::string err;
-    ASSERT_TRUE(f.open(path("out"), &err)) << err;
-    f.write("personal data\n");
-    EXPECT_FALSE(f.commit(&err));
+    EXPECT_FALSE(f.open(path("out"), &err));
     EXPECT_NE(err.find(path("out")), std::string::npos) << err;
+  }
+  EXPECT_EQ(names(), std::set<std::string>{"out"});
+  {
+    AtomicFile f;
+    std::string err;
+    ASSERT_TRUE(f.open(path("late"), &err)) << err;
+    f.write("personal data\n");
+    fs::create_directory(path("late"));
+    std::ofstream(path("late/kept")) << "x";
+    EXPECT_FALSE(f.commit(&err));
+    EXPECT_NE(err.find(path("late")), std::string::npos) << err;
     // Gone at once, not only when the AtomicFile goes.
-    EXPECT_EQ(names(), std::set<std::string>{"out"});
+    EXPECT_EQ(names(), (std::set<std::string>{"late", "out"}));
     std::string again;
     EXPECT_FALSE(f.commit(&again));  // a second commit cannot resurrect it
   }
-  EXPECT_EQ(names(), std::set<std::string>{"out"});
-  EXPECT_TRUE(fs::is_directory(path("out")));
-  EXPECT_EQ(readAll(path("out/kept")), "x");
+  EXPECT_EQ(names(), (std::set<std::string>{"late", "out"}));
+  EXPECT_TRUE(fs::is_directory(path("late")));
+  EXPECT_EQ(readAll(path("late/kept")), "x");
 }
 
 TEST_F(AtomicFileTest, AbandonRemovesTheTemporaryAndKeepsTheOldTarget) {

@@ -18,7 +18,7 @@ unhex() { printf '%b' "$(sed 's/../\\x&/g' <<<"$1")"; }
 
 head -c 100000 /dev/urandom >data  # one full chunk of 65536 bytes, then a last one
 for alg in sm2 ed25519; do
-  "$bin/vetsign" keygen -q --signer 娄底市民政局 --role city --algorithm $alg -o $alg
+  "$bin/vetsign" keygen -q --signer 娄底市民政局 --role city --unit 431300 --algorithm $alg -o $alg
   "$bin/vetsign" encrypt -q --to $alg.pub -o $alg.enc data
   n=$(($(od -An -tu1 -j30 -N1 $alg.enc) * 256 + $(od -An -tu1 -j31 -N1 $alg.enc)))
   slice $alg.enc 0 $((32 + n)) >h0 # the header up to its MAC: the HKDF salt

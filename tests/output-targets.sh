@@ -27,7 +27,7 @@ devnull_ok "the start of this test"
 
 vetimport -q csv/samples-娄星区.csv >"$work/a.jsonl" 2>/dev/null
 vetimport -q csv/双峰县-utf8-bom.csv >"$work/b.jsonl" 2>/dev/null
-vetsign keygen -q --signer test -o "$work/k" && vetsign keygen -q --signer other -o "$work/k2" ||
+vetsign keygen -q --signer test --role county --unit 431302 -o "$work/k" && vetsign keygen -q --signer other --role county --unit 431321 -o "$work/k2" ||
   { echo "cannot make the keys"; exit 2; }
 today=(--today 2026-11-29)
 

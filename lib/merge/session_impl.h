@@ -15,6 +15,7 @@
 #include "merge/session.h"
 #include "record/json_writer.h"
 #include "record/record_reader.h"
+#include "sign/verify.h"
 #include "store/store.h"
 #include "text/id_number.h"
 
@@ -141,6 +142,19 @@ struct MergeSession::Impl {
   void forget(uint32_t who);
   bool checkSignature(const std::string& path, BatchInfo* info);
 
+  // The counted signers of the batch being merged (checkSignature); when `vouch_check` is set
+  // every record's unit must be one of them may vouch for (issue 13, finding 1).
+  std::vector<SignerResult> vouchers;
+  bool vouch_check = false;
+  std::string vouched_unit;  // the unit last found vouched for: most rows repeat it
+  /// May a counted signer of this batch vouch for records of `unit` (a local unit is judged
+  /// by its division; a county-level unit needs a county key)?
+  bool vouched(const std::string& unit);
+  /// "娄星区民政局（431302）": the counted signers and their units, for the refusal.
+  std::string vouchersText() const;
+
+  /// Reads the store's current set into `people` (again, when another writer changed it).
+  bool loadPeople(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);

@@ -155,6 +155,23 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     if (!store.begin()) return false;
     if (!store.changedElsewhere(&changed) || (changed && !loadPeople(store)))
       return store.rollback(), false;
+    // The same bytes merged before (a replay, or a re-run over a folder): skipped, so that an
+    // old batch cannot come back over its corrections. Asked inside the transaction, so two
+    // runs given the same file merge it once. (Standard input is hashed as it is read.)
+    int64_t first = 0;
+    std::string first_source;
+    if (!from_stdin && !store.forEachBatch([&](int64_t id, const BatchInfo& b) {
+          if (!first && b.sha256 == info.sha256) first = id, first_source = b.source;
+        }))
+      return store.rollback(), false;
+    if (first) {
+      store.rollback();
+      ++counts.replayed;
+      if (*status == kExitOk) *status = kExitFindings;
+      report(Severity::Warning, path, "", 0, "batch-replayed",
+             {{"batch", std::to_string(first)}, {"source", first_source}});
+      return true;
+    }
   }
   int64_t bid = 0;
   bool failed_store = false;

@@ -14,7 +14,9 @@
 #include "merge/people.h"
 #include "merge/session.h"
 #include "record/json_writer.h"
+#include "record/mask.h"
 #include "record/record_reader.h"
+#include "sign/verify.h"
 #include "store/store.h"
 #include "text/id_number.h"
 
@@ -66,8 +68,14 @@ struct MergeSession::Impl {
   }
 
   // Identity numbers on stderr are masked: a terminal is a wider audience than a file.
+  // Every identity-typed part of a key is masked (a mistyped 17-digit number too), whatever
+  // --key names; a record without a key is named by where it is, which holds no number.
   std::string shownKey(const std::string& key) const {
-    return options.mask && looksLikeId18(key) ? maskIdNumber(key) : key;
+    if (key.starts_with('?')) return key;
+    std::vector<const Field*> fields;
+    if (!options.key.identity)
+      for (size_t f : options.key.fields) fields.push_back(&schema.fields()[f]);
+    return displayKey(key, fields, options.mask, '|', '|');
   }
 
   const std::string& canonical(const std::string& key) const {
@@ -141,6 +149,19 @@ struct MergeSession::Impl {
   void forget(uint32_t who);
   bool checkSignature(const std::string& path, BatchInfo* info);
 
+  // The counted signers of the batch being merged (checkSignature); when `vouch_check` is set
+  // every record's unit must be one of them may vouch for (issue 13, finding 1).
+  std::vector<SignerResult> vouchers;
+  bool vouch_check = false;
+  std::string vouched_unit;  // the unit last found vouched for: most rows repeat it
+  /// May a counted signer of this batch vouch for records of `unit` (a local unit is judged
+  /// by its division; a county-level unit needs a county key)?
+  bool vouched(const std::string& unit);
+  /// "娄星区民政局（431302）": the counted signers and their units, for the refusal.
+  std::string vouchersText() const;
+
+  /// Reads the store's current set into `people` (again, when another writer changed it).
+  bool loadPeople(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);

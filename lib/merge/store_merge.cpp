@@ -125,6 +125,7 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   info.merged_at = options.now.empty() ? utcNow() : options.now;
   info.signer = options.signer;
   info.key_id = options.key_id;
+  info.signer_status = options.signer.empty() && options.key_id.empty() ? "none" : "declared";
   Digester stdin_sha(DigestAlgorithm::Sha256);
   bool from_stdin = path == "-";
   FileDigest file_digest;
@@ -141,7 +142,37 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     if (*status == kExitOk) *status = kExitFindings;
     return true;
   }
-  if (!store.begin()) return false;
+  // A signed batch may carry only records its signer may vouch for; the first that it may not
+  // refuses the whole batch (the records before it are rolled back).
+  long unvouched_row = -1;
+  std::string unvouched_unit;
+  if (vouch_check && !options.unit.empty() && !vouched(options.unit))
+    unvouched_row = 0, unvouched_unit = options.unit;
+  if (unvouched_row < 0) {
+    // The state this batch is merged against is read inside its write transaction: a merge
+    // that committed meanwhile (another vetmerge on the same store) is seen, not overwritten.
+    bool changed = false;
+    if (!store.begin()) return false;
+    if (!store.changedElsewhere(&changed) || (changed && !loadPeople(store)))
+      return store.rollback(), false;
+    // The same bytes merged before (a replay, or a re-run over a folder): skipped, so that an
+    // old batch cannot come back over its corrections. Asked inside the transaction, so two
+    // runs given the same file merge it once. (Standard input is hashed as it is read.)
+    int64_t first = 0;
+    std::string first_source;
+    if (!from_stdin && !store.forEachBatch([&](int64_t id, const BatchInfo& b) {
+          if (!first && b.sha256 == info.sha256) first = id, first_source = b.source;
+        }))
+      return store.rollback(), false;
+    if (first) {
+      store.rollback();
+      ++counts.replayed;
+      if (*status == kExitOk) *status = kExitFindings;
+      report(Severity::Warning, path, "", 0, "batch-replayed",
+             {{"batch", std::to_string(first)}, {"source", first_source}});
+      return true;
+    }
+  }
   int64_t bid = 0;
   bool failed_store = false;
   // People already current are changed in memory as the batch goes; a failed batch is rolled
@@ -154,6 +185,13 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   RecordSourceEvents events;
   events.diagnostic = out.diagnostic;
   events.record = [&](Record& r) {
+    if (unvouched_row >= 0) return false;
+    if (vouch_check) {
+      const std::string& unit = unit_field != size_t(-1) && r.fields[unit_field].present()
+                                    ? r.fields[unit_field].text
+                                    : options.unit;
+      if (!vouched(unit)) return unvouched_row = r.row, unvouched_unit = unit, false;
+    }
     if (from_stdin) stdin_sha.update(r.line), stdin_sha.update("\n");
     if (bid == 0) {
       info.unit = options.unit;
@@ -205,8 +243,24 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       p.pending = false;
     }
   };
-  bool readable = readRecords(schema, path, options.import, events, &err);
+  bool readable = unvouched_row == 0 || readRecords(schema, path, options.import, events, &err);
   if (failed_store) return undo(), false;
+  if (unvouched_row >= 0) {
+    if (unvouched_row > 0) undo();
+    ++counts.failed;
+    ++counts.refused;
+    if (*status == kExitOk) *status = kExitFindings;
+    const Field* f = schema.field("unit");
+    const CodeTable* units = schema.table("units");
+    const CodeEntry* e = units ? units->find(unvouched_unit) : nullptr;
+    std::string shown = unvouched_unit.empty()
+                            ? std::string(options.lang == Lang::Zh ? "（空）" : "(none)")
+                        : e && e->label != unvouched_unit ? e->label + "（" + unvouched_unit + "）"
+                                                          : unvouched_unit;
+    report(Severity::Error, path, "", unvouched_row, "unit-not-vouched",
+           {{"unit", shown}, {"signers", vouchersText()}}, f ? f->id : std::string());
+    return true;
+  }
   if (!readable || bid == 0) {
     undo();
     ++counts.failed;
@@ -334,6 +388,20 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
   return true;
 }
 
+bool MergeSession::Impl::loadPeople(Store& store) {
+  std::vector<uint64_t> fresh;  // who this run brought stays fresh for candidate detection
+  for (const Person& p : people)
+    if (p.fresh) fresh.push_back(p.key);
+  people.clear();
+  index = KeyIndex();
+  live = 0;
+  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }))
+    return false;
+  for (uint64_t k : fresh)
+    if (const uint32_t* who = index.find(k)) people[*who].fresh = true;
+  return true;
+}
+
 int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>& files) {
   int status = kExitOk;
   auto storeTrouble = [&]() {
@@ -347,8 +415,9 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
       }))
     return storeTrouble();
   for (auto& d : earlier) addDecision(d[0], d[1], d[2]);
-  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }))
-    return storeTrouble();
+  bool changed;
+  // The version is taken before the read: a commit between the two makes a batch re-read.
+  if (!store.changedElsewhere(&changed) || !loadPeople(store)) return storeTrouble();
   if (!decisions.empty()) {
     if (!store.begin()) return storeTrouble();
     for (auto& d : decisions) {
@@ -403,6 +472,9 @@ bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info
                      zh ? "批次未签名（缺少 " + path + ".vsig），拒收（--require-signed）"
                         : "batch is not signed (no " + path + ".vsig); refused (--require-signed)")
                : true;
+  vouch_check = false;
+  vouchers.clear();
+  vouched_unit.clear();
   VerifyPolicy policy;
   VerifyResult r;
   if (verifyFile(path, "", options.trust, policy, &r) != VerifyStatus::Valid) {
@@ -415,6 +487,10 @@ bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info
                   zh ? "签名核验未通过，批次拒收" : "signature check failed; batch refused");
   }
   info->signer.clear(), info->key_id.clear();
+  info->signer_status = "verified";
+  vouch_check = true;
+  for (const SignerResult& s : r.signers)
+    if (s.status == VerifyStatus::Valid) vouchers.push_back(s);
   for (const SignerResult& s : r.signers) {
     if (!s.signature_good) continue;
     if (!info->signer.empty()) info->signer += ", ", info->key_id += ",";
@@ -422,6 +498,36 @@ bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info
     info->key_id += s.key_id;
   }
   return true;
+}
+
+bool MergeSession::Impl::vouched(const std::string& unit) {
+  if (!unit.empty() && unit == vouched_unit) return true;
+  std::string division = unit;
+  const CodeTable* units = schema.table("units");
+  if (const CodeEntry* e = units ? units->find(unit) : nullptr) {
+    if (e->local && !e->division.empty())
+      division = e->division;
+    else if (!e->local)
+      division = e->code;
+  }
+  // A county-level division (not ending in 00) is a county batch: only a county key vouches.
+  bool county = division.size() == 6 && !division.ends_with("00");
+  for (const SignerResult& s : vouchers) {
+    if (county && s.owner_role != "county") continue;
+    if (mayVouchFor(s, division)) return vouched_unit = unit, true;
+  }
+  return false;
+}
+
+std::string MergeSession::Impl::vouchersText() const {
+  std::string text;
+  for (const SignerResult& s : vouchers) {
+    if (!text.empty()) text += options.lang == Lang::Zh ? "、" : ", ";
+    text += (s.owner.empty() ? s.signer : s.owner) + (options.lang == Lang::Zh ? "（" : " (") +
+            s.owner_role + (options.lang == Lang::Zh ? "，" : ", ") + s.owner_unit +
+            (options.lang == Lang::Zh ? "）" : ")");
+  }
+  return text;
 }
 
 int MergeSession::mergeToStore(Store& store, const std::vector<std::string>& files) {

@@ -47,6 +47,9 @@ struct BatchRow {
   std::string file, sha256, unit, time, signer, key_id;
   size_t records = 0;
   bool verified_known = false, verified = false;
+  // From the store: "verified", "declared" or "none" (how the merge established the signer);
+  // empty for a stream, where verified_known/verified say what was checked.
+  std::string signer_status;
 };
 
 struct Report {

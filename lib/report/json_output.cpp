@@ -144,7 +144,10 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     num("records", b.records);
     str("signer", b.signer);
     str("key_id", b.key_id);
-    str("signature", !b.verified_known ? "not-verified" : b.verified ? "verified" : "failed");
+    str("signature", !b.signer_status.empty() ? b.signer_status
+                     : !b.verified_known      ? "not-verified"
+                     : b.verified             ? "verified"
+                                              : "failed");
     w.endObject();
   }
   w.endArray();

@@ -15,9 +15,10 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
     row.signer = b.signer;
     row.key_id = b.key_id;
     row.records = size_t(b.records);
-    // vetmerge records a signer only after the batch's seal verified.
-    row.verified_known = true;
-    row.verified = !b.signer.empty();
+    // Exactly what the merge recorded: a typed signer is not a verified one.
+    row.signer_status = b.signer_status;
+    row.verified_known = b.signer_status == "verified";
+    row.verified = row.verified_known;
     addBatch(row);
   };
   RecordSourceEvents records = events();

@@ -211,9 +211,12 @@ class Builder {
       auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
       t.rows.push_back({text(b.file), text(dash(b.sha256)), text(dash(units)), text(dash(b.time)),
                         count(b.records), text(dash(b.signer)), text(dash(b.key_id)),
-                        text(L(!b.verified_known ? "not-verified"
-                               : b.verified      ? "verified"
-                                                 : "verify-failed"))});
+                        text(L(b.signer_status == "verified"   ? "verified"
+                               : b.signer_status == "declared" ? "declared"
+                               : b.signer_status == "none"     ? "unsigned"
+                               : !b.verified_known             ? "not-verified"
+                               : b.verified                    ? "verified"
+                                                               : "verify-failed"))});
     }
     return t;
   }

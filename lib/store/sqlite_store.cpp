@@ -121,7 +121,8 @@ CREATE TABLE IF NOT EXISTS batch(
   merged_at TEXT NOT NULL,   -- UTC, ISO 8601
   records INTEGER NOT NULL,
   signer TEXT,               -- who sealed the batch, once signatures are checked (vetsign)
-  key_id TEXT                -- the signing key's id
+  key_id TEXT,               -- the signing key's id
+  signer_status TEXT         -- verified (trust store) | declared (typed) | none
 );
 CREATE TABLE IF NOT EXISTS record_version(
   version INTEGER PRIMARY KEY,
@@ -202,7 +203,8 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
     return false;
   }
   db_.reset(raw);
-  sqlite3_busy_timeout(raw, 5000);
+  // A second merge waits for the first one's batch to commit (a big batch takes minutes).
+  sqlite3_busy_timeout(raw, 30 * 60 * 1000);
   // An existing store: WAL, so that a killed writer leaves the last committed batch; NORMAL
   // sync is durable up to the last checkpointed commit and never corrupts.
   // A new one is a file nobody else sees until finish() renames it: no journal on disk, no
@@ -223,7 +225,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
                            &err_) &&
       add_batch_.prepare(db_.get(),
                          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
-                         "key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         "key_id, signer_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          &err_) &&
       set_records_.prepare(db_.get(), "UPDATE batch SET records = ?, sha256 = ? WHERE id = ?",
                            &err_) &&
@@ -256,6 +258,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
 // A store of the first layout (user_version 1) kept each line in record_version.json: the
 // lines move to record_json, in one transaction.
 bool SqliteStore::migrate() {
+  if (!migrateSignerStatus()) return false;
   Statement s;
   if (!s.prepare(db_.get(), "SELECT 1 FROM pragma_table_info('record_version') WHERE name = 'json'",
                  &err_))
@@ -274,6 +277,35 @@ bool SqliteStore::migrate() {
   rollback();
   err_ = "cannot move to the new store layout: " + why;
   return false;
+}
+
+// A store made before batches recorded how their signer was established (issue 13): the
+// column is added, and an old batch with a signer is marked "declared" — it may have been
+// verified, but nothing in the old row proves it, and the status must never overstate.
+bool SqliteStore::migrateSignerStatus() {
+  auto columns = [&](const char* where, int64_t* n) {
+    Statement s;
+    std::string sql = std::string("SELECT count(*) FROM pragma_table_info('batch')") + where;
+    if (!s.prepare(db_.get(), sql.c_str(), &err_)) return false;
+    s.step();
+    *n = s.integer(0);
+    return s.reset() || fail(s);
+  };
+  int64_t all = 0, has = 0;
+  if (!columns("", &all) || !columns(" WHERE name = 'signer_status'", &has)) return false;
+  if (all == 0 || has) return true;  // a new store, or one already moved
+  if (!exec("BEGIN IMMEDIATE")) return false;
+  // Another run may have moved it while this one waited for the lock.
+  if (!columns(" WHERE name = 'signer_status'", &has)) return rollback(), false;
+  if (!has && !exec("ALTER TABLE batch ADD COLUMN signer_status TEXT;"
+                    "UPDATE batch SET signer_status = CASE WHEN signer IS NULL OR signer = '' "
+                    "THEN 'none' ELSE 'declared' END;")) {
+    std::string why = err_;
+    rollback();
+    err_ = "cannot add batch.signer_status: " + why;
+    return false;
+  }
+  return exec("COMMIT");
 }
 
 bool SqliteStore::finish() {
@@ -329,6 +361,17 @@ bool SqliteStore::begin() {
 bool SqliteStore::commit() {
   return exec("COMMIT");
 }
+// PRAGMA data_version changes when another connection commits (never for this one's own).
+bool SqliteStore::changedElsewhere(bool* changed) {
+  Statement s;
+  if (!s.prepare(db_.get(), "PRAGMA data_version", &err_)) return false;
+  if (!s.step()) return fail(s);
+  int64_t now = s.integer(0);
+  *changed = data_version_ >= 0 && now != data_version_;
+  data_version_ = now;
+  return true;
+}
+
 void SqliteStore::rollback() {
   sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
@@ -345,6 +388,7 @@ bool SqliteStore::addBatch(const BatchInfo& b, int64_t* id) {
   add_batch_.bind(5, b.records);
   bindOptional(add_batch_, 6, b.signer);
   bindOptional(add_batch_, 7, b.key_id);
+  add_batch_.bind(8, b.signer_status);
   add_batch_.step();
   if (!add_batch_.reset()) return fail(add_batch_);
   *id = sqlite3_last_insert_rowid(db_.get());
@@ -517,8 +561,8 @@ bool SqliteStore::forEachBatchRecord(int64_t batch, const std::function<bool(std
 bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
-                 "SELECT id, source, sha256, unit, merged_at, records, signer, key_id "
-                 "FROM batch ORDER BY id",
+                 "SELECT id, source, sha256, unit, merged_at, records, signer, key_id, "
+                 "signer_status FROM batch ORDER BY id",
                  &err_))
     return false;
   BatchInfo b;
@@ -530,6 +574,7 @@ bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo
     b.records = s.integer(5);
     b.signer.assign(s.isNull(6) ? std::string_view() : s.text(6));
     b.key_id.assign(s.isNull(7) ? std::string_view() : s.text(7));
+    b.signer_status.assign(s.isNull(8) ? (b.signer.empty() ? "none" : "declared") : s.text(8));
     fn(s.integer(0), b);
   }
   return s.ok() || fail(s);

@@ -4,7 +4,7 @@
 // journal). A new one is built aside without a journal on disk and renamed into place when
 // complete (create(), finish()).
 //
-//   batch(id, source, sha256, unit, merged_at, records, signer, key_id)
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status)
 //   record_version(version, key, batch, unit, retired_by)          -- every record ever merged
 //   record_json(version, json)                                     -- its line as read
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
@@ -80,6 +80,7 @@ class SqliteStore final : public Store {
   bool begin() override;
   bool commit() override;
   void rollback() override;
+  bool changedElsewhere(bool* changed) override;
   /// A created store: builds its indexes, syncs it and renames it into place (never over a
   /// file that appeared meanwhile). An opened one: nothing to do.
   bool finish() override;
@@ -119,6 +120,7 @@ class SqliteStore final : public Store {
   bool fail(const Statement& s);
   bool setUp(const std::string& path, bool bulk, std::string* err);
   bool migrate();
+  bool migrateSignerStatus();
   void discard();
   void finalizeAll();
 
@@ -129,6 +131,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite3, Closer> db_;
   std::string err_;
   std::string path_, tmp_path_;  // tmp_path_: a created store not yet in place
+  int64_t data_version_ = -1;    // PRAGMA data_version when last asked
   Statement current_row_, add_batch_, set_records_, add_version_, add_json_, retire_version_,
       retire_older_, live_, put_current_, delete_current_, mark_absent_;
 };

@@ -4,7 +4,7 @@
 // of these two interfaces (SQLite: sqlite_store.h), chosen by the `--db` string (openStore).
 //
 // The model every backend keeps:
-//   batch(id, source, sha256, unit, merged_at, records, signer, key_id)
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status)
 //   record_version(version, key, batch, unit, retired_by, json)  -- every record ever merged
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
@@ -48,6 +48,10 @@ struct CurrentBrief {
 struct BatchInfo {
   std::string source, sha256, unit, merged_at, signer, key_id;
   int64_t records = 0;
+  // How the signer was established: "verified" (the batch's seal checked against the trust
+  // store: signer, key id and role from it), "declared" (--signer/--key-id typed, nothing
+  // checked) or "none" (no signer at all).
+  std::string signer_status = "none";
 };
 
 struct LiveVersion {
@@ -102,8 +106,12 @@ class StoreWriter {
  public:
   virtual ~StoreWriter() = default;
 
+  /// Opens the batch's write transaction: it waits while another writer holds the store.
   virtual bool begin() = 0;
   virtual bool commit() = 0;
+  /// `*changed`: has another writer committed since the last call (or since the store was
+  /// opened)? Called inside begin()'s transaction, the answer cannot change before commit().
+  virtual bool changedElsewhere(bool* changed) = 0;
   /// Undoes the open transaction (nothing of the batch stays).
   virtual void rollback() = 0;
   /// A store being built (openOrCreate of a missing one): puts it in place, complete. An

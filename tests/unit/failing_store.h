@@ -25,6 +25,7 @@ class FailingStore final : public Store {
   bool begin() override { return write() && inner_->begin(); }
   bool commit() override { return write() && inner_->commit(); }
   void rollback() override { inner_->rollback(); }
+  bool changedElsewhere(bool* changed) override { return inner_->changedElsewhere(changed); }
   bool finish() override { return inner_->finish(); }
   bool addBatch(const BatchInfo& b, int64_t* id) override {
     return write() && inner_->addBatch(b, id);

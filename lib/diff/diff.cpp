@@ -11,8 +11,8 @@
 #include "core/packed_table.h"
 #include "diff/diff_output.h"
 #include "import/record_source.h"
-#include "record/value_equivalence.h"
 #include "record/mask.h"
+#include "record/value_equivalence.h"
 #include "text/id_number.h"
 
 namespace vetkit {

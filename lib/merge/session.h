@@ -72,9 +72,8 @@ struct MergeSetup {
   /// Loads the schema at `schema_path`, the policy (`policy_path`, or merge-policy.yaml beside
   /// the schema when empty), the key fields `key` into options->key and, when `trusted` is
   /// not empty, the trust store (options->trust then points at it); false with `err`.
-  bool load(const std::string& schema_path, const std::string& policy_path,
-            const std::string& key, const std::string& trusted, MergeOptions* options,
-            std::string* err);
+  bool load(const std::string& schema_path, const std::string& policy_path, const std::string& key,
+            const std::string& trusted, MergeOptions* options, std::string* err);
 };
 
 class MergeSession {

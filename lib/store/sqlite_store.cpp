@@ -401,7 +401,7 @@ bool SqliteStore::setBatchRecords(int64_t batch, int64_t records, std::string_vi
 }
 
 bool SqliteStore::addVersion(std::string_view key, int64_t batch, std::string_view unit,
-                       std::string_view json, int64_t* version) {
+                             std::string_view json, int64_t* version) {
   add_version_.bind(1, key).bind(2, batch).bind(3, unit).step();
   if (!add_version_.reset()) return fail(add_version_);
   *version = sqlite3_last_insert_rowid(db_.get());
@@ -419,7 +419,8 @@ bool SqliteStore::retireOlder(std::string_view key, std::string_view unit, int64
   return retire_older_.reset() || fail(retire_older_);
 }
 
-bool SqliteStore::forEachLive(std::string_view key, const std::function<void(const LiveVersion&)>& fn) {
+bool SqliteStore::forEachLive(std::string_view key,
+                              const std::function<void(const LiveVersion&)>& fn) {
   live_.bind(1, key);
   while (live_.step())
     fn({live_.integer(0), live_.integer(1), live_.text(2), live_.text(3), live_.text(4)});
@@ -506,8 +507,9 @@ bool SqliteStore::exportCurrent(const std::function<bool(const CurrentRecord&)>&
   return s.ok() || fail(s);
 }
 
-bool SqliteStore::history(std::string_view key,
-                    const std::function<void(const LiveVersion&, int64_t, std::string_view)>& fn) {
+bool SqliteStore::history(
+    std::string_view key,
+    const std::function<void(const LiveVersion&, int64_t, std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT v.version, v.batch, v.unit, j.json, b.source, v.retired_by, "
@@ -531,7 +533,7 @@ bool SqliteStore::rekey(std::string_view alias, std::string_view canonical) {
 }
 
 bool SqliteStore::addDecision(std::string_view a, std::string_view b, std::string_view decision,
-                        int64_t batch) {
+                              int64_t batch) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "INSERT OR REPLACE INTO decision(a, b, decision, batch) VALUES (?,?,?,?)", &err_))
@@ -545,7 +547,8 @@ bool SqliteStore::addDecision(std::string_view a, std::string_view b, std::strin
   return s.ok() || fail(s);
 }
 
-bool SqliteStore::forEachBatchRecord(int64_t batch, const std::function<bool(std::string_view)>& fn) {
+bool SqliteStore::forEachBatchRecord(int64_t batch,
+                                     const std::function<bool(std::string_view)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT j.json FROM record_version v JOIN record_json j ON j.version = v.version "

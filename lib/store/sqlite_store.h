@@ -109,9 +109,8 @@ class SqliteStore final : public Store {
   bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) override;
   bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) override;
   bool currentRow(std::string_view key, CurrentRow* row) override;
-  bool forEachDecision(
-      const std::function<void(std::string_view a, std::string_view b, std::string_view d)>& fn)
-      override;
+  bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
+                                                std::string_view d)>& fn) override;
   /// PRAGMA integrity_check: true when "ok".
   bool integrityOk(std::string* detail) override;
 

@@ -18,12 +18,11 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
   RecordReader reader(schema);
   Record rec;
   std::string why;
-  bool ok =
-      store.exportCurrent([&](const CurrentRecord& c) {
-        std::string_view line = c.merged.empty() ? c.json : c.merged;
-        if (!reader.parse(line, &rec, &why)) return true;  // the store holds what vetmerge wrote
-        return events.record(rec);
-      });
+  bool ok = store.exportCurrent([&](const CurrentRecord& c) {
+    std::string_view line = c.merged.empty() ? c.json : c.merged;
+    if (!reader.parse(line, &rec, &why)) return true;  // the store holds what vetmerge wrote
+    return events.record(rec);
+  });
   if (!ok) *err = path + ": " + store.error();
   return ok;
 }

@@ -51,7 +51,7 @@ struct Labels {
   }
   const Messages& m;
   Lang lang;
-  const std::string summary = (*this)("annotate-summary");  // the summary sheet's name
+  const std::string summary = (*this)("annotate-summary");          // the summary sheet's name
   const std::string summary_alt = (*this)("annotate-summary-alt");  // when the input has one
   const std::string file = (*this)("annotate-file"), code = (*this)("annotate-code"),
                     severity = (*this)("annotate-severity"), count = (*this)("annotate-count"),
@@ -464,8 +464,8 @@ bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const std::string
         std::max<size_t>(1, (displayWidth(lines[i]) + kCommentColumns - 1) / kCommentColumns);
   }
   if (lines.size() > kMaxCommentLines) {
-    comment += "\n" + l_("annotate-more",
-                         {{"count", std::to_string(lines.size() - kMaxCommentLines)}});
+    comment +=
+        "\n" + l_("annotate-more", {{"count", std::to_string(lines.size() - kMaxCommentLines)}});
     ++box_lines;
   }
   std::string clean;

@@ -16,7 +16,7 @@ namespace vetkit {
 struct AnnotateOptions {
   Lang lang = Lang::Zh;                // labels of the summary sheet and comments
   const Messages* messages = nullptr;  // their texts (the schema's messages.yaml)
-  CsvOptions csv;        // how to re-read a CSV input
+  CsvOptions csv;                      // how to re-read a CSV input
 };
 
 /// Writes `out_path` (.xlsx): `input` copied sheet by sheet with the cells named by `diags`

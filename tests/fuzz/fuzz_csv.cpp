@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         [&](const Row& row) {
           int last = -1;
           for (const Cell& c : row.cells) {
-            if (c.col <= last) __builtin_trap();  // cells come in column order, once each
+            if (c.col <= last) __builtin_trap();         // cells come in column order, once each
             if (c.col >= kMaxColumns) __builtin_trap();  // the bound on cells of a row
             last = c.col;
             cells += c.text.size();

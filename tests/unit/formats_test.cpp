@@ -94,7 +94,8 @@ TEST_F(FormatsTest, OdsCellKindsRepeatsCoveredAndAnnotations) {
       "</table:covered-table-cell>" +
       cell("office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"2\"") +
       kEnd + "</table:table>";
-  auto wb = openOds(ods(t), new std::string);
+  std::string openErr;
+  auto wb = openOds(ods(t), &openErr);
   ASSERT_TRUE(wb);
   Read r = readAll(*wb);
   ASSERT_TRUE(r.ok) << r.err;
@@ -195,7 +196,8 @@ TEST_F(FormatsTest, OdsRepeatedContentIsExpandedWithinABudget) {
       "<table:table table:name=\"A\"><table:table-row "
       "table:number-rows-repeated=\"3\">" +
       cell("", "<text:p>x</text:p>") + kEnd + "</table:table>";
-  auto wb = openOds(ods(small), new std::string);
+  std::string openErr;
+  auto wb = openOds(ods(small), &openErr);
   ASSERT_TRUE(wb);
   Read r = readAll(*wb);
   EXPECT_EQ(r.lines, (std::vector<std::string>{"1:A:0:x", "2:A:0:x", "3:A:0:x"}));
@@ -205,7 +207,7 @@ TEST_F(FormatsTest, OdsRepeatedContentIsExpandedWithinABudget) {
       "table:number-rows-repeated=\"1048576\">" +
       cell("table:number-columns-repeated=\"16384\"", "<text:p>x</text:p>") + kEnd +
       "</table:table>";
-  wb = openOds(ods(bomb), new std::string);
+  wb = openOds(ods(bomb), &openErr);
   ASSERT_TRUE(wb);
   auto start = std::chrono::steady_clock::now();
   size_t rows = 0;

@@ -14,6 +14,7 @@
 #include "merge/people.h"
 #include "merge/session.h"
 #include "record/json_writer.h"
+#include "record/key_repeats.h"
 #include "record/mask.h"
 #include "record/record_reader.h"
 #include "sign/verify.h"
@@ -107,6 +108,31 @@ struct MergeSession::Impl {
     bool b_ok = looksLikeId18(b) && checkIdNumber(b) == IdStatus::Ok;
     if (b_ok && !a_ok) std::swap(a, b);
     if (canonical(a) != b) alias[b] = a;
+  }
+
+  // Repeats of one key within the batch being read: a row filled down a sheet repeats one
+  // person a million times, and every repeat held would be compared with all the others. Only
+  // repeats are counted (the first version of a key costs nothing here), so the table grows
+  // with the keys a batch repeats, not with the batch.
+  KeyRepeats repeats{kMaxKeyRepeats - 1};
+
+  /// Called for a record whose key this batch already brought (first seen at `first_row`):
+  /// reports it, and tells whether to hold it (false: past the bound, counted only).
+  bool admitRepeat(const Record& r, const std::string& raw_key, long first_row) {
+    ++counts.duplicates;
+    switch (repeats.add(raw_key)) {
+      case KeyRepeats::Verdict::Keep:
+        report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
+               {{"first", std::to_string(first_row)}}, {}, shownKey(raw_key));
+        return true;
+      case KeyRepeats::Verdict::Report:
+        report(Severity::Error, r.src, r.sheet, r.row, "repeated-key",
+               {{"limit", std::to_string(kMaxKeyRepeats)}}, {}, shownKey(raw_key));
+        return false;
+      case KeyRepeats::Verdict::Count:
+        return false;
+    }
+    return false;
   }
 
   static void emit(LineOutput* o, const std::string& lines) {

@@ -182,6 +182,7 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   uint32_t arrivals = 0;
   size_t records = 0;
   CurrentRow row;
+  repeats.clear();
   RecordSourceEvents events;
   events.diagnostic = out.diagnostic;
   events.record = [&](Record& r) {
@@ -203,15 +204,14 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     std::string key =
         raw_key.empty() ? "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row) : raw_key;
     if (!alias.empty()) key = canonical(key);
+    uint32_t who = personFor(key);
+    Person* p = &people[who];
+    bool repeat = p->seen == bid;
+    if (repeat && !admitRepeat(r, raw_key, p->first_row)) return true;
     int64_t version;
     if (!store.addVersion(key, bid, info.unit, r.line, &version)) return failed_store = true, false;
     ++records;
-    uint32_t who = personFor(key);
-    Person* p = &people[who];
-    if (p->seen == bid) {
-      ++counts.duplicates;
-      report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
-             {{"first", std::to_string(p->first_row)}}, {}, shownKey(raw_key));
+    if (repeat) {
       if (!p->pending) p->pending = true, redo.push_back(who);
       return true;
     }

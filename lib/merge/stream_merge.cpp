@@ -29,6 +29,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
     const std::string& path = files[fi];
     ++counts_.inputs;
     size_t before = entries.size();
+    m.repeats.clear();
     RecordSourceEvents events;
     events.record = [&](Record& r) {
       StreamEntry e;
@@ -45,9 +46,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
       if (g.empty()) order.push_back(key);
       for (size_t i : g)
         if (entries[i].file == fi && entries[i].raw_key == e.raw_key) {
-          ++counts_.duplicates;
-          m.report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
-                   {{"first", std::to_string(entries[i].row)}}, {}, m.shownKey(e.raw_key));
+          if (!m.admitRepeat(r, e.raw_key, entries[i].row)) return true;
           break;
         }
       g.push_back(entries.size());

@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One validator for the whole run, as in vetvalidate: its duplicate table grows with the
   // distinct identity numbers seen, which stays small next to -rss_limit_mb.
   static Validator validator(fuzz::shippedSchema(), rules(),
-                             ValidateOptions{"zh", true, "", {2026, 11, 29}});
+                             ValidateOptions{Lang::Zh, true, "", {2026, 11, 29}});
   Record record;
   std::string err;
   if (!reader.parse(std::string_view(reinterpret_cast<const char*>(data), size), &record, &err))

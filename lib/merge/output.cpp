@@ -191,11 +191,15 @@ bool MergedWriter::writeMerged(const std::vector<MergeSource>& sources,
   return true;
 }
 
-void appendConflict(std::string_view key, const Field& field,
+void appendConflict(std::string_view key, std::string_view name, const Field& field,
                     const std::vector<MergeSource>& sources, const std::vector<SourceTag>& tags,
                     const FieldResolution& r, std::string* out) {
   out->append("{\"key\":");
   JsonWriter::appendQuoted(out, key);
+  if (!name.empty()) {
+    out->append(",\"name\":");
+    JsonWriter::appendQuoted(out, name);
+  }
   out->append(",\"field\":");
   JsonWriter::appendQuoted(out, field.id);
   out->append(",\"values\":[");
@@ -211,6 +215,10 @@ void appendConflict(std::string_view key, const Field& field,
     }
     out->append(",\"_row\":");
     out->append(std::to_string(tags[i].row));
+    if (const std::string& col = sources[i].record->column(field.index); !col.empty()) {
+      out->append(",\"_col\":");
+      JsonWriter::appendQuoted(out, col);
+    }
     out->append(",\"unit\":");
     JsonWriter::appendQuoted(out, tags[i].unit);
     *out += '}';

@@ -45,8 +45,9 @@ class MergedWriter {
 /// Appends a JSON value for `v` (null when absent).
 void appendFieldValue(const FieldValue& v, std::string* out);
 
-/// Appends one conflict line: key, field, values with provenance, chosen, rule.
-void appendConflict(std::string_view key, const Field& field,
+/// Appends one conflict line: key, name, field, values with provenance (file, sheet, row,
+/// column letter when the sheet's layout is known, unit), chosen, rule.
+void appendConflict(std::string_view key, std::string_view name, const Field& field,
                     const std::vector<MergeSource>& sources, const std::vector<SourceTag>& tags,
                     const FieldResolution& r, std::string* out);
 

@@ -1,4 +1,5 @@
 #include "merge/session.h"
+#include <algorithm>
 
 #include <simdjson.h>
 
@@ -50,15 +51,28 @@ bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>&
       }
   }
   conflict_buf.clear();
+  // The name a conflict is shown with: the first source's that has one.
+  std::string_view name;
+  if (const Field* nf = schema.field("name"))
+    for (const Record& rec : records)
+      if (rec.fields[nf->index].present()) {
+        name = rec.fields[nf->index].text;
+        break;
+      }
   for (const FieldResolution& r : res) {
     if (!r.conflict) continue;
     ++counts.conflicts;
-    appendConflict(key, schema.fields()[r.field], sources, tags, r, &conflict_buf);
+    appendConflict(key, name, schema.fields()[r.field], sources, tags, r, &conflict_buf);
     if (r.field == unit_field) {
       ++counts.unit_conflicts;
+      // Each unit once, in the order first seen: a person repeated within one county's sheet
+      // is that county's once.
       std::string units;
+      std::vector<std::string_view> seen;
       for (const MergeSource& s : sources) {
         const FieldValue& v = s.record->fields[unit_field];
+        if (std::find(seen.begin(), seen.end(), std::string_view(v.text)) != seen.end()) continue;
+        seen.push_back(v.text);
         const CodeEntry* e = schema.table("units") ? schema.table("units")->find(v.text) : nullptr;
         if (!units.empty()) units += options.lang == Lang::Zh ? "、" : ", ";
         units += e ? e->label : v.text;

@@ -1,3 +1,4 @@
+#include <memory>
 #include <unordered_map>
 
 #include "core/exit_status.h"
@@ -15,6 +16,9 @@ struct StreamEntry {
   long row = 0;
   size_t file = 0;
   PersonRef person;
+  // The sheet's layout: only its first line carries `_columns`, and a conflict names the
+  // column of each value.
+  std::shared_ptr<const ColumnMap> columns;
 };
 
 }  // namespace
@@ -36,7 +40,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
       e.raw_key = recordKey(r, m.options.key);
       std::string key = m.keyOf(r);
       e.line = r.line;
-      e.src = r.src, e.sheet = r.sheet, e.row = r.row, e.file = fi;
+      e.src = r.src, e.sheet = r.sheet, e.row = r.row, e.file = fi, e.columns = r.columns;
       e.unit = m.options.unit;
       if (e.unit.empty() && m.unit_field != size_t(-1)) e.unit = r.fields[m.unit_field].text;
       setPerson(m.schema, r, &e.person);
@@ -94,6 +98,7 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
         const StreamEntry& e = entries[g[i]];
         m.reader.parse(e.line, &records[i], &err);
         records[i].src = e.src, records[i].sheet = e.sheet, records[i].row = e.row;
+        records[i].columns = e.columns;
         tags.push_back({e.src, e.sheet, e.unit, e.row, 0});
       }
       merged_people.emplace_back();

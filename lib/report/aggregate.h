@@ -14,6 +14,7 @@
 
 #include "core/diag.h"
 #include "record/record.h"
+#include "report/merge_findings.h"
 #include "schema/schema.h"
 
 namespace vetkit {
@@ -63,6 +64,8 @@ struct Report {
   std::vector<std::pair<std::string, size_t>> top_phrases;
   bool phrases_pruned = false;  // the cap was reached: counts of rare phrases are lower bounds
   std::vector<BatchRow> batches;
+  MergeFindings merge;    // what the merge could not settle (vetreport --conflicts/--candidates)
+  bool mask_keys = true;  // identity numbers in the merge tables masked
 };
 
 /// The fields whose distributions the report shows (those the schema has).

@@ -11,6 +11,7 @@
 #include "core/atomic_file.h"
 #include "io/workbook_file.h"
 #include "record/csv_output.h"
+#include "record/mask.h"
 #include "report/table.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
@@ -114,6 +115,49 @@ void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
   }
 }
 
+void Sendback::addConflict(const MergeConflict& c) {
+  const Field* f = schema_.field(c.field);
+  Lang lang = options_.lang;
+  auto shown = [&](const std::string& v) {
+    if (v.empty()) return reportLabel(schema_, lang, "absent");
+    return f ? maskedValue(*f, valueLabel(schema_, lang, *f, v), options_.mask) : v;
+  };
+  std::vector<std::string> units = c.units();
+  std::string names, values;
+  for (const std::string& u : units)
+    names += (names.empty() ? "" : "、") + unitName(schema_, lang, u);
+  for (const ConflictValue& v : c.values) {
+    if (!values.empty()) values += lang == Lang::Zh ? "；" : "; ";
+    values += unitName(schema_, lang, v.unit) + (lang == Lang::Zh ? "「" : " \"") + shown(v.value) +
+              (lang == Lang::Zh ? "」" : "\"");
+  }
+  const char* code = units.size() > 1 ? "sendback-cross-conflict" : "sendback-conflict";
+  std::string message =
+      schema_.messages().format(code, lang, {{"units", names}, {"values", values}});
+  for (const std::string& u : units) {
+    SendbackPackage& p = packages_[u];
+    p.county = u;
+    ++p.people;
+    // Every value goes to every unit concerned, each row naming whose sheet it is in.
+    for (const ConflictValue& v : c.values) {
+      SendbackItem item;
+      item.file = v.src;
+      item.sheet = v.sheet;
+      item.row = int(v.row);
+      item.column = v.column;
+      item.field = c.field;
+      item.rule = units.size() > 1 ? "cross-unit-conflict" : "merge-conflict";
+      item.message = message;
+      item.value = shown(v.value);
+      item.name = c.name;
+      item.id_number = displayKey(c.key, {}, options_.mask);
+      item.source_unit = unitName(schema_, lang, v.unit);
+      item.severity = Severity::Warning;
+      (units.size() > 1 ? p.cross : p.problems).push_back(std::move(item));
+    }
+  }
+}
+
 bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const {
   Lang lang = options_.lang;
   auto L = [&](const char* k) { return reportLabel(schema_, lang, k); };
@@ -145,9 +189,13 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
       *err = p.file + ": cannot add a sheet";
       return false;
     }
+    // Items from a merge conflict say whose sheet each value is in: one column more.
+    bool by_unit = std::any_of(items.begin(), items.end(),
+                               [](const SendbackItem& it) { return !it.source_unit.empty(); });
+    lxw_col_t columns = lxw_col_t(std::size(heads) + (by_unit ? 1 : 0));
     std::vector<size_t> widths;
-    for (lxw_col_t c = 0; c < std::size(heads); ++c) {
-      std::string h = L(heads[c]);
+    for (lxw_col_t c = 0; c < columns; ++c) {
+      std::string h = L(c < std::size(heads) ? heads[c] : "col-source-unit");
       worksheet_write_string(ws, 0, c, h.c_str(), header);
       widths.push_back(displayWidth(h));
     }
@@ -164,8 +212,9 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
                              it.rule,
                              L(severityName(it.severity)),
                              it.message,
-                             it.value};
-      for (lxw_col_t c = 0; c < std::size(heads); ++c) {
+                             it.value,
+                             it.source_unit};
+      for (lxw_col_t c = 0; c < columns; ++c) {
         if (c == 2) {
           worksheet_write_number(ws, r, c, it.row, nullptr);
           continue;
@@ -180,10 +229,11 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
       worksheet_set_column(ws, c, c, double(std::clamp<size_t>(widths[c] + 2, 6, 60)), nullptr);
     worksheet_freeze_panes(ws, 1, 0);
     if (!items.empty())
-      worksheet_autofilter(ws, 0, 0, lxw_row_t(items.size()), lxw_col_t(std::size(heads) - 1));
+      worksheet_autofilter(ws, 0, 0, lxw_row_t(items.size()), lxw_col_t(columns - 1));
     return true;
   };
   if (!sheet("problem-sheet", p.problems) || !sheet("missing-sheet", p.missing)) return false;
+  if (!p.cross.empty() && !sheet("cross-sheet", p.cross)) return false;
   return file.commit(err);
 }
 
@@ -201,6 +251,7 @@ bool Sendback::write(const std::string& dir, std::string* err) {
     };
     std::stable_sort(p.problems.begin(), p.problems.end(), order);
     std::stable_sort(p.missing.begin(), p.missing.end(), order);
+    std::stable_sort(p.cross.begin(), p.cross.end(), order);
     if (!writePackage(dir, p, err)) return false;
     for (const std::string& s : {p.county, p.name, p.file}) appendCsvField(&index, s), index += ',';
     index += std::to_string(p.people) + ',' + std::to_string(p.problems.size()) + ',' +

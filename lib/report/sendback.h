@@ -9,6 +9,7 @@
 
 #include "core/diag.h"
 #include "record/record.h"
+#include "report/merge_findings.h"
 #include "schema/schema.h"
 
 namespace vetkit {
@@ -22,6 +23,7 @@ struct SendbackOptions {
 /// One finding to be corrected: where it is in the county's own file, and what is wrong.
 struct SendbackItem {
   std::string file, sheet, column, field, rule, message, value, name, id_number;
+  std::string source_unit;  // a merge conflict's value: the unit whose sheet holds it
   int row = 0;
   Severity severity = Severity::Error;
 };
@@ -30,7 +32,8 @@ struct SendbackPackage {
   std::string county;  // code; "" when neither registration nor unit is known
   std::string name, file;
   std::vector<SendbackItem> problems, missing;
-  size_t people = 0;  // records with at least one item
+  std::vector<SendbackItem> cross;  // values of one person that two units' sheets disagree on
+  size_t people = 0;                // records with at least one item
 };
 
 class Sendback {
@@ -42,6 +45,10 @@ class Sendback {
   std::string countyOf(const Record& r) const;
   /// Files the findings about one record under its county.
   void add(const Record& r, const std::vector<Diagnostic>& diags);
+  /// Files a merge conflict between sources of several units under each of them: every value
+  /// with the unit, file, row and column it came from (a conflict within one unit is that
+  /// unit's to correct and is filed under it alone).
+  void addConflict(const MergeConflict& c);
   /// Writes DIR/<code>-<name>.xlsx per county with items, and DIR/index.csv listing them;
   /// false with `err` on the first failure.
   bool write(const std::string& dir, std::string* err);

@@ -49,9 +49,20 @@ bool ReportSession::run(const std::string& path, std::string* err) {
   return false;
 }
 
+bool ReportSession::readMergeFindings(const std::string& conflicts, const std::string& candidates,
+                                      std::string* err) {
+  if (!conflicts.empty() && !readConflicts(conflicts, &merge_, err)) return false;
+  if (!candidates.empty() && !readCandidates(candidates, &merge_, err)) return false;
+  if (sendback_)
+    for (const MergeConflict& c : merge_.conflicts) sendback_->addConflict(c);
+  return true;
+}
+
 ReportSession::Written ReportSession::writeReport(ReportFormat format, const std::string& path,
                                                   std::string* err) {
   report_ = aggregator_.finish();
+  report_->merge = std::move(merge_);
+  report_->mask_keys = options_.validate.mask;
   const Report& report = *report_;
   Lang lang = options_.report.lang;
   std::vector<ReportTable> tables = reportTables(report, schema_, lang);

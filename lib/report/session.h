@@ -34,6 +34,11 @@ class ReportSession {
   /// Reads one input; "-" is standard input read as a record stream. False with `err` when
   /// the input could not be read (the report would be incomplete; trouble() says so after).
   bool run(const std::string& path, std::string* err);
+  /// Reads what the merge left to people (vetmerge --conflicts and --candidates files; either
+  /// may be empty): tables in the report, and with send-back, a conflict between units filed
+  /// under each of them. False with `err` when a file cannot be read or is not the merge's.
+  bool readMergeFindings(const std::string& conflicts, const std::string& candidates,
+                         std::string* err);
   /// Reads the city store (vetmerge --db): its current set, and its batches for the report.
   bool runStore(const std::string& db, std::string* err);
 
@@ -67,6 +72,7 @@ class ReportSession {
   std::optional<Sendback> sendback_;
   std::optional<Report> report_;
   std::vector<Diagnostic> diags_;
+  MergeFindings merge_;
   std::string outdir_;
   bool trouble_ = false;
 };

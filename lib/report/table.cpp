@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <set>
 
+#include "record/mask.h"
+
 namespace vetkit {
 namespace {
 
@@ -192,6 +194,65 @@ class Builder {
     return t;
   }
 
+  // Values that disagree between the sources of one person, each with where it came from,
+  // and what to do: a disagreement between units goes back to both.
+  ReportTable conflicts() const {
+    ReportTable t{"conflicts",
+                  L("conflicts-table"),
+                  {L("id-col"), L("name-col"), L("field"), L("conflict-values"), L("chosen"),
+                   L("cross-unit"), L("action")},
+                  {},
+                  3,
+                  false};
+    for (const MergeConflict& c : r_.merge.conflicts) {
+      const Field* f = s_.field(c.field);
+      auto shown = [&](const std::string& v) {
+        if (v.empty()) return L("absent");
+        return f ? maskedValue(*f, valueLabel(s_, lang_, *f, v), r_.mask_keys) : v;
+      };
+      std::string values;
+      for (const ConflictValue& v : c.values) {
+        if (!values.empty()) values += lang_ == Lang::Zh ? "；" : "; ";
+        values += shown(v.value) + (lang_ == Lang::Zh ? "（" : " (") + unit(v.unit) + " " +
+                  where(v.src, v.sheet, v.row, v.column) + (lang_ == Lang::Zh ? "）" : ")");
+      }
+      bool cross = c.units().size() > 1;
+      t.rows.push_back({text(displayKey(c.key, {}, r_.mask_keys)), text(c.name),
+                        text(f ? f->name(lang_) : c.field), text(values), text(shown(c.chosen)),
+                        text(L(cross ? "yes" : "no")),
+                        text(L(cross ? "action-conflict-cross" : "action-conflict"))});
+    }
+    return t;
+  }
+
+  // Pairs that may be one person under two keys, with the merge's reason.
+  ReportTable candidates() const {
+    ReportTable t{"candidates",
+                  L("candidates-table"),
+                  {L("candidate-a"), L("candidate-b"), L("reason"), L("score"), L("action")},
+                  {},
+                  2,
+                  false};
+    auto person = [&](const CandidatePerson& p) {
+      std::string at = p.unit.empty() ? "" : unit(p.unit) + " ";
+      return displayKey(p.key, {}, r_.mask_keys) + " " + p.name +
+             (lang_ == Lang::Zh ? "（" : " (") + at + where(p.src, "", p.row, "") +
+             (lang_ == Lang::Zh ? "）" : ")");
+    };
+    // The merge names its reason by a code; the catalogue says it in words when it knows it.
+    auto reason = [&](const std::string& code) {
+      std::string key = "candidate-" + code, said = s_.messages().format(key, lang_, {});
+      return said == key ? code : said;
+    };
+    for (const MergeCandidate& c : r_.merge.candidates) {
+      char score[16];
+      std::snprintf(score, sizeof score, "%.2f", c.score);
+      t.rows.push_back({text(person(c.a)), text(person(c.b)), text(reason(c.reason)), text(score),
+                        text(L("action-candidate"))});
+    }
+    return t;
+  }
+
   ReportTable provenance() const {
     ReportTable t{"batches",
                   L("batches-table"),
@@ -222,6 +283,17 @@ class Builder {
   }
 
  private:
+  // "娄星区.xlsx 第12行 C列" / "娄星区.xlsx row 12 column C".
+  std::string where(const std::string& src, const std::string& sheet, long row,
+                    const std::string& column) const {
+    std::string w = src;
+    if (!sheet.empty()) w += " " + sheet;
+    if (row > 0)
+      w += lang_ == Lang::Zh ? " 第" + std::to_string(row) + "行" : " row " + std::to_string(row);
+    if (!column.empty()) w += lang_ == Lang::Zh ? " " + column + "列" : " column " + column;
+    return w;
+  }
+
   const Report& r_;
   const Schema& s_;
   Lang lang_;
@@ -281,6 +353,8 @@ std::vector<ReportTable> reportTables(const Report& report, const Schema& schema
   out.push_back(b.distributions());
   out.push_back(b.appeals());
   out.push_back(b.plaque());
+  if (!report.merge.conflicts.empty()) out.push_back(b.conflicts());
+  if (!report.merge.candidates.empty()) out.push_back(b.candidates());
   out.push_back(b.provenance());
   return out;
 }

@@ -16,6 +16,7 @@ Examples:
   vetreport --format json --lang en city.jsonl | jq .by_unit_category
   vetreport --split-by hukou --outdir 退回 city.jsonl    # 根据对象户籍下发各地
   vetreport --db city.sqlite --format html -o 报告.html  # the store: its set and its batches
+  vetreport --db city.sqlite --conflicts c.jsonl --candidates d.jsonl -o 报告.xlsx
   vetimport *.xlsx | vetreport --format csv > 报告.csv
 )";
 
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
   CLI::App app(kUsage, "vetreport");
   CommonOptions common;
   std::vector<std::string> files;
-  std::string split_by, outdir, today, config_path, db, encoding = "auto";
+  std::string split_by, outdir, today, config_path, db, encoding = "auto", conflicts, candidates;
   ReportSessionOptions options;
   addCommonOptions(app, &common,
                    kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet | kOptNoMask,
@@ -46,6 +47,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"hukou", "unit"}));
   app.add_option("--outdir", outdir, "With --split-by: the directory for the packages")
       ->type_name("DIR");
+  app.add_option("--conflicts", conflicts,
+                 "vetmerge's --conflicts file: a table of them; with --split-by, conflicts "
+                 "between units go back to each")
+      ->type_name("FILE");
+  app.add_option("--candidates", candidates,
+                 "vetmerge's --candidates file: a table of the possible duplicates")
+      ->type_name("FILE");
   app.add_option("--top", options.report.top_phrases, "Appeal phrases listed")
       ->type_name("N")
       ->capture_default_str();
@@ -97,6 +105,8 @@ int main(int argc, char** argv) {
     }
     ReportSession session(*schema, rules, options,
                           [&](const Diagnostic& d) { printDiagnostic(tool, d); });
+    if (!session.readMergeFindings(conflicts, candidates, &err))
+      return printError(tool, err), int(kExitTrouble);
     if (!db.empty() && !session.runStore(db, &err)) return printError(tool, err), int(kExitTrouble);
     if (files.empty() && db.empty()) files.push_back("-");
     {

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "cli/progress.h"
@@ -78,6 +79,23 @@ bool parseTodayOption(const std::string& tool, const std::string& today, Partial
   if (parseDate(today, out)) return true;
   printError(tool, "--today: not a date: " + today);
   return false;
+}
+
+std::string beijingNow() {
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    char* end = nullptr;
+    long long v = std::strtoll(epoch, &end, 10);
+    if (*end == '\0' && v >= 0) now = std::time_t(v);
+  }
+  // China keeps one zone at UTC+8 and no summer time: a fixed offset needs no tz database,
+  // which a minimal container may lack.
+  now += 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
 }
 
 int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {

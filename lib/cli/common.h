@@ -54,6 +54,9 @@ bool parseEncodingOption(const std::string& tool, const std::string& encoding, T
 /// Reads --today into `out`, today's local date when it is empty; false, with the usage error
 /// printed, when it is not a date.
 bool parseTodayOption(const std::string& tool, const std::string& today, PartialDate* out);
+/// Now in Beijing time (UTC+8, no daylight saving since 1991), "YYYY-MM-DD HH:MM": when a
+/// report was made. SOURCE_DATE_EPOCH, when set, stands for now (reproducible outputs, tests).
+std::string beijingNow();
 
 /// Parses argv and runs `body`; CLI11 errors become exit 2 with a one-line message naming the
 /// tool, --help and --version exit 0. A broken pipe (reader went away) ends quietly.

@@ -85,6 +85,10 @@ Aggregator::Aggregator(const Schema& schema, ReportOptions options)
   plaque_ = schema.field("plaque_hung");
   plaque_date_ = schema.field("plaque_date");
   appeals_ = schema.field("appeals");
+  hukou_ = schema.field("hukou_division");
+  photo_ = schema.field("photo");
+  report_.report_date = options_.report_date;
+  report_.generated_at = options_.generated_at;
   for (const Field* f : distributionFields(schema)) report_.distributions.push_back({f, {}, 0});
 }
 
@@ -145,18 +149,30 @@ void Aggregator::add(const Record& r, const std::vector<Diagnostic>& diags) {
   ++report_.records;
   UnitStats& u = report_.units[unit];
   if (u.required.empty()) {
-    u.required.assign(schema_.fields().size(), 0);
-    u.present.assign(schema_.fields().size(), 0);
+    for (auto* v : {&u.required, &u.present, &u.applicable, &u.filled})
+      v->assign(schema_.fields().size(), 0);
   }
   ++u.records;
   ++u.by_category[category];
   if (!r.sheet.empty()) ++report_.townships[{unit, r.sheet, category}];
 
   for (const Field& f : schema_.fields()) {
+    bool present = value(&f).present();
+    if (schema_.applies(f, category)) ++u.applicable[f.index], u.filled[f.index] += present;
     if (!schema_.isRequired(f, category)) continue;
     ++u.required[f.index];
-    if (value(&f).present()) ++u.present[f.index];
+    if (present) ++u.present[f.index];
   }
+  if (value(photo_).present()) ++u.photo;
+
+  // Where the person is registered, and whether that county's own office collected them: the
+  // county a correction goes back to.
+  const FieldValue& hukou = value(hukou_);
+  std::string county =
+      schema_.countyOf(hukou.kind == FieldValue::Kind::String ? std::string_view(hukou.text) : "");
+  HukouStats& h = report_.hukou[county];
+  ++h.records;
+  if (!county.empty() && schema_.countyOf(unit) == county) ++h.own_unit;
 
   bool errors = false, warnings = false;
   for (const Diagnostic& d : diags) {
@@ -188,9 +204,19 @@ void Aggregator::add(const Record& r, const std::vector<Diagnostic>& diags) {
     }
   }
 
-  const FieldValue& plaque = value(plaque_);
-  if (plaque.kind == FieldValue::Kind::Bool) ++(plaque.boolean ? u.plaque_hung : u.plaque_not_hung);
-  if (value(plaque_date_).present()) ++u.plaque_dated;
+  // The plaque's progress counts only the categories it is hung for.
+  if (plaque_ && schema_.applies(*plaque_, category)) {
+    const FieldValue& plaque = value(plaque_);
+    bool known = plaque.kind == FieldValue::Kind::Bool;
+    ++u.plaque_entitled;
+    if (known) ++(plaque.boolean ? u.plaque_hung : u.plaque_not_hung);
+    if (value(plaque_date_).present()) ++u.plaque_dated;
+    if (!r.sheet.empty()) {
+      PlaqueProgress& p = report_.plaque_townships[{unit, r.sheet}];
+      ++p.entitled;
+      if (known) ++(plaque.boolean ? p.hung : p.not_hung);
+    }
+  }
 
   // An appeal spelled as "none" (无, 暂无: the schema's empty values) is no appeal.
   const FieldValue& appeal = value(appeals_);

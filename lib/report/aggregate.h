@@ -21,6 +21,8 @@ namespace vetkit {
 
 struct ReportOptions {
   Lang lang = Lang::Zh;
+  std::string report_date;     // the date the report speaks of (YYYY-MM-DD)
+  std::string generated_at;    // when it was made, Beijing time (YYYY-MM-DD HH:MM)
   size_t top_phrases = 20;     // appeal phrases listed
   size_t phrase_cap = 20000;   // distinct phrases counted before rare ones are dropped
   size_t verbatim_shown = 50;  // unrecognised units and categories shown as typed, per kind
@@ -33,7 +35,21 @@ struct UnitStats {
   std::vector<size_t> required, present;      // by field index: required for the category,
                                               // and of those, present
   std::map<std::string, size_t> problems;     // rule code -> findings
-  size_t plaque_hung = 0, plaque_not_hung = 0, plaque_dated = 0;
+  std::vector<size_t> applicable, filled;     // by field index: records the item concerns
+                                              // (Schema::applies), and of those, filled in
+  // The plaque: records of the categories it is hung for, and of those, hung or not.
+  size_t plaque_entitled = 0, plaque_hung = 0, plaque_not_hung = 0, plaque_dated = 0;
+  size_t photo = 0;  // records with a photo
+};
+
+/// The honour plaque's progress in one township of one unit.
+struct PlaqueProgress {
+  size_t entitled = 0, hung = 0, not_hung = 0;
+};
+
+/// The people of one hukou county: how many, and how many its own office collected.
+struct HukouStats {
+  size_t records = 0, own_unit = 0;
 };
 
 /// How the values of one field are spread: members of a code set count once each.
@@ -58,7 +74,12 @@ struct Report {
   std::map<std::string, UnitStats> units;  // unit code; "" when the record names none
   // (unit, township = the sheet name, category) -> records; only records read from a sheet.
   std::map<std::tuple<std::string, std::string, std::string>, size_t> townships;
+  // (unit, township) -> the plaque's progress there; only records read from a sheet.
+  std::map<std::pair<std::string, std::string>, PlaqueProgress> plaque_townships;
+  // hukou county code ("" when the record's hukou names none) -> its people.
+  std::map<std::string, HukouStats> hukou;
   std::map<std::string, Severity> rule_severity;  // as the validator reported it
+  std::string report_date, generated_at;          // from ReportOptions
   std::vector<Distribution> distributions;
   size_t appeals = 0;  // records with an appeal
   std::vector<std::pair<std::string, size_t>> top_phrases;
@@ -94,7 +115,7 @@ class Aggregator {
   ReportOptions options_;
   Report report_;
   const Field *category_ = nullptr, *unit_ = nullptr, *plaque_ = nullptr, *plaque_date_ = nullptr,
-              *appeals_ = nullptr;
+              *appeals_ = nullptr, *hukou_ = nullptr, *photo_ = nullptr;
   std::map<std::string, size_t> batch_index_;  // file -> index into report_.batches
   std::map<std::string, size_t> phrases_;
   std::set<std::string> verbatim_units_, verbatim_categories_;

@@ -241,6 +241,8 @@ figure{margin:12px 0 20px}figcaption{font-weight:bold;margin-bottom:6px}
 svg text{font-size:13px;fill:#222}svg text.small{font-size:11px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ccd;border-radius:6px;padding:8px 14px;min-width:120px}
 .card b{display:block;font-size:22px}
+.tables{display:flex;flex-wrap:wrap;gap:0 40px;align-items:flex-start}
+.tables section{max-width:100%;overflow-x:auto}
 @media print{body{margin:10mm;font-size:11pt}section,figure{break-inside:avoid}h2{break-after:avoid}}
 @page{size:A4;margin:12mm}
 </style>
@@ -269,9 +271,11 @@ void writeHtmlReport(const Report& r, const Schema& s, Lang lang,
   page.unitBars();
   page.heatMap();
   page.problemBars();
+  // Tables side by side as the page's width allows; a wide one scrolls within its own box.
+  *out += "<div class=\"tables\">\n";
   for (const ReportTable& t : tables)
     if (t.id != "summary") page.table(t);
-  *out += "</body>\n</html>\n";
+  *out += "</div>\n</body>\n</html>\n";
 }
 
 }  // namespace vetkit

@@ -14,6 +14,8 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     w.string(v);
   };
   w.beginObject();
+  if (!r.report_date.empty()) str("report_date", r.report_date);
+  if (!r.generated_at.empty()) str("generated_at", r.generated_at);
   num("records", r.records);
   num("with_errors", r.with_errors);
   num("with_warnings", r.with_warnings);
@@ -68,6 +70,31 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
       num("present", st.present[f.index]);
       w.endObject();
     }
+  w.endArray();
+
+  w.key("fill_rate");
+  w.beginArray();
+  for (const auto& [unit, st] : r.units)
+    for (const Field& f : schema.fields()) {
+      if (st.applicable[f.index] == 0) continue;
+      w.beginObject();
+      str("unit", unit);
+      str("field", f.id);
+      num("concerned", st.applicable[f.index]);
+      num("filled", st.filled[f.index]);
+      w.endObject();
+    }
+  w.endArray();
+
+  w.key("by_hukou");
+  w.beginArray();
+  for (const auto& [county, h] : r.hukou) {
+    w.beginObject();
+    str("county", county);
+    num("records", h.records);
+    num("collected_by_county", h.own_unit);
+    w.endObject();
+  }
   w.endArray();
 
   w.key("problems");
@@ -126,9 +153,24 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     w.beginObject();
     str("unit", unit);
     num("records", st.records);
+    num("entitled", st.plaque_entitled);
     num("hung", st.plaque_hung);
     num("not_hung", st.plaque_not_hung);
     num("dated", st.plaque_dated);
+    num("photo", st.photo);
+    w.endObject();
+  }
+  w.endArray();
+
+  w.key("plaque_by_township");
+  w.beginArray();
+  for (const auto& [key, p] : r.plaque_townships) {
+    w.beginObject();
+    str("unit", key.first);
+    str("township", key.second);
+    num("entitled", p.entitled);
+    num("hung", p.hung);
+    num("not_hung", p.not_hung);
     w.endObject();
   }
   w.endArray();

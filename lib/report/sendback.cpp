@@ -19,12 +19,6 @@
 namespace vetkit {
 namespace {
 
-bool isCountyCode(const std::string& s) {
-  return s.size() == 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         s.compare(4, 2, "00") != 0;  // a province or city code names no county
-}
-
 // The file, sheet and row of the first entry of a merged record's `_sources` (vetmerge), found
 // by a plain scan: the keys and their order are vetmerge's own and stable.
 void firstSource(const std::string& line, std::string* file, std::string* sheet, int* row) {
@@ -69,11 +63,7 @@ std::string Sendback::countyOf(const Record& r) const {
   };
   const CodeTable* units = schema_.table("units");
   if (options_.by == SendbackOptions::By::Hukou) {
-    std::string h = text(hukou_);
-    if (isCountyCode(h)) return h;
-    // A zone without a code of its own is registered in the division it lies in.
-    if (const CodeEntry* e = units ? units->find(h) : nullptr)
-      if (e->local && !e->division.empty()) return e->division;
+    if (std::string county = schema_.countyOf(text(hukou_)); !county.empty()) return county;
   }
   std::string u = text(unit_);
   if (units && units->find(u)) return u;

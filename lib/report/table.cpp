@@ -30,6 +30,25 @@ class Builder {
     return s_.categoryField() ? valueLabel(s_, lang_, *s_.categoryField(), code) : code;
   }
 
+  // What the report is of: the city its units lie in, the date it speaks of and when it
+  // was made (Beijing time).
+  ReportTable info() const {
+    ReportTable t{"report_info", L("info"), {L("item"), L("value")}, {}, 1, false};
+    std::set<std::string> cities;
+    for (const auto& [u, st] : r_.units)
+      if (std::string p = Divisions::prefectureOf(s_.countyOf(u)); !p.empty()) cities.insert(p);
+    std::string city;
+    for (const std::string& c : cities) {
+      const Division* d = s_.divisions().find(c);
+      city += (city.empty() ? "" : "、") + (d ? d->name : c);
+    }
+    if (!city.empty()) t.rows.push_back({text(L("city")), text(city)});
+    if (!r_.report_date.empty()) t.rows.push_back({text(L("report-date")), text(r_.report_date)});
+    if (!r_.generated_at.empty())
+      t.rows.push_back({text(L("generated-at")), text(r_.generated_at)});
+    return t;
+  }
+
   ReportTable summary() const {
     ReportTable t{"summary", L("summary"), {L("item"), L("value")}, {}, 1, false};
     t.rows.push_back({text(L("records")), count(r_.records)});
@@ -103,6 +122,86 @@ class Builder {
     return t;
   }
 
+  // Every item of the notice, not only the required ones: of the records an item concerns,
+  // the share that has it, per unit.
+  ReportTable fillRate() const {
+    ReportTable t{"fill_rate", L("fill-rate"), {L("field")}, {}, 1, false};
+    for (const auto& [u, st] : r_.units) t.columns.push_back(unit(u));
+    t.columns.push_back(L("all"));
+    for (const Field& f : s_.fields()) {
+      size_t app = 0, filled = 0;
+      std::vector<TableCell> row{text(f.name(lang_))};
+      for (const auto& [u, st] : r_.units) {
+        row.push_back(share(st.filled[f.index], st.applicable[f.index]));
+        app += st.applicable[f.index];
+        filled += st.filled[f.index];
+      }
+      if (app == 0) continue;
+      row.push_back(share(filled, app));
+      t.rows.push_back(std::move(row));
+    }
+    return t;
+  }
+
+  // People by the county of their household registration — where corrections go back —
+  // and how many of them that county's own office collected.
+  ReportTable byHukou() const {
+    ReportTable t{"by_hukou",
+                  L("by-hukou"),
+                  {L("hukou-county"), L("records"), L("hukou-own-unit"), L("hukou-other-unit")},
+                  {},
+                  1,
+                  true};
+    HukouStats all;
+    for (const auto& [county, h] : r_.hukou) {
+      std::string name = county.empty() ? L("absent") : s_.divisions().shortName(county);
+      t.rows.push_back({text(name.empty() ? county : name), count(h.records), count(h.own_unit),
+                        count(h.records - h.own_unit)});
+      all.records += h.records;
+      all.own_unit += h.own_unit;
+    }
+    t.rows.push_back({text(L("total")), count(all.records), count(all.own_unit),
+                      count(all.records - all.own_unit)});
+    return t;
+  }
+
+  ReportTable plaqueByTownship() const {
+    ReportTable t{"plaque_by_township",
+                  L("plaque-by-township"),
+                  {L("unit"), L("township"), L("plaque-entitled"), L("plaque-hung"),
+                   L("plaque-not-hung"), L("absent"), L("plaque-share")},
+                  {},
+                  2,
+                  true};
+    PlaqueProgress all;
+    for (const auto& [key, p] : r_.plaque_townships) {
+      t.rows.push_back({text(unit(key.first)), text(key.second), count(p.entitled), count(p.hung),
+                        count(p.not_hung), count(p.entitled - p.hung - p.not_hung),
+                        share(p.hung, p.entitled)});
+      all.entitled += p.entitled;
+      all.hung += p.hung;
+      all.not_hung += p.not_hung;
+    }
+    t.rows.push_back({text(L("total")), text(""), count(all.entitled), count(all.hung),
+                      count(all.not_hung), count(all.entitled - all.hung - all.not_hung),
+                      share(all.hung, all.entitled)});
+    return t;
+  }
+
+  ReportTable photo() const {
+    ReportTable t{"photo", L("photo"), {L("unit"), L("records"), L("photo-with"), L("share")},
+                  {},      1,          true};
+    size_t records = 0, with = 0;
+    for (const auto& [u, st] : r_.units) {
+      t.rows.push_back(
+          {text(unit(u)), count(st.records), count(st.photo), share(st.photo, st.records)});
+      records += st.records;
+      with += st.photo;
+    }
+    t.rows.push_back({text(L("total")), count(records), count(with), share(with, records)});
+    return t;
+  }
+
   ReportTable problems() const {
     ReportTable t{"problems", L("problems"), {L("rule"), L("severity")}, {}, 2, false};
     for (const auto& [u, st] : r_.units) t.columns.push_back(unit(u));
@@ -171,26 +270,26 @@ class Builder {
   ReportTable plaque() const {
     ReportTable t{"plaque",
                   L("plaque"),
-                  {L("unit"), L("records"), L("plaque-hung"), L("plaque-not-hung"), L("absent"),
-                   L("plaque-dated"), L("plaque-share")},
+                  {L("unit"), L("plaque-entitled"), L("plaque-hung"), L("plaque-not-hung"),
+                   L("absent"), L("plaque-dated"), L("plaque-share")},
                   {},
                   1,
                   true};
     UnitStats all;
-    for (const auto& [u, st] : r_.units) {
-      size_t unknown = st.records - st.plaque_hung - st.plaque_not_hung;
-      t.rows.push_back({text(unit(u)), count(st.records), count(st.plaque_hung),
+    auto row = [&](const std::string& name, const UnitStats& st) {
+      size_t unknown = st.plaque_entitled - st.plaque_hung - st.plaque_not_hung;
+      t.rows.push_back({text(name), count(st.plaque_entitled), count(st.plaque_hung),
                         count(st.plaque_not_hung), count(unknown), count(st.plaque_dated),
-                        share(st.plaque_hung, st.records)});
-      all.records += st.records;
+                        share(st.plaque_hung, st.plaque_entitled)});
+    };
+    for (const auto& [u, st] : r_.units) {
+      row(unit(u), st);
+      all.plaque_entitled += st.plaque_entitled;
       all.plaque_hung += st.plaque_hung;
       all.plaque_not_hung += st.plaque_not_hung;
       all.plaque_dated += st.plaque_dated;
     }
-    t.rows.push_back({text(L("total")), count(all.records), count(all.plaque_hung),
-                      count(all.plaque_not_hung),
-                      count(all.records - all.plaque_hung - all.plaque_not_hung),
-                      count(all.plaque_dated), share(all.plaque_hung, all.records)});
+    row(L("total"), all);
     return t;
   }
 
@@ -345,14 +444,19 @@ std::string cellText(const TableCell& c) {
 std::vector<ReportTable> reportTables(const Report& report, const Schema& schema, Lang lang) {
   Builder b(report, schema, lang);
   std::vector<ReportTable> out;
+  if (ReportTable t = b.info(); !t.rows.empty()) out.push_back(std::move(t));
   out.push_back(b.summary());
   out.push_back(b.byUnitCategory());
   if (!report.townships.empty()) out.push_back(b.byTownship());
+  out.push_back(b.byHukou());
   out.push_back(b.completeness());
+  out.push_back(b.fillRate());
   out.push_back(b.problems());
   out.push_back(b.distributions());
   out.push_back(b.appeals());
   out.push_back(b.plaque());
+  if (!report.plaque_townships.empty()) out.push_back(b.plaqueByTownship());
+  out.push_back(b.photo());
   if (!report.merge.conflicts.empty()) out.push_back(b.conflicts());
   if (!report.merge.candidates.empty()) out.push_back(b.candidates());
   out.push_back(b.provenance());

@@ -113,7 +113,7 @@ class XlsxReport {
       chart_title_set_name(chart, t.title.c_str());
       chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
       worksheet_insert_chart(ws, 1, chart_col, chart);
-    } else if (t.id == "completeness" && rows > 0 && cols > 1) {
+    } else if ((t.id == "completeness" || t.id == "fill_rate") && rows > 0 && cols > 1) {
       // The heat map: red for missing, green for complete.
       lxw_conditional_format cf = {};
       cf.type = LXW_CONDITIONAL_3_COLOR_SCALE;

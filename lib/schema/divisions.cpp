@@ -1,5 +1,6 @@
 #include "schema/divisions.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -45,6 +46,33 @@ bool Divisions::load(const std::string& path, std::string* err) {
   for (const auto& [name, idx] : short_names)
     if (idx.size() == 1 && !by_name_.count(name)) by_name_.emplace(name, entries_[idx[0]].code);
   return true;
+}
+
+bool isCountyCode(std::string_view s) {
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         s.compare(4, 2, "00") != 0;  // a province or city code names no county
+}
+
+std::string Divisions::prefectureOf(std::string_view code) {
+  if (code.size() != 6 ||
+      !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      code.compare(2, 4, "0000") == 0)
+    return "";
+  return std::string(code.substr(0, 4)) + "00";
+}
+
+std::string Divisions::shortName(std::string_view code) const {
+  const Division* d = find(code);
+  if (!d) return "";
+  // The nearest known parent: the prefecture, else the province (a municipality's districts).
+  for (std::string parent : {prefectureOf(code), std::string(code.substr(0, 2)) + "0000"}) {
+    if (parent.empty() || parent == code) continue;
+    if (const Division* p = find(parent);
+        p && d->name.starts_with(p->name) && d->name.size() > p->name.size())
+      return d->name.substr(p->name.size());
+  }
+  return d->name;
 }
 
 const Division* Divisions::find(std::string_view code) const {

@@ -15,6 +15,9 @@ struct Division {
   bool current = true;
 };
 
+/// Whether `code` is six digits naming a county-level division (not a province or prefecture).
+bool isCountyCode(std::string_view code);
+
 class Divisions {
  public:
   /// Reads the tab-separated table written by scripts/gen-divisions.
@@ -28,6 +31,11 @@ class Divisions {
   /// 县, 区, 旗, 州, 盟): 湖南省娄底市双峰县永丰镇 -> 431321. Empty when none.
   std::string codeForLeadingName(std::string_view text) const;
   size_t size() const { return entries_.size(); }
+  /// The name without its parents' (湖南省娄底市双峰县 -> 双峰县), the full name when the
+  /// parent is unknown; "" for an unknown code.
+  std::string shortName(std::string_view code) const;
+  /// The prefecture-level code of a county or city code (431321 -> 431300), "" if not one.
+  static std::string prefectureOf(std::string_view code);
 
  private:
   std::vector<Division> entries_;

@@ -163,6 +163,12 @@ class SchemaLoader {
           field.required_for.push_back(r);
         }
       }
+      for (const std::string& a : strings(f["applies_to"])) {
+        if (groups.count(a))
+          for (const auto& c : groups[a]) field.applies_to.push_back(c);
+        else
+          field.applies_to.push_back(a);
+      }
       if (f["required_column"]) field.required_column = f["required_column"].as<bool>();
       if (f["fold"]) field.fold = f["fold"].as<std::string>() != "trim";
       if (f["match"]) field.match_prefix = f["match"].as<std::string>() == "prefix";
@@ -332,6 +338,23 @@ std::optional<bool> Schema::yesno(std::string_view text) const {
 bool Schema::isRequired(const Field& f, std::string_view category) const {
   if (f.required_all) return true;
   return std::find(f.required_for.begin(), f.required_for.end(), category) != f.required_for.end();
+}
+
+std::string Schema::countyOf(std::string_view division) const {
+  if (isCountyCode(division)) return std::string(division);
+  // A zone without a code of its own is registered in the division it lies in.
+  if (const CodeTable* units = table("units"))
+    if (const CodeEntry* e = units->find(division); e && e->local && isCountyCode(e->division))
+      return e->division;
+  return "";
+}
+
+bool Schema::applies(const Field& f, std::string_view category) const {
+  auto in = [&](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), category) != v.end();
+  };
+  if (!f.applies_to.empty()) return in(f.applies_to);
+  return f.required_all || f.required_for.empty() || in(f.required_for);
 }
 
 }  // namespace vetkit

@@ -70,6 +70,10 @@ struct Field {
   std::vector<std::string> unit_suffixes;  // number fields: 平方米, ㎡ ... (folded)
   bool required_all = false;
   std::vector<std::string> required_for;  // category codes (groups already expanded)
+  // Categories the item concerns at all (`applies_to`, groups expanded): the honour plaque
+  // is for veterans' and servicemen's families, not every person served. Empty: every
+  // category, or those it is required for when it is required for some only.
+  std::vector<std::string> applies_to;
   bool required_column = false;
   bool fold = true;           // NFKC; false keeps a person's own words as typed (only trimmed)
   bool match_prefix = false;  // a code may be named by a longer text that starts with its label
@@ -134,7 +138,11 @@ class Schema {
   bool isFooter(std::string_view text) const;
   /// Whether records of `category` (a code) must have `f`.
   bool isRequired(const Field& f, std::string_view category) const;
+  /// Whether `f` concerns records of `category` (what a fill rate or progress counts).
+  bool applies(const Field& f, std::string_view category) const;
   const Divisions& divisions() const { return divisions_; }
+  /// The county a division value names (a county code, or a local unit's division), else "".
+  std::string countyOf(std::string_view division) const;
   const Messages& messages() const { return messages_; }
   /// The validation rules file named by the schema (schemas/rules.yaml), or "".
   const std::string& rulesPath() const { return rules_path_; }

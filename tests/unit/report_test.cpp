@@ -289,19 +289,92 @@ TEST(Report, AppealsCountRecordsAndPhrases) {
   }
 }
 
-TEST(Report, PlaqueProgressPerUnit) {
+// The plaque is hung for veterans' and servicemen's families (《悬挂光荣牌工作实施办法》): the
+// categories 11-16 and 21-24, not 17, 18 (no military status) or 31 (militia).
+bool plaqueEntitled(const std::string& category) {
+  static const std::set<std::string> kEntitled = {"11", "12", "13", "14", "15",
+                                                  "16", "21", "22", "23", "24"};
+  return kEntitled.count(category) > 0;
+}
+
+TEST(Report, PlaqueProgressPerUnitCountsOnlyEntitledCategories) {
   const Fixture& fx = fixture();
-  std::map<std::string, std::array<size_t, 3>> want;
+  std::map<std::string, std::array<size_t, 4>> want;
+  size_t not_entitled = 0;
   for (const auto& m : fx.records) {
+    if (!plaqueEntitled(get(m, "category"))) {
+      ++not_entitled;
+      continue;
+    }
     auto& w = want[get(m, "unit")];
-    w[0] += get(m, "plaque_hung") == "true";
-    w[1] += get(m, "plaque_hung") == "false";
-    w[2] += m.count("plaque_date");
+    ++w[0];
+    w[1] += get(m, "plaque_hung") == "true";
+    w[2] += get(m, "plaque_hung") == "false";
+    w[3] += m.count("plaque_date");
   }
+  EXPECT_GT(not_entitled, 0u);  // the samples hold such people: the rule is exercised
   for (const auto& [u, st] : fx.report.units) {
-    EXPECT_EQ(st.plaque_hung, want[u][0]) << u;
-    EXPECT_EQ(st.plaque_not_hung, want[u][1]) << u;
-    EXPECT_EQ(st.plaque_dated, want[u][2]) << u;
+    EXPECT_EQ(st.plaque_entitled, want[u][0]) << u;
+    EXPECT_EQ(st.plaque_hung, want[u][1]) << u;
+    EXPECT_EQ(st.plaque_not_hung, want[u][2]) << u;
+    EXPECT_EQ(st.plaque_dated, want[u][3]) << u;
+  }
+}
+
+TEST(Report, PlaqueProgressPerTownship) {
+  const Fixture& fx = fixture();
+  std::map<std::pair<std::string, std::string>, std::array<size_t, 3>> want;
+  for (const auto& m : fx.records) {
+    if (get(m, "_sheet").empty() || !plaqueEntitled(get(m, "category"))) continue;
+    auto& w = want[{get(m, "unit"), get(m, "_sheet")}];
+    ++w[0];
+    w[1] += get(m, "plaque_hung") == "true";
+    w[2] += get(m, "plaque_hung") == "false";
+  }
+  std::map<std::pair<std::string, std::string>, std::array<size_t, 3>> got;
+  for (const auto& [k, p] : fx.report.plaque_townships) got[k] = {p.entitled, p.hung, p.not_hung};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got.size(), 7u);
+}
+
+TEST(Report, PeopleByHukouCountyAndWhoCollectedThem) {
+  const Fixture& fx = fixture();
+  std::map<std::string, std::array<size_t, 2>> want;
+  for (const auto& m : fx.records) {
+    std::string h = get(m, "hukou_division"), county = h.size() == 6 ? h : "";
+    auto& w = want[county];
+    ++w[0];
+    w[1] += !county.empty() && get(m, "unit") == county;
+  }
+  std::map<std::string, std::array<size_t, 2>> got;
+  for (const auto& [c, h] : fx.report.hukou) got[c] = {h.records, h.own_unit};
+  EXPECT_EQ(got, want);
+  EXPECT_GT(got.size(), 3u);  // people registered in counties that did not collect them
+}
+
+TEST(Report, FillRateOfEveryItemOverTheRecordsItConcerns) {
+  const Fixture& fx = fixture();
+  const Field* phone = schema().field("phone");
+  const Field* martyr = schema().field("related_name");
+  const Field* plaque = schema().field("plaque_hung");
+  ASSERT_TRUE(phone && martyr && plaque);
+  for (const auto& [u, st] : fx.report.units) {
+    size_t all = 0, phones = 0, family = 0, martyrs = 0, entitled = 0, plaques = 0, photos = 0;
+    for (const auto& m : fx.records) {
+      if (get(m, "unit") != u) continue;
+      ++all;
+      phones += m.count("phone");
+      photos += m.count("photo");
+      if (get(m, "category").starts_with("2")) ++family, martyrs += m.count("related_name");
+      if (plaqueEntitled(get(m, "category"))) ++entitled, plaques += m.count("plaque_hung");
+    }
+    EXPECT_EQ(st.applicable[phone->index], all) << u;  // not required, concerns everyone
+    EXPECT_EQ(st.filled[phone->index], phones) << u;
+    EXPECT_EQ(st.applicable[martyr->index], family) << u;
+    EXPECT_EQ(st.filled[martyr->index], martyrs) << u;
+    EXPECT_EQ(st.applicable[plaque->index], entitled) << u;
+    EXPECT_EQ(st.filled[plaque->index], plaques) << u;
+    EXPECT_EQ(st.photo, photos) << u;
   }
 }
 
@@ -324,19 +397,51 @@ TEST(Report, TablesTotalsAddUp) {
     if (x.id == "by_unit_category") t = &x;
   ASSERT_TRUE(t);
   ASSERT_EQ(t->rows.size(), 4u);  // three units and the total
-  const auto& total = t->rows.back();
-  EXPECT_EQ(total.back().value, 350);
-  for (size_t c = 1; c < total.size(); ++c) {
-    double sum = 0;
-    for (size_t r = 0; r + 1 < t->rows.size(); ++r) sum += t->rows[r][c].value;
-    EXPECT_EQ(sum, total[c].value) << t->columns[c];
+  EXPECT_EQ(t->rows.back().back().value, 350);
+  // Every table with a total row: each column of counts adds up to its total.
+  size_t checked = 0;
+  for (const ReportTable& x : fx.tables) {
+    if (!x.total_row) continue;
+    ++checked;
+    const auto& total = x.rows.back();
+    for (size_t c = x.label_columns; c < total.size(); ++c) {
+      if (total[c].kind != TableCell::Kind::Count) continue;
+      double sum = 0;
+      for (size_t r = 0; r + 1 < x.rows.size(); ++r) sum += x.rows[r][c].value;
+      EXPECT_EQ(sum, total[c].value) << x.id << ": " << x.columns[c];
+    }
   }
+  EXPECT_GE(checked, 6u);  // units, townships, hukou, plaque, plaque by township, photo
+}
+
+TEST(Report, InfoNamesTheCityAndTheDates) {
+  ReportOptions o;
+  o.report_date = "2026-12-05";
+  o.generated_at = "2026-12-05 16:07";
+  Aggregator agg(schema(), o);
+  Record r;
+  r.fields.resize(schema().fields().size());
+  FieldValue& unit = r.fields[schema().field("unit")->index];
+  unit.kind = FieldValue::Kind::String;
+  unit.text = "LD01";  // a zone of 431302, which has no code of its own
+  agg.add(r, {});
+  Report rep = agg.finish();
+  auto tables = reportTables(rep, schema(), Lang::Zh);
+  ASSERT_EQ(tables.front().id, "report_info");
+  ASSERT_EQ(tables.front().rows.size(), 3u);
+  EXPECT_EQ(tables.front().rows[0][1].text, "湖南省娄底市");
+  EXPECT_EQ(tables.front().rows[1][1].text, "2026-12-05");
+  EXPECT_EQ(tables.front().rows[2][1].text, "2026-12-05 16:07");
 }
 
 TEST(Report, TextTablesAlignChineseByDisplayWidth) {
   const Fixture& fx = fixture();
   std::string text;
-  writeTextReport({fx.tables[1]}, &text);
+  const ReportTable* t = nullptr;
+  for (const ReportTable& x : fx.tables)
+    if (x.id == "by_unit_category") t = &x;
+  ASSERT_TRUE(t);
+  writeTextReport({*t}, &text);
   std::vector<size_t> widths;
   size_t pos = text.find('\n', text.find("---"));  // the rows under the rule
   while (pos + 1 < text.size()) {

@@ -105,6 +105,36 @@ TEST(Schema, YesNoSpellings) {
   EXPECT_EQ(schema().yesno("也许"), std::nullopt);
 }
 
+TEST(Schema, CountyOfADivisionValueAndItsShortName) {
+  const Schema& s = schema();
+  EXPECT_EQ(s.countyOf("431321"), "431321");
+  EXPECT_EQ(s.countyOf("LD01"), "431302");  // a local zone: the county it lies in
+  EXPECT_EQ(s.countyOf("431300"), "");      // a prefecture names no county
+  EXPECT_EQ(s.countyOf("430000"), "");
+  EXPECT_EQ(s.countyOf("双峰县"), "");
+  EXPECT_EQ(Divisions::prefectureOf("431321"), "431300");
+  EXPECT_EQ(Divisions::prefectureOf("430000"), "");
+  EXPECT_EQ(Divisions::prefectureOf("4313"), "");
+  EXPECT_EQ(s.divisions().shortName("431321"), "双峰县");
+  EXPECT_EQ(s.divisions().shortName("431300"), "娄底市");
+  EXPECT_EQ(s.divisions().shortName("999999"), "");
+}
+
+TEST(Schema, AppliesToNamesTheCategoriesAnItemConcerns) {
+  const Schema& s = schema();
+  const Field* plaque = s.field("plaque_hung");
+  const Field* martyr = s.field("related_name");
+  const Field* phone = s.field("phone");
+  ASSERT_TRUE(plaque && martyr && phone);
+  EXPECT_TRUE(s.applies(*plaque, "12"));
+  EXPECT_TRUE(s.applies(*plaque, "24"));
+  EXPECT_FALSE(s.applies(*plaque, "18"));  // no military status: no plaque
+  EXPECT_FALSE(s.applies(*plaque, "31"));
+  EXPECT_TRUE(s.applies(*martyr, "21"));  // required for some: concerns those
+  EXPECT_FALSE(s.applies(*martyr, "12"));
+  EXPECT_TRUE(s.applies(*phone, "31"));  // required for none: concerns everyone
+}
+
 TEST(Schema, DivisionsHoldCurrentAndHistoricalCodes) {
   const Divisions& d = schema().divisions();
   ASSERT_NE(d.find("431321"), nullptr);

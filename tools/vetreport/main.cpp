@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
       return printError(tool, "--db reads the store: give no FILE"), 2;
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     if (!parseTodayOption(tool, today, &options.validate.today)) return kExitTrouble;
+    options.report.report_date = formatIsoDate(options.validate.today);
+    options.report.generated_at = beijingNow();
     options.validate.lang = options.import.lang = options.report.lang = common.lang;
     options.validate.mask = !common.no_mask;
     if (!split_by.empty()) {

@@ -2,6 +2,7 @@
 // the city's store — with every disagreement, possible duplicate and repeated key reported.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ struct MergeOptions {
   // whose signature fails is refused, and so is an unsigned one when signatures are required.
   const TrustStore* trust = nullptr;
   bool require_signed = false;
+  // A batch older than its unit's newest merged batch is refused (batch_order.h) unless this.
+  bool allow_older = false;
+  // Test hook: called with a batch's path once its bytes are taken and its seal verified,
+  // before its records are read (a test swaps the file there).
+  std::function<void(const std::string& path)> after_verify;
   std::string now;   // merged_at (UTC, ISO 8601); empty: the clock
   bool mask = true;  // mask identity numbers in diagnostics
 };
@@ -47,6 +53,7 @@ struct MergeCounts {
   size_t retired = 0;
   size_t refused = 0;   // batches refused for their signature (or a unit it may not vouch for)
   size_t replayed = 0;  // batches skipped: the same bytes were merged before
+  size_t older = 0;     // batches refused: older than their unit's newest merged batch
 };
 
 /// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the

@@ -15,6 +15,9 @@ people it leaves out stay current, marked _absent_from (or are retired: --retire
 A new store is built beside STORE and appears only when complete. With --trusted each
 batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
 refused, and so is an unsigned batch with --require-signed (exit 1 either way).
+Batches go in time order: the signed-at of a verified seal, else the latest collected_at of
+the records. Several FILEs are merged oldest first; a batch older than its unit's newest
+merged batch is refused (exit 1, nothing stored) unless --allow-older.
 With --format csv the records written (merged set, --export, --history) are UTF-8 CSV under
 a header of field ids, then _id15, _extra, _sources, _absent_from and _version (as JSON).
 
@@ -83,6 +86,8 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_flag("--require-signed", options.require_signed,
                "With --trusted: refuse a batch without a valid signature (exit 1)");
+  app.add_flag("--allow-older", options.allow_older,
+               "With --db: merge a batch older than its unit's newest merged batch");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
 

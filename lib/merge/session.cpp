@@ -125,23 +125,22 @@ void MergeSession::Impl::findCandidates(
 }
 
 bool MergeRequest::check(const MergeOptions& options, const std::string& output,
-                         const std::string& format, std::string* why) const {
+                         const std::string& format, const Messages& messages,
+                         std::string* why) const {
   bool reading = this->reading();
-  auto no = [&](const char* msg) { return *why = msg, false; };
-  if (reading && db.empty()) return no("--export and --history need --db");
-  if (do_export && !history.empty()) return no("--export and --history exclude each other");
-  if (reading && !files.empty()) return no("--export and --history take no FILE");
+  // Each refusal is a message of its own (merge-usage-* in messages.yaml), in --lang.
+  auto no = [&](const char* code) { return *why = messages.format(code, options.lang, {}), false; };
+  if (reading && db.empty()) return no("merge-usage-read-needs-db");
+  if (do_export && !history.empty()) return no("merge-usage-export-history");
+  if (reading && !files.empty()) return no("merge-usage-read-no-file");
   if (!reading && files.empty() && (db.empty() || decisions.empty()))
-    return no("no input: name FILEs (- for standard input)");
-  if (options.require_signed && trusted.empty()) return no("--require-signed needs --trusted DIR");
-  if (!trusted.empty() && (db.empty() || reading))
-    return no("--trusted: signatures are checked when merging into a store (--db)");
+    return no("merge-usage-no-input");
+  if (options.require_signed && trusted.empty()) return no("merge-usage-require-signed");
+  if (!trusted.empty() && (db.empty() || reading)) return no("merge-usage-trusted-needs-db");
   if (!trusted.empty() && (!options.signer.empty() || !options.key_id.empty()))
-    return no("--signer and --key-id exclude --trusted (the signature names the signer)");
-  if (!db.empty() && !reading && output != "-")
-    return no("-o: with --db the merged set goes to the store (see --export)");
-  if (!db.empty() && !reading && format != "jsonl")
-    return no("--format: with --db the merged set goes to the store (see --export)");
+    return no("merge-usage-signer-trusted");
+  if (!db.empty() && !reading && output != "-") return no("merge-usage-output-db");
+  if (!db.empty() && !reading && format != "jsonl") return no("merge-usage-format-db");
   return true;
 }
 
@@ -161,6 +160,10 @@ bool MergeSetup::load(const std::string& schema_path, const std::string& policy_
                          *schema, &policy, err) ||
       !parseKeySpec(*schema, key, &options->key, err))
     return false;
+  return loadTrust(trusted, options, err);
+}
+
+bool MergeSetup::loadTrust(const std::string& trusted, MergeOptions* options, std::string* err) {
   if (trusted.empty()) return true;
   if (!trust.load(trusted, err)) return *err = "--trusted: " + *err, false;
   options->trust = &trust;

@@ -64,10 +64,10 @@ struct MergeRequest {
   bool do_export = false;
 
   bool reading() const { return do_export || !history.empty(); }
-  /// False with `why` (a usage error) for combinations that make no run; `output` and
-  /// `format` are the -o and --format given.
+  /// False with `why` (a usage error, from `messages` in options.lang) for combinations that
+  /// make no run; `output` and `format` are the -o and --format given.
   bool check(const MergeOptions& options, const std::string& output, const std::string& format,
-             std::string* why) const;
+             const Messages& messages, std::string* why) const;
 };
 
 /// What a merge needs beside its options, read from files: the schema, the survivorship
@@ -81,6 +81,8 @@ struct MergeSetup {
   /// not empty, the trust store (options->trust then points at it); false with `err`.
   bool load(const std::string& schema_path, const std::string& policy_path, const std::string& key,
             const std::string& trusted, MergeOptions* options, std::string* err);
+  /// The trust store `trusted` names (nothing when empty); options->trust then points at it.
+  bool loadTrust(const std::string& trusted, MergeOptions* options, std::string* err);
 };
 
 class MergeSession {

@@ -96,13 +96,14 @@ int main(int argc, char** argv) {
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     std::string err;
-    if (!req.check(options, common.output, common.format, &err)) return usage(err);
-    bool reading = req.reading();
     MergeSetup setup;
-    if (!setup.load(common.schemaPath(), policy_path, key, req.trusted, &options, &err))
-      return usage(err);
-    const Schema* schema = setup.schema.get();
     options.lang = options.import.lang = common.lang;
+    if (!setup.load(common.schemaPath(), policy_path, key, "", &options, &err)) return usage(err);
+    const Schema* schema = setup.schema.get();
+    if (!req.check(options, common.output, common.format, schema->messages(), &err) ||
+        !setup.loadTrust(req.trusted, &options, &err))
+      return usage(err);
+    bool reading = req.reading();
     options.mask = !common.no_mask;
 
     AtomicFile records, conflicts, candidates;

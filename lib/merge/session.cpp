@@ -130,6 +130,12 @@ bool MergeRequest::check(const MergeOptions& options, const std::string& output,
   bool reading = this->reading();
   // Each refusal is a message of its own (merge-usage-* in messages.yaml), in --lang.
   auto no = [&](const char* code) { return *why = messages.format(code, options.lang, {}), false; };
+  if (check_set)
+    return (db.empty() && files.size() == 1 && !trusted.empty() && !do_export && history.empty()) ||
+           no("merge-usage-check-set");
+  if (!manifest.empty() && (!do_export || output == "-" || format != "jsonl"))
+    return no("merge-usage-manifest");
+  if (!inputs.empty()) return no("merge-usage-check-set");
   if (reading && db.empty()) return no("merge-usage-read-needs-db");
   if (do_export && !history.empty()) return no("merge-usage-export-history");
   if (reading && !files.empty()) return no("merge-usage-read-no-file");
@@ -145,6 +151,9 @@ bool MergeRequest::check(const MergeOptions& options, const std::string& output,
 }
 
 int MergeSession::run(const MergeRequest& request, Store* store) {
+  if (request.check_set) return checkSet(request);
+  impl_->manifest = request.manifest;
+  impl_->set_name = request.output;
   if (!store) return mergeToStream(request.files);
   if (request.do_export) return exportStore(*store);
   if (!request.history.empty()) return historyOf(*store, request.history);
@@ -229,7 +238,23 @@ bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
   }
   return true;
 }
+int MergeSession::checkSet(const MergeRequest& request) {
+  Impl& m = *impl_;
+  m.checked = true;
+  return checkSetManifest(
+      {request.files[0], request.manifest, request.inputs, m.options.trust, m.options.lang},
+      m.schema.messages(), m.out.diagnostic, &m.set_counts);
+}
+
 std::string MergeSession::summaryLine() const {
+  if (impl_->checked) {
+    const SetCheckCounts& c = impl_->set_counts;
+    return impl_->schema.messages().format("set-check-summary", impl_->options.lang,
+                                           {{"records", std::to_string(c.records)},
+                                            {"batches", std::to_string(c.batches)},
+                                            {"bad", std::to_string(c.bad_batches)},
+                                            {"uncovered", std::to_string(c.uncovered)}});
+  }
   const MergeCounts& c = counts_;
   return impl_->schema.messages().format("merge-summary", impl_->options.lang,
                                          {{"inputs", std::to_string(c.inputs)},

@@ -62,8 +62,12 @@ struct MergeRequest {
   std::vector<std::string> files;
   std::string db, history, decisions, trusted;
   bool do_export = false;
+  // The city set's manifest (set_manifest.h): written with --export to `output`, or read by
+  // the province's check of the set FILE (check_set), county batches in `inputs`.
+  std::string manifest, inputs, output = "-";
+  bool check_set = false;
 
-  bool reading() const { return do_export || !history.empty(); }
+  bool reading() const { return do_export || !history.empty() || check_set; }
   /// False with `why` (a usage error, from `messages` in options.lang) for combinations that
   /// make no run; `output` and `format` are the -o and --format given.
   bool check(const MergeOptions& options, const std::string& output, const std::string& format,
@@ -102,6 +106,8 @@ class MergeSession {
   int mergeToStore(Store& store, const std::vector<std::string>& files);
   /// Writes the store's current merged set.
   int exportStore(Store& store);
+  /// Checks a city set against its sealed manifest (set_manifest.h). Returns the exit status.
+  int checkSet(const MergeRequest& request);
   /// Writes every version of `key` in the store, oldest first, with its batch.
   int historyOf(Store& store, const std::string& key);
 

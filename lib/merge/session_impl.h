@@ -15,6 +15,7 @@
 #include "merge/output.h"
 #include "merge/people.h"
 #include "merge/session.h"
+#include "merge/set_manifest.h"
 #include "record/json_writer.h"
 #include "record/key_repeats.h"
 #include "record/mask.h"
@@ -41,6 +42,9 @@ struct MergeSession::Impl {
   std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
   std::unordered_set<std::string> different;           // CandidateFinder::pairKey
   std::string conflict_buf;
+  std::string manifest, set_name;  // --export --manifest: where, and the set's name
+  bool checked = false;            // checkSet() ran: the summary is its counts
+  SetCheckCounts set_counts;
 
   Impl(const Schema& s, const MergePolicy& p, MergeOptions o, MergeOutputs outs, MergeCounts& c)
       : schema(s),

@@ -593,10 +593,14 @@ int MergeSession::exportStore(Store& store) {
   Impl& m = *impl_;
   LineOutput* o = m.out.records;
   std::string extra;
+  // The set's manifest hears each line as written (set_manifest.h).
+  std::unique_ptr<SetManifestWriter> manifest;
+  if (!m.manifest.empty()) manifest = std::make_unique<SetManifestWriter>();
   bool ok = store.exportCurrent([&](const CurrentRecord& c) {
     extra.clear();
     if (c.absent_from) extra = "\"_absent_from\":" + std::to_string(c.absent_from);
     std::string* buf = o->buffer();
+    size_t start = buf->size();
     if (!c.merged.empty()) {
       buf->append(c.merged);
       if (!extra.empty()) buf->pop_back(), *buf += ',', buf->append(extra), *buf += '}';
@@ -604,10 +608,16 @@ int MergeSession::exportStore(Store& store) {
     } else {
       m.writer.writeSingle(c.json, {c.source, "", c.unit, 0, c.batch}, extra, buf);
     }
+    if (manifest) manifest->add(std::string_view(*buf).substr(start));
     ++counts_.people;
     o->wrote();
     return !o->brokenPipe();
   });
+  std::string err;
+  if (ok && manifest && !manifest->write(store, m.set_name, m.manifest, &err)) {
+    m.report(Severity::Error, m.manifest, "", 0, "unreadable", {{"reason", err}});
+    return kExitTrouble;
+  }
   if (!ok) {
     m.report(Severity::Error, "", "", 0, "store", {{"reason", store.error()}});
     return kExitTrouble;

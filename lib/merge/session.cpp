@@ -125,27 +125,35 @@ void MergeSession::Impl::findCandidates(
 }
 
 bool MergeRequest::check(const MergeOptions& options, const std::string& output,
-                         const std::string& format, std::string* why) const {
+                         const std::string& format, const Messages& messages,
+                         std::string* why) const {
   bool reading = this->reading();
-  auto no = [&](const char* msg) { return *why = msg, false; };
-  if (reading && db.empty()) return no("--export and --history need --db");
-  if (do_export && !history.empty()) return no("--export and --history exclude each other");
-  if (reading && !files.empty()) return no("--export and --history take no FILE");
+  // Each refusal is a message of its own (merge-usage-* in messages.yaml), in --lang.
+  auto no = [&](const char* code) { return *why = messages.format(code, options.lang, {}), false; };
+  if (check_set)
+    return (db.empty() && files.size() == 1 && !trusted.empty() && !do_export && history.empty()) ||
+           no("merge-usage-check-set");
+  if (!manifest.empty() && (!do_export || output == "-" || format != "jsonl"))
+    return no("merge-usage-manifest");
+  if (!inputs.empty()) return no("merge-usage-check-set");
+  if (reading && db.empty()) return no("merge-usage-read-needs-db");
+  if (do_export && !history.empty()) return no("merge-usage-export-history");
+  if (reading && !files.empty()) return no("merge-usage-read-no-file");
   if (!reading && files.empty() && (db.empty() || decisions.empty()))
-    return no("no input: name FILEs (- for standard input)");
-  if (options.require_signed && trusted.empty()) return no("--require-signed needs --trusted DIR");
-  if (!trusted.empty() && (db.empty() || reading))
-    return no("--trusted: signatures are checked when merging into a store (--db)");
+    return no("merge-usage-no-input");
+  if (options.require_signed && trusted.empty()) return no("merge-usage-require-signed");
+  if (!trusted.empty() && (db.empty() || reading)) return no("merge-usage-trusted-needs-db");
   if (!trusted.empty() && (!options.signer.empty() || !options.key_id.empty()))
-    return no("--signer and --key-id exclude --trusted (the signature names the signer)");
-  if (!db.empty() && !reading && output != "-")
-    return no("-o: with --db the merged set goes to the store (see --export)");
-  if (!db.empty() && !reading && format != "jsonl")
-    return no("--format: with --db the merged set goes to the store (see --export)");
+    return no("merge-usage-signer-trusted");
+  if (!db.empty() && !reading && output != "-") return no("merge-usage-output-db");
+  if (!db.empty() && !reading && format != "jsonl") return no("merge-usage-format-db");
   return true;
 }
 
 int MergeSession::run(const MergeRequest& request, Store* store) {
+  if (request.check_set) return checkSet(request);
+  impl_->manifest = request.manifest;
+  impl_->set_name = request.output;
   if (!store) return mergeToStream(request.files);
   if (request.do_export) return exportStore(*store);
   if (!request.history.empty()) return historyOf(*store, request.history);
@@ -161,6 +169,10 @@ bool MergeSetup::load(const std::string& schema_path, const std::string& policy_
                          *schema, &policy, err) ||
       !parseKeySpec(*schema, key, &options->key, err))
     return false;
+  return loadTrust(trusted, options, err);
+}
+
+bool MergeSetup::loadTrust(const std::string& trusted, MergeOptions* options, std::string* err) {
   if (trusted.empty()) return true;
   if (!trust.load(trusted, err)) return *err = "--trusted: " + *err, false;
   options->trust = &trust;
@@ -226,7 +238,23 @@ bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
   }
   return true;
 }
+int MergeSession::checkSet(const MergeRequest& request) {
+  Impl& m = *impl_;
+  m.checked = true;
+  return checkSetManifest(
+      {request.files[0], request.manifest, request.inputs, m.options.trust, m.options.lang},
+      m.schema.messages(), m.out.diagnostic, &m.set_counts);
+}
+
 std::string MergeSession::summaryLine() const {
+  if (impl_->checked) {
+    const SetCheckCounts& c = impl_->set_counts;
+    return impl_->schema.messages().format("set-check-summary", impl_->options.lang,
+                                           {{"records", std::to_string(c.records)},
+                                            {"batches", std::to_string(c.batches)},
+                                            {"bad", std::to_string(c.bad_batches)},
+                                            {"uncovered", std::to_string(c.uncovered)}});
+  }
   const MergeCounts& c = counts_;
   return impl_->schema.messages().format("merge-summary", impl_->options.lang,
                                          {{"inputs", std::to_string(c.inputs)},

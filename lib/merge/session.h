@@ -2,6 +2,7 @@
 // the city's store — with every disagreement, possible duplicate and repeated key reported.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ struct MergeOptions {
   // whose signature fails is refused, and so is an unsigned one when signatures are required.
   const TrustStore* trust = nullptr;
   bool require_signed = false;
+  // A batch older than its unit's newest merged batch is refused (batch_order.h) unless this.
+  bool allow_older = false;
+  // Test hook: called with a batch's path once its bytes are taken and its seal verified,
+  // before its records are read (a test swaps the file there).
+  std::function<void(const std::string& path)> after_verify;
   std::string now;   // merged_at (UTC, ISO 8601); empty: the clock
   bool mask = true;  // mask identity numbers in diagnostics
 };
@@ -47,6 +53,7 @@ struct MergeCounts {
   size_t retired = 0;
   size_t refused = 0;   // batches refused for their signature (or a unit it may not vouch for)
   size_t replayed = 0;  // batches skipped: the same bytes were merged before
+  size_t older = 0;     // batches refused: older than their unit's newest merged batch
 };
 
 /// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the
@@ -55,12 +62,16 @@ struct MergeRequest {
   std::vector<std::string> files;
   std::string db, history, decisions, trusted;
   bool do_export = false;
+  // The city set's manifest (set_manifest.h): written with --export to `output`, or read by
+  // the province's check of the set FILE (check_set), county batches in `inputs`.
+  std::string manifest, inputs, output = "-";
+  bool check_set = false;
 
-  bool reading() const { return do_export || !history.empty(); }
-  /// False with `why` (a usage error) for combinations that make no run; `output` and
-  /// `format` are the -o and --format given.
+  bool reading() const { return do_export || !history.empty() || check_set; }
+  /// False with `why` (a usage error, from `messages` in options.lang) for combinations that
+  /// make no run; `output` and `format` are the -o and --format given.
   bool check(const MergeOptions& options, const std::string& output, const std::string& format,
-             std::string* why) const;
+             const Messages& messages, std::string* why) const;
 };
 
 /// What a merge needs beside its options, read from files: the schema, the survivorship
@@ -74,6 +85,8 @@ struct MergeSetup {
   /// not empty, the trust store (options->trust then points at it); false with `err`.
   bool load(const std::string& schema_path, const std::string& policy_path, const std::string& key,
             const std::string& trusted, MergeOptions* options, std::string* err);
+  /// The trust store `trusted` names (nothing when empty); options->trust then points at it.
+  bool loadTrust(const std::string& trusted, MergeOptions* options, std::string* err);
 };
 
 class MergeSession {
@@ -93,6 +106,8 @@ class MergeSession {
   int mergeToStore(Store& store, const std::vector<std::string>& files);
   /// Writes the store's current merged set.
   int exportStore(Store& store);
+  /// Checks a city set against its sealed manifest (set_manifest.h). Returns the exit status.
+  int checkSet(const MergeRequest& request);
   /// Writes every version of `key` in the store, oldest first, with its batch.
   int historyOf(Store& store, const std::string& key);
 

@@ -9,10 +9,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "merge/batch_order.h"
+#include "merge/batch_snapshot.h"
 #include "merge/candidates.h"
 #include "merge/output.h"
 #include "merge/people.h"
 #include "merge/session.h"
+#include "merge/set_manifest.h"
 #include "record/json_writer.h"
 #include "record/key_repeats.h"
 #include "record/mask.h"
@@ -39,6 +42,9 @@ struct MergeSession::Impl {
   std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
   std::unordered_set<std::string> different;           // CandidateFinder::pairKey
   std::string conflict_buf;
+  std::string manifest, set_name;  // --export --manifest: where, and the set's name
+  bool checked = false;            // checkSet() ran: the summary is its counts
+  SetCheckCounts set_counts;
 
   Impl(const Schema& s, const MergePolicy& p, MergeOptions o, MergeOutputs outs, MergeCounts& c)
       : schema(s),
@@ -173,7 +179,15 @@ struct MergeSession::Impl {
   void remember(uint32_t who, const CurrentRow& row);
   void remember(uint32_t who, const CurrentBrief& brief);
   void forget(uint32_t who);
-  bool checkSignature(const std::string& path, BatchInfo* info);
+  bool checkSignature(const std::string& path, const BatchSnapshot& snapshot, BatchInfo* info);
+  // Ordering (batch_order.h): the batch's collection time as it is read, each unit's newest.
+  CollectionTime collection{schema};
+  UnitLatest unit_latest;
+  /// The files of one run in the order to merge them (oldest first), by the time each claims.
+  std::vector<std::string> inTimeOrder(const std::vector<std::string>& files);
+  /// Before verification: the latest signed-at of the blocks of FILE.vsig whose keys the trust
+  /// store holds, else the collection time of its records; empty when it has neither.
+  std::string claimedTime(const std::string& path);
 
   // The counted signers of the batch being merged (checkSignature); when `vouch_check` is set
   // every record's unit must be one of them may vouch for (issue 13, finding 1).
@@ -188,6 +202,12 @@ struct MergeSession::Impl {
 
   /// Reads the store's current set into `people` (again, when another writer changed it).
   bool loadPeople(Store& store);
+  /// Reads the store's decisions, then this run's, into `alias` and `different` (again, when
+  /// another writer changed the store: its decisions may have joined people meanwhile).
+  bool loadAliases(Store& store);
+  /// Inside a write transaction: re-reads aliases and people when another writer committed
+  /// since they were read (StoreWriter::changedElsewhere).
+  bool reloadIfChanged(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);

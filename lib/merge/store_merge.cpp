@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <ctime>
 
+#include <filesystem>
 #include "core/exit_status.h"
 #include "import/record_source.h"
+
+#include "merge/batch_snapshot.h"
 #include "merge/session_impl.h"
 #include "record/json_writer.h"
 #include "sign/digest.h"
@@ -128,20 +131,24 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   info.signer_status = options.signer.empty() && options.key_id.empty() ? "none" : "declared";
   Digester stdin_sha(DigestAlgorithm::Sha256);
   bool from_stdin = path == "-";
-  FileDigest file_digest;
-  if (!from_stdin && !digestFile(DigestAlgorithm::Sha256, path, &file_digest, &err)) {
+  // The file is read once into a private copy, hashed on the way; the seal is verified and the
+  // records read against that copy only (batch_snapshot.h).
+  BatchSnapshot snapshot;
+  if (!from_stdin && !snapshot.take(path, &err)) {
     report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}});
     ++counts.failed;
     *status = kExitTrouble;
     return true;
   }
-  info.sha256 = std::move(file_digest.hex);
-  if (!checkSignature(path, &info)) {
+  info.sha256 = snapshot.sha256();
+  if (!checkSignature(path, snapshot, &info)) {
     ++counts.failed;
     ++counts.refused;
     if (*status == kExitOk) *status = kExitFindings;
     return true;
   }
+  if (options.after_verify) options.after_verify(path);
+  const std::string& read_path = from_stdin ? path : snapshot.path();
   // A signed batch may carry only records its signer may vouch for; the first that it may not
   // refuses the whole batch (the records before it are rolled back).
   long unvouched_row = -1;
@@ -151,17 +158,16 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   if (unvouched_row < 0) {
     // The state this batch is merged against is read inside its write transaction: a merge
     // that committed meanwhile (another vetmerge on the same store) is seen, not overwritten.
-    bool changed = false;
-    if (!store.begin()) return false;
-    if (!store.changedElsewhere(&changed) || (changed && !loadPeople(store)))
-      return store.rollback(), false;
+    if (!store.begin() || !reloadIfChanged(store)) return store.rollback(), false;
     // The same bytes merged before (a replay, or a re-run over a folder): skipped, so that an
     // old batch cannot come back over its corrections. Asked inside the transaction, so two
     // runs given the same file merge it once. (Standard input is hashed as it is read.)
     int64_t first = 0;
     std::string first_source;
-    if (!from_stdin && !store.forEachBatch([&](int64_t id, const BatchInfo& b) {
-          if (!first && b.sha256 == info.sha256) first = id, first_source = b.source;
+    unit_latest.clear();
+    if (!store.forEachBatch([&](int64_t id, const BatchInfo& b) {
+          unit_latest.add(id, b);
+          if (!first && !from_stdin && b.sha256 == info.sha256) first = id, first_source = b.source;
         }))
       return store.rollback(), false;
     if (first) {
@@ -184,9 +190,19 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   CurrentRow row;
   repeats.clear();
   RecordSourceEvents events;
-  events.diagnostic = out.diagnostic;
+  collection.clear();
+  // Messages and provenance name the file as given, not its private copy.
+  if (out.diagnostic)
+    events.diagnostic = [&](const Diagnostic& d) {
+      Diagnostic named = d;
+      named.file = snapshot.original(d.file);
+      named.message = snapshot.original(d.message);
+      out.diagnostic(named);
+    };
   events.record = [&](Record& r) {
     if (unvouched_row >= 0) return false;
+    if (!from_stdin && r.src == read_path) r.src = path;
+    collection.see(r);
     if (vouch_check) {
       const std::string& unit = unit_field != size_t(-1) && r.fields[unit_field].present()
                                     ? r.fields[unit_field].text
@@ -243,7 +259,9 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       p.pending = false;
     }
   };
-  bool readable = unvouched_row == 0 || readRecords(schema, path, options.import, events, &err);
+  bool readable =
+      unvouched_row == 0 || readRecords(schema, read_path, options.import, events, &err);
+  err = snapshot.original(err);
   if (failed_store) return undo(), false;
   if (unvouched_row >= 0) {
     if (unvouched_row > 0) undo();
@@ -274,6 +292,21 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     ++counts.failed;
     *status = kExitTrouble;
     report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}});
+    return true;
+  }
+  // A batch older than its unit's newest: it would put back what a correction changed.
+  if (info.signed_at.empty()) info.signed_at = collection.latest();
+  if (const UnitLatest::Entry* newer = unit_latest.newerThan(info.unit, info.signed_at);
+      newer && !options.allow_older) {
+    undo();
+    ++counts.failed;
+    ++counts.older;
+    if (*status == kExitOk) *status = kExitFindings;
+    report(Severity::Error, path, "", 0, "batch-older",
+           {{"time", info.signed_at},
+            {"batch", std::to_string(newer->id)},
+            {"source", newer->source},
+            {"latest", newer->time}});
     return true;
   }
   counts.records += records;
@@ -316,7 +349,7 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     report(Severity::Warning, path, "", 0, options.retire_absent ? "absent-retired" : "absent-kept",
            {{"count", std::to_string(absent.size())}, {"unit", unit}});
   // The batch row was written before its size (and, from stdin, its digest) was known.
-  if (!store.setBatchRecords(bid, int64_t(records), info.sha256) || !store.commit())
+  if (!store.setBatchRecords(bid, int64_t(records), info.sha256, info.signed_at) || !store.commit())
     return undo(), false;
   counts.people = live;
   return true;
@@ -388,6 +421,26 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
   return true;
 }
 
+bool MergeSession::Impl::loadAliases(Store& store) {
+  // Earlier decisions first, then this run's (which are saved).
+  std::vector<std::array<std::string, 3>> earlier;
+  if (!store.forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
+        earlier.push_back({std::string(a), std::string(b), std::string(d)});
+      }))
+    return false;
+  alias.clear();
+  different.clear();
+  for (auto& d : earlier) addDecision(d[0], d[1], d[2]);
+  for (auto& d : decisions) addDecision(d[0], d[1], d[2]);
+  return true;
+}
+
+bool MergeSession::Impl::reloadIfChanged(Store& store) {
+  bool changed = false;
+  if (!store.changedElsewhere(&changed)) return false;
+  return !changed || (loadAliases(store) && loadPeople(store));
+}
+
 bool MergeSession::Impl::loadPeople(Store& store) {
   std::vector<uint64_t> fresh;  // who this run brought stays fresh for candidate detection
   for (const Person& p : people)
@@ -408,18 +461,12 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
     report(Severity::Error, "", "", 0, "store", {{"reason", store.error()}});
     return int(kExitTrouble);
   };
-  // Earlier decisions first, then this run's (which are saved).
-  std::vector<std::array<std::string, 3>> earlier;
-  if (!store.forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
-        earlier.push_back({std::string(a), std::string(b), std::string(d)});
-      }))
-    return storeTrouble();
-  for (auto& d : earlier) addDecision(d[0], d[1], d[2]);
   bool changed;
   // The version is taken before the read: a commit between the two makes a batch re-read.
-  if (!store.changedElsewhere(&changed) || !loadPeople(store)) return storeTrouble();
+  if (!store.changedElsewhere(&changed) || !loadAliases(store) || !loadPeople(store))
+    return storeTrouble();
   if (!decisions.empty()) {
-    if (!store.begin()) return storeTrouble();
+    if (!store.begin() || !reloadIfChanged(store)) return store.rollback(), storeTrouble();
     for (auto& d : decisions) {
       if (!store.addDecision(d[0], d[1], d[2], 0)) return store.rollback(), storeTrouble();
       if (d[2] != "same") continue;
@@ -435,7 +482,8 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
     }
     if (!store.commit()) return store.rollback(), storeTrouble();
   }
-  for (const std::string& path : files) {
+  // Oldest first: a folder's glob puts "…(更正).xlsx" before "….xlsx" (batch_order.h).
+  for (const std::string& path : inTimeOrder(files)) {
     ++counts.inputs;
     if (!mergeBatch(store, path, &status)) return storeTrouble();
   }
@@ -451,7 +499,8 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
 // signers (as the trust store names them) and key ids go into the batch row. Otherwise the
 // batch is refused with vetsign's findings, unless it is merely unsigned and signatures are
 // not required.
-bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info) {
+bool MergeSession::Impl::checkSignature(const std::string& path, const BatchSnapshot& snapshot,
+                                        BatchInfo* info) {
   if (!options.trust) return true;
   bool zh = options.lang == Lang::Zh;
   auto refuse = [&](const char* code, const std::string& why) {
@@ -476,8 +525,13 @@ bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info
   vouchers.clear();
   vouched_unit.clear();
   VerifyPolicy policy;
+  // Covered batches, if any, are beside the batch, not beside its private copy.
+  policy.inputs_dir = std::filesystem::path(path).parent_path().string();
+  if (policy.inputs_dir.empty()) policy.inputs_dir = ".";
   VerifyResult r;
-  if (verifyFile(path, "", options.trust, policy, &r) != VerifyStatus::Valid) {
+  if (verifyFile(snapshot.path(), path + ".vsig", options.trust, policy, &r) !=
+      VerifyStatus::Valid) {
+    for (std::string& p : r.problems) p = snapshot.original(p);
     for (std::string_view problem : r.problems) {
       if (problem.starts_with(path + ": ")) problem.remove_prefix(path.size() + 2);
       report(Severity::Error, path, "", 0, "bad-signature", {{"", std::string(problem)}}, {}, {},
@@ -488,6 +542,7 @@ bool MergeSession::Impl::checkSignature(const std::string& path, BatchInfo* info
   }
   info->signer.clear(), info->key_id.clear();
   info->signer_status = "verified";
+  info->signed_at = sealTime(r.signers);
   vouch_check = true;
   for (const SignerResult& s : r.signers)
     if (s.status == VerifyStatus::Valid) vouchers.push_back(s);
@@ -538,10 +593,14 @@ int MergeSession::exportStore(Store& store) {
   Impl& m = *impl_;
   LineOutput* o = m.out.records;
   std::string extra;
+  // The set's manifest hears each line as written (set_manifest.h).
+  std::unique_ptr<SetManifestWriter> manifest;
+  if (!m.manifest.empty()) manifest = std::make_unique<SetManifestWriter>();
   bool ok = store.exportCurrent([&](const CurrentRecord& c) {
     extra.clear();
     if (c.absent_from) extra = "\"_absent_from\":" + std::to_string(c.absent_from);
     std::string* buf = o->buffer();
+    size_t start = buf->size();
     if (!c.merged.empty()) {
       buf->append(c.merged);
       if (!extra.empty()) buf->pop_back(), *buf += ',', buf->append(extra), *buf += '}';
@@ -549,10 +608,16 @@ int MergeSession::exportStore(Store& store) {
     } else {
       m.writer.writeSingle(c.json, {c.source, "", c.unit, 0, c.batch}, extra, buf);
     }
+    if (manifest) manifest->add(std::string_view(*buf).substr(start));
     ++counts_.people;
     o->wrote();
     return !o->brokenPipe();
   });
+  std::string err;
+  if (ok && manifest && !manifest->write(store, m.set_name, m.manifest, &err)) {
+    m.report(Severity::Error, m.manifest, "", 0, "unreadable", {{"reason", err}});
+    return kExitTrouble;
+  }
   if (!ok) {
     m.report(Severity::Error, "", "", 0, "store", {{"reason", store.error()}});
     return kExitTrouble;

@@ -122,7 +122,8 @@ CREATE TABLE IF NOT EXISTS batch(
   records INTEGER NOT NULL,
   signer TEXT,               -- who sealed the batch, once signatures are checked (vetsign)
   key_id TEXT,               -- the signing key's id
-  signer_status TEXT         -- verified (trust store) | declared (typed) | none
+  signer_status TEXT,        -- verified (trust store) | declared (typed) | none
+  signed_at TEXT             -- the batch's time: verified signed-at, else its collection date
 );
 CREATE TABLE IF NOT EXISTS record_version(
   version INTEGER PRIMARY KEY,
@@ -225,9 +226,10 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
                            &err_) &&
       add_batch_.prepare(db_.get(),
                          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
-                         "key_id, signer_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         "key_id, signer_status, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &err_) &&
-      set_records_.prepare(db_.get(), "UPDATE batch SET records = ?, sha256 = ? WHERE id = ?",
+      set_records_.prepare(db_.get(),
+                           "UPDATE batch SET records = ?, sha256 = ?, signed_at = ? WHERE id = ?",
                            &err_) &&
       add_version_.prepare(
           db_.get(), "INSERT INTO record_version(key, batch, unit) VALUES (?, ?, ?)", &err_) &&
@@ -258,7 +260,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
 // A store of the first layout (user_version 1) kept each line in record_version.json: the
 // lines move to record_json, in one transaction.
 bool SqliteStore::migrate() {
-  if (!migrateSignerStatus()) return false;
+  if (!migrateSignerStatus() || !migrateSignedAt()) return false;
   Statement s;
   if (!s.prepare(db_.get(), "SELECT 1 FROM pragma_table_info('record_version') WHERE name = 'json'",
                  &err_))
@@ -303,6 +305,35 @@ bool SqliteStore::migrateSignerStatus() {
     std::string why = err_;
     rollback();
     err_ = "cannot add batch.signer_status: " + why;
+    return false;
+  }
+  return exec("COMMIT");
+}
+
+// A store made before batches recorded their time (issue 13, ordering): the column is added
+// empty. An old batch's time is unknown, so it never makes a new batch "older".
+bool SqliteStore::migrateSignedAt() {
+  auto has = [&](bool* yes, bool* any) {
+    Statement s;
+    if (!s.prepare(db_.get(),
+                   "SELECT count(*), sum(name = 'signed_at') FROM pragma_table_info('batch')",
+                   &err_))
+      return false;
+    s.step();
+    *any = s.integer(0) > 0;
+    *yes = s.integer(1) > 0;
+    return s.reset() || fail(s);
+  };
+  bool yes = false, any = false;
+  if (!has(&yes, &any)) return false;
+  if (!any || yes) return true;  // a new store, or one already moved
+  if (!exec("BEGIN IMMEDIATE")) return false;
+  // Another run may have moved it while this one waited for the lock.
+  if (!has(&yes, &any)) return rollback(), false;
+  if (!yes && !exec("ALTER TABLE batch ADD COLUMN signed_at TEXT")) {
+    std::string why = err_;
+    rollback();
+    err_ = "cannot add batch.signed_at: " + why;
     return false;
   }
   return exec("COMMIT");
@@ -389,14 +420,18 @@ bool SqliteStore::addBatch(const BatchInfo& b, int64_t* id) {
   bindOptional(add_batch_, 6, b.signer);
   bindOptional(add_batch_, 7, b.key_id);
   add_batch_.bind(8, b.signer_status);
+  bindOptional(add_batch_, 9, b.signed_at);
   add_batch_.step();
   if (!add_batch_.reset()) return fail(add_batch_);
   *id = sqlite3_last_insert_rowid(db_.get());
   return true;
 }
 
-bool SqliteStore::setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) {
-  set_records_.bind(1, records).bind(2, sha256).bind(3, batch).step();
+bool SqliteStore::setBatchRecords(int64_t batch, int64_t records, std::string_view sha256,
+                                  std::string_view signed_at) {
+  set_records_.bind(1, records).bind(2, sha256);
+  bindOptional(set_records_, 3, signed_at);
+  set_records_.bind(4, batch).step();
   return set_records_.reset() || fail(set_records_);
 }
 
@@ -565,7 +600,7 @@ bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT id, source, sha256, unit, merged_at, records, signer, key_id, "
-                 "signer_status FROM batch ORDER BY id",
+                 "signer_status, signed_at FROM batch ORDER BY id",
                  &err_))
     return false;
   BatchInfo b;
@@ -578,6 +613,7 @@ bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo
     b.signer.assign(s.isNull(6) ? std::string_view() : s.text(6));
     b.key_id.assign(s.isNull(7) ? std::string_view() : s.text(7));
     b.signer_status.assign(s.isNull(8) ? (b.signer.empty() ? "none" : "declared") : s.text(8));
+    b.signed_at.assign(s.isNull(9) ? std::string_view() : s.text(9));
     fn(s.integer(0), b);
   }
   return s.ok() || fail(s);

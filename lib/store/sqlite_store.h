@@ -4,7 +4,8 @@
 // journal). A new one is built aside without a journal on disk and renamed into place when
 // complete (create(), finish()).
 //
-//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status)
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status,
+//         signed_at)
 //   record_version(version, key, batch, unit, retired_by)          -- every record ever merged
 //   record_json(version, json)                                     -- its line as read
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
@@ -85,7 +86,8 @@ class SqliteStore final : public Store {
   /// file that appeared meanwhile). An opened one: nothing to do.
   bool finish() override;
   bool addBatch(const BatchInfo& b, int64_t* id) override;
-  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) override;
+  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256,
+                       std::string_view signed_at) override;
   bool addVersion(std::string_view key, int64_t batch, std::string_view unit, std::string_view json,
                   int64_t* version) override;
   bool retireVersion(int64_t version, int64_t batch) override;
@@ -120,6 +122,7 @@ class SqliteStore final : public Store {
   bool setUp(const std::string& path, bool bulk, std::string* err);
   bool migrate();
   bool migrateSignerStatus();
+  bool migrateSignedAt();
   void discard();
   void finalizeAll();
 

@@ -4,7 +4,8 @@
 // of these two interfaces (SQLite: sqlite_store.h), chosen by the `--db` string (openStore).
 //
 // The model every backend keeps:
-//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status)
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status,
+//         signed_at)
 //   record_version(version, key, batch, unit, retired_by, json)  -- every record ever merged
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
@@ -52,6 +53,10 @@ struct BatchInfo {
   // store: signer, key id and role from it), "declared" (--signer/--key-id typed, nothing
   // checked) or "none" (no signer at all).
   std::string signer_status = "none";
+  // The batch's own time, which orders a unit's batches (lib/merge/batch_order.h): the
+  // signed-at of its verified seal (UTC, ISO 8601), or, unverified, the latest collection
+  // date of its records (YYYY-MM-DD); empty when unknown (such a batch is never "older").
+  std::string signed_at;
 };
 
 struct LiveVersion {
@@ -120,8 +125,11 @@ class StoreWriter {
 
   /// Inserts a batch row; its id in `*id`.
   virtual bool addBatch(const BatchInfo& b, int64_t* id) = 0;
-  /// Completes a batch row once its records are read.
-  virtual bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) = 0;
+  /// Completes a batch row once its records are read: their number, the digest (of standard
+  /// input, known only now) and the batch's time (BatchInfo::signed_at: an unsealed batch's
+  /// collection date is known only now; empty: unknown).
+  virtual bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256,
+                               std::string_view signed_at) = 0;
   /// Inserts one record version of `batch`; its number in `*version`.
   virtual bool addVersion(std::string_view key, int64_t batch, std::string_view unit,
                           std::string_view json, int64_t* version) = 0;

@@ -3,6 +3,7 @@
 // can show what the merge leaves behind when the store fails at any point of a batch.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,9 +21,15 @@ class FailingStore final : public Store {
   int writes() const { return writes_; }
   bool failed() const { return failed_; }
 
+  /// Called before each begin(): a test lets another writer commit there.
+  std::function<void()> on_begin;
+
   const std::string& error() const override { return failed_ ? err_ : inner_->error(); }
 
-  bool begin() override { return write() && inner_->begin(); }
+  bool begin() override {
+    if (on_begin) on_begin();
+    return write() && inner_->begin();
+  }
   bool commit() override { return write() && inner_->commit(); }
   void rollback() override { inner_->rollback(); }
   bool changedElsewhere(bool* changed) override { return inner_->changedElsewhere(changed); }
@@ -30,8 +37,9 @@ class FailingStore final : public Store {
   bool addBatch(const BatchInfo& b, int64_t* id) override {
     return write() && inner_->addBatch(b, id);
   }
-  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256) override {
-    return write() && inner_->setBatchRecords(batch, records, sha256);
+  bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256,
+                       std::string_view signed_at) override {
+    return write() && inner_->setBatchRecords(batch, records, sha256, signed_at);
   }
   bool addVersion(std::string_view key, int64_t batch, std::string_view unit, std::string_view json,
                   int64_t* version) override {

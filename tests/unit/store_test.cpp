@@ -42,7 +42,7 @@ bool writeBatch(StoreWriter& store, const char* unit, int n, const std::function
     if (!store.putCurrent(row, {})) return false;
     if (i == n / 2 && midway) midway();
   }
-  return store.setBatchRecords(bid, n, info.sha256) && store.commit();
+  return store.setBatchRecords(bid, n, info.sha256, info.signed_at) && store.commit();
 }
 
 }  // namespace

@@ -5,8 +5,9 @@ and report every disagreement, possible duplicate and repeated person.
 
 Usage: vetmerge [OPTIONS] FILE...
        vetmerge --db STORE [OPTIONS] FILE...      merge into the city database
-       vetmerge --db STORE --export [-o FILE]     write its current merged set
+       vetmerge --db STORE --export [-o FILE [--manifest M]]  its current merged set
        vetmerge --db STORE --history KEY          every version of one person
+       vetmerge --check-set --trusted DIR [--inputs DIR] SET   the province's check
 
 FILE is a record stream or a spreadsheet / CSV; - is standard input. Each merged record
 lists its sources in _sources. With --db each FILE is one batch, merged in one transaction:
@@ -14,18 +15,18 @@ a unit's corrected re-submission replaces that unit's earlier version of each pe
 people it leaves out stay current, marked _absent_from (or are retired: --retire-absent).
 A new store is built beside STORE and appears only when complete. With --trusted each
 batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
-refused, and so is an unsigned batch with --require-signed (exit 1 either way).
-With --format csv the records written (merged set, --export, --history) are UTF-8 CSV under
-a header of field ids, then _id15, _extra, _sources, _absent_from and _version (as JSON).
+refused, and so is an unsigned batch with --require-signed (exit 1 either way). Batches go
+oldest first (a verified seal's signed-at, else the latest collected_at); one older than its
+unit's newest merged batch is refused (exit 1) unless --allow-older. --format csv writes
+UTF-8 CSV: field ids, then _id15, _extra, _sources, _absent_from and _version (as JSON).
 
 Examples:
-  vetmerge 娄星区.jsonl 双峰县.jsonl > 娄底市.jsonl
   vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
   vetmerge --db city.sqlite --unit 431321 双峰县-更正.jsonl   # a corrected re-submission
   vetmerge --db city.sqlite --trusted keys/ --require-signed 娄星区.jsonl  # signed batches only
   vetmerge --db city.sqlite --decisions pairs-decided.jsonl   # apply adjudicated pairs
-  vetmerge --db city.sqlite --export -o city.jsonl
-  sqlite3 city.sqlite 'SELECT id, source, unit, merged_at, records FROM batch')";
+  vetmerge --db city.sqlite --export -o city.jsonl --manifest city.jsonl.manifest
+  vetmerge --check-set --trusted keys/ --inputs batches/ city.jsonl  # vs city.jsonl.manifest)";
 
 #include "cli/common.h"
 #include "cli/progress.h"
@@ -83,43 +84,50 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_flag("--require-signed", options.require_signed,
                "With --trusted: refuse a batch without a valid signature (exit 1)");
+  app.add_flag("--allow-older", options.allow_older,
+               "With --db: merge a batch older than its unit's newest merged batch");
+  app.add_option("--manifest", req.manifest,
+                 "With --export -o SET: write the batches behind it; with --check-set: read it")
+      ->type_name("FILE");
+  app.add_flag("--check-set", req.check_set,
+               "Check that each record of the city set FILE comes from a batch of its sealed "
+               "manifest (FILE.manifest) whose county seal verifies (--trusted, --inputs)");
+  app.add_option("--inputs", req.inputs, "With --check-set: where the county batches are")
+      ->type_name("DIR");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
-
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     std::string err;
-    if (!req.check(options, common.output, common.format, &err)) return usage(err);
-    bool reading = req.reading();
     MergeSetup setup;
-    if (!setup.load(common.schemaPath(), policy_path, key, req.trusted, &options, &err))
-      return usage(err);
-    const Schema* schema = setup.schema.get();
     options.lang = options.import.lang = common.lang;
+    if (!setup.load(common.schemaPath(), policy_path, key, "", &options, &err)) return usage(err);
+    const Schema* schema = setup.schema.get();
+    if (!req.check(options, common.output, common.format, schema->messages(), &err) ||
+        !setup.loadTrust(req.trusted, &options, &err))
+      return usage(err);
+    bool reading = req.reading();
+    req.output = common.output;
     options.mask = !common.no_mask;
-
     AtomicFile records, conflicts, candidates;
     MergeOutputs outputs;
     bool to_stdout = req.db.empty() || reading;
     if (to_stdout && !records.open(common.output, &err)) return usage(err);
     if (!conflicts_path.empty() && !conflicts.open(conflicts_path, &err)) return usage(err);
     if (!candidates_path.empty() && !candidates.open(candidates_path, &err)) return usage(err);
-    // The CSV writer rewrites the merged lines on their way to the file.
     CsvRecordOutput csv(*schema, {"_id15", "_extra", "_sources", "_absent_from", "_version"},
                         &records);
     outputs.records = common.format == "csv" ? static_cast<LineOutput*>(&csv) : &records;
     if (!conflicts_path.empty()) outputs.conflicts = &conflicts;
     if (!candidates_path.empty()) outputs.candidates = &candidates;
-    // A stream line that is not a record leaves the input incomplete: trouble (exit 2), as in
-    // every tool that reads the stream; the records around it are merged.
+    // A stream line that is not a record: trouble (exit 2), the records around it merged.
     bool bad_lines = false;
     outputs.diagnostic = [&](const Diagnostic& d) {
       if (d.code == "bad-line") bad_lines = true;
       printDiagnostic(tool, d);
     };
-
     MergeSession session(*schema, setup.policy, options, outputs);
     ProgressDisplay progress(
         tool, schema->messages(), common.lang,
@@ -135,7 +143,8 @@ int main(int argc, char** argv) {
         (!conflicts_path.empty() && !conflicts.commit(&err)) ||
         (!candidates_path.empty() && !candidates.commit(&err)))
       return usage(err);
-    if (!common.quiet && !reading) std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
+    if (!common.quiet && (!reading || req.check_set))
+      std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
     return status;
   });
 }

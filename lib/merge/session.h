@@ -19,7 +19,10 @@ namespace vetkit {
 
 struct MergeOptions {
   KeySpec key;
-  std::string unit;  // the unit whose batches these are; empty: each record's `unit`
+  std::string unit;  // the unit whose batches these are; empty: attributed (unit_attribution.h)
+  // With a store: a batch whose unit no source names is stored all the same (unit "") instead
+  // of being refused.
+  bool allow_no_unit = false;
   ImportOptions import;
   Lang lang = Lang::Zh;
   // A corrected re-submission that leaves out people its unit sent before: retire them
@@ -47,6 +50,7 @@ struct MergeCounts {
   size_t retired = 0;
   size_t refused = 0;   // batches refused for their signature (or a unit it may not vouch for)
   size_t replayed = 0;  // batches skipped: the same bytes were merged before
+  size_t no_unit = 0;   // batches refused: no source names their unit (--allow-no-unit)
 };
 
 /// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the

@@ -13,6 +13,7 @@
 #include "merge/output.h"
 #include "merge/people.h"
 #include "merge/session.h"
+#include "merge/unit_attribution.h"
 #include "record/json_writer.h"
 #include "record/key_repeats.h"
 #include "record/mask.h"
@@ -146,6 +147,13 @@ struct MergeSession::Impl {
   bool mergeGroup(const std::string& key, std::vector<Record>& records,
                   const std::vector<SourceTag>& tags, std::string* line, PersonRef* person);
 
+  /// `"_refined":{"birth_date":{"from":"1978-03","to":"1978-03-05"}}` for the fields whose
+  /// kept value is more exact than an agreeing source's; "" when none.
+  std::string refinedMember(const std::vector<MergeSource>& sources,
+                            const std::vector<FieldResolution>& res) const;
+
+  /// The candidate's reason and evidence as one sentence (messages.yaml), its `why`.
+  std::string candidateWhy(const Candidate& c) const;
   void findCandidates(const std::vector<std::pair<const PersonRef*, bool>>& people);
 
   // A stream without provenance gets `_src`/`_row` from readRecords; the line must carry
@@ -186,12 +194,18 @@ struct MergeSession::Impl {
   /// "娄星区民政局（431302）": the counted signers and their units, for the refusal.
   std::string vouchersText() const;
 
+  /// The unit of the batch `path` whose first record is `first` (batch_unit.cpp): from the
+  /// option, the records, the sheet's note or title, the counted signers (`vouchers`), the
+  /// file name; a source naming another unit is reported.
+  UnitAttribution batchUnit(const Record& first, const std::string& path);
+
   /// Reads the store's current set into `people` (again, when another writer changed it).
   bool loadPeople(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
   bool storeCandidates(Store& store);
+  bool phoneOf(Store& store, PersonRef* p);
 };
 
 }  // namespace vetkit

@@ -106,11 +106,7 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
   p.units = last_units;
   p.upgraded = !b.id15.empty();
   p.suspect = p.upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok);
-  p.name_birth = 0;
-  if (!b.name.empty() && !b.birth_date.empty()) {
-    std::hash<std::string_view> h;
-    p.name_birth = (h(b.name) * 31 + h(b.birth_date)) | 1;
-  }
+  p.name_birth = nameBirthBlock(b.name, b.birth_date);
 }
 
 void MergeSession::Impl::forget(uint32_t who) {
@@ -185,20 +181,23 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   repeats.clear();
   RecordSourceEvents events;
   events.diagnostic = out.diagnostic;
+  bool no_unit = false;
   events.record = [&](Record& r) {
     if (unvouched_row >= 0) return false;
+    if (bid == 0) {
+      UnitAttribution unit = batchUnit(r, path);
+      info.unit = std::move(unit.unit);
+      info.unit_source = unitSourceName(unit.source);
+      if (info.unit.empty() && !options.allow_no_unit) return no_unit = true, false;
+      if (!store.addBatch(info, &bid)) return failed_store = true, false;
+    }
     if (vouch_check) {
       const std::string& unit = unit_field != size_t(-1) && r.fields[unit_field].present()
                                     ? r.fields[unit_field].text
-                                    : options.unit;
+                                    : info.unit;
       if (!vouched(unit)) return unvouched_row = r.row, unvouched_unit = unit, false;
     }
     if (from_stdin) stdin_sha.update(r.line), stdin_sha.update("\n");
-    if (bid == 0) {
-      info.unit = options.unit;
-      if (info.unit.empty() && unit_field != size_t(-1)) info.unit = r.fields[unit_field].text;
-      if (!store.addBatch(info, &bid)) return failed_store = true, false;
-    }
     ensureProvenance(r);
     std::string raw_key = recordKey(r, options.key);
     std::string key =
@@ -259,6 +258,14 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
                                                           : unvouched_unit;
     report(Severity::Error, path, "", unvouched_row, "unit-not-vouched",
            {{"unit", shown}, {"signers", vouchersText()}}, f ? f->id : std::string());
+    return true;
+  }
+  if (no_unit) {
+    undo();
+    ++counts.failed;
+    ++counts.no_unit;
+    if (*status == kExitOk) *status = kExitFindings;
+    report(Severity::Error, path, "", 0, "batch-no-unit", {}, "unit");
     return true;
   }
   if (!readable || bid == 0) {
@@ -375,6 +382,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       if (!store.error().empty()) return false;
       continue;
     }
+    if (!phoneOf(store, &row.person)) return false;
     refs.push_back(std::move(row.person));
     fresh.push_back(people[i].fresh);
   }
@@ -385,6 +393,21 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
             [&](size_t a, size_t b) { return refs[a].key < refs[b].key; });
   for (size_t i : order) chosen.emplace_back(&refs[i], fresh[i] != 0);
   findCandidates(chosen);
+  return true;
+}
+
+// The phone is evidence for a pair but no column of `current`: read from the person's latest
+// live version, for the few people candidate detection reads back.
+bool MergeSession::Impl::phoneOf(Store& store, PersonRef* p) {
+  const Field* f = schema.field("phone");
+  if (!f) return true;
+  std::string json;
+  if (!store.forEachLive(p->key, [&](const LiveVersion& v) { json.assign(v.json); })) return false;
+  Record r;
+  std::string err;
+  if (!json.empty() && reader.parse(json, &r, &err) &&
+      r.fields[f->index].kind == FieldValue::Kind::String)
+    p->phone = r.fields[f->index].text;
   return true;
 }
 

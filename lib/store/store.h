@@ -4,7 +4,8 @@
 // of these two interfaces (SQLite: sqlite_store.h), chosen by the `--db` string (openStore).
 //
 // The model every backend keeps:
-//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status)
+//   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status,
+//         unit_source)
 //   record_version(version, key, batch, unit, retired_by, json)  -- every record ever merged
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
@@ -29,6 +30,9 @@ struct PersonRef {
   std::string key, name, birth_date, gender, id15;
   std::string src, sheet, unit;
   long row = 0;
+  // Not a column of `current`: the merge fills it from the record, for candidate detection
+  // (a store's currentRow leaves it empty).
+  std::string phone;
 };
 
 /// One row of `current`, as the merge needs it in memory.
@@ -52,6 +56,9 @@ struct BatchInfo {
   // store: signer, key id and role from it), "declared" (--signer/--key-id typed, nothing
   // checked) or "none" (no signer at all).
   std::string signer_status = "none";
+  // Where `unit` came from (merge/unit_attribution.h): option, records, note, title, signer,
+  // file-name or none; "" for a batch stored before it was recorded.
+  std::string unit_source{};
 };
 
 struct LiveVersion {

@@ -36,8 +36,8 @@ struct Candidate {
 };
 
 /// The block two people must share to be compared on name and birth date: a hash of the name
-/// and the birth year (never the day, so that 1966-10 meets 1966-10-01); 0 when either is
-/// missing.
+/// and the birth year and month (never the day, so that 1966-10 meets 1966-10-01; a date of
+/// the year alone meets only others of that year alone); 0 when either is missing.
 size_t nameBirthBlock(std::string_view name, std::string_view birth_date);
 
 /// The evidence codes of a pair (see Candidate::evidence), from what both sides hold.

@@ -205,6 +205,12 @@ struct MergeSession::Impl {
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
   bool storeCandidates(Store& store);
+  /// Of the people of `unit` that batch `bid` left out (`absent`), those it brought back under
+  /// the valid form of their number are merged with them (identity_correction.h) and taken
+  /// out of `absent`; their rows before go to `before` (store_corrections.cpp).
+  bool correctIdentities(Store& store, int64_t bid, const std::string& unit,
+                         std::vector<uint32_t>* absent,
+                         std::vector<std::pair<uint32_t, Person>>* before);
   bool phoneOf(Store& store, PersonRef* p);
 };
 

@@ -8,6 +8,7 @@
 #include "import/record_source.h"
 #include "merge/session_impl.h"
 #include "record/json_writer.h"
+#include "record/value_equivalence.h"
 #include "sign/digest.h"
 #include "sign/verify.h"
 #include "text/id_number.h"
@@ -303,6 +304,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   std::vector<uint32_t> absent;
   for (uint32_t i = 0; i < people.size(); ++i)
     if (people[i].live && people[i].seen != bid && ours[people[i].units]) absent.push_back(i);
+  if (!absent.empty() && !correctIdentities(store, bid, unit, &absent, &before))
+    return undo(), false;
   for (uint32_t who : absent) {
     Person& p = people[who];
     std::string key = packer.unpack(p.key);
@@ -369,12 +372,13 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       if (!KeyPacker::packId(v, &packed)) return;
       const uint32_t* j = neighbours.find(packed);
       if (!j || *j == i || !people[*j].live || !(p.fresh || people[*j].fresh)) return;
-      involved[i] = involved[*j] = 1;
+      involved[i] = involved[*j] = 2;  // a pair by number: the phone is evidence
     });
   }
   std::vector<PersonRef> refs;
   std::vector<std::pair<const PersonRef*, bool>> chosen;
   std::vector<char> fresh;
+  std::vector<bool> by_number;  // then: whose phone to read
   refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)));
   for (uint32_t i = 0; i < people.size(); ++i) {
     if (!involved[i]) continue;
@@ -382,10 +386,30 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       if (!store.error().empty()) return false;
       continue;
     }
-    if (!phoneOf(store, &row.person)) return false;
     refs.push_back(std::move(row.person));
     fresh.push_back(people[i].fresh);
+    by_number.push_back(involved[i] == 2);
   }
+  // The phone is read back only for people who are in a pair: those paired by number, and
+  // those whose block holds another of the same name and a birth date that agrees.
+  std::vector<size_t> blocked(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) blocked[i] = i;
+  auto block = [&](size_t i) { return nameBirthBlock(refs[i].name, refs[i].birth_date); };
+  std::sort(blocked.begin(), blocked.end(),
+            [&](size_t a, size_t b) { return block(a) < block(b); });
+  for (size_t i = 0; i < blocked.size();) {
+    size_t j = i + 1;
+    while (j < blocked.size() && block(blocked[j]) == block(blocked[i])) ++j;
+    for (size_t x = i; x < j; ++x)
+      for (size_t y = x + 1; y < j; ++y) {
+        const PersonRef &a = refs[blocked[x]], &b = refs[blocked[y]];
+        if (a.name == b.name && sameDate(a.birth_date, b.birth_date))
+          by_number[blocked[x]] = by_number[blocked[y]] = true;
+      }
+    i = j;
+  }
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (by_number[i] && !phoneOf(store, &refs[i])) return false;
   // In key order, so that the report does not depend on the order people were loaded in.
   std::vector<size_t> order(refs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

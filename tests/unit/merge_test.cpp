@@ -7,6 +7,7 @@
 #include "equivalence_cases.h"
 #include "merge/candidates.h"
 #include "merge/identity.h"
+#include "merge/identity_correction.h"
 #include "merge/output.h"
 #include "merge/survivorship.h"
 #include "merge/unit_attribution.h"
@@ -322,8 +323,48 @@ TEST(Candidates, BirthDatesComparedByPrecision) {
 
 TEST(Candidates, TheBlockDoesNotDependOnTheDay) {
   EXPECT_EQ(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1966-10-01"));
-  EXPECT_EQ(nameBirthBlock("周建华", "1966"), nameBirthBlock("周建华", "1966-10-01"));
   EXPECT_NE(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1967-10"));
+  EXPECT_NE(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1966-11-01"));
   EXPECT_EQ(nameBirthBlock("", "1966-10"), 0u);
   EXPECT_EQ(nameBirthBlock("周建华", ""), 0u);
+}
+
+// --- identity corrections (issue 15) ----------------------------------------------------
+
+TEST(IdentityCorrection, OnlyTheValidFormOfTheOldNumber) {
+  std::string good = validId("43138119820915513");  // 431381198209155137
+  std::string bad_check = good.substr(0, 17) + (good[17] == '0' ? '1' : '0');
+  EXPECT_STREQ(idCorrection(bad_check, good), "id-check-digit");
+  std::string swapped = good.substr(0, 14) + good[15] + good[14] + good.substr(16);
+  ASSERT_NE(checkIdNumber(swapped), IdStatus::Ok);
+  EXPECT_STREQ(idCorrection(swapped, good), "id-transposition");
+  EXPECT_STREQ(idCorrection("4.313811982091551e+17", good), "id-excel-mangled");
+  EXPECT_STREQ(idCorrection("4.313811982091551E+17", good), "id-excel-mangled");
+  EXPECT_STREQ(idCorrection("610104620927690", "610104196209276908"), "id-15-upgraded");
+  // Not a correction: another number that is valid too, digits Excel kept that differ, a
+  // new number that is itself wrong, a change of two digits.
+  EXPECT_EQ(idCorrection(validId("43138119820915514"), good), nullptr);
+  EXPECT_EQ(idCorrection("4.313811982091561e+17", good), nullptr);
+  EXPECT_EQ(idCorrection("4.313811982091551e+16", good), nullptr);
+  EXPECT_EQ(idCorrection(good, bad_check), nullptr);
+  std::string two = good.substr(0, 10) + "99" + good.substr(12);
+  EXPECT_EQ(idCorrection(two.substr(0, 17) + 'X', good), nullptr);
+  EXPECT_EQ(excelDigits("4.30102E+17"), "430102");
+  EXPECT_EQ(excelDigits("430102"), "");
+}
+
+TEST(IdentityCorrection, SamePersonButNumber) {
+  PersonRef a, b;
+  a.name = "李秀英", a.birth_date = "1975-03-02", a.gender = "2";
+  b = a;
+  b.birth_date = "1975-03";
+  EXPECT_TRUE(samePersonButNumber(a, b));
+  b.name = "李 秀英";
+  EXPECT_TRUE(samePersonButNumber(a, b));
+  b.name = "李秀云";  // only likely: for people to decide
+  EXPECT_FALSE(samePersonButNumber(a, b));
+  b = a, b.gender = "1";
+  EXPECT_FALSE(samePersonButNumber(a, b));
+  b = a, b.birth_date = "1975-04";
+  EXPECT_FALSE(samePersonButNumber(a, b));
 }

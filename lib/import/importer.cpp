@@ -6,6 +6,7 @@
 #include "core/exit_status.h"
 #include "import/header.h"
 #include "import/normalize.h"
+#include "import/sheet_note.h"
 #include "record/json_writer.h"
 #include "text/fold.h"
 #include "text/utf8.h"
@@ -118,6 +119,14 @@ class Importer::SheetImport {
         imp_.reportUnknownColumn(path_, sheet_, header_.row, h, cols);
       }
     }
+    // A sheet without a 采集单位 column says its unit above the header, if anywhere: the
+    // merge attributes the batch from it (merge/unit_attribution.h).
+    const Field* unit = imp_.schema_.field("unit");
+    if (unit && !present[unit->index]) {
+      SheetNote note = findSheetNote(head_, header_.first_row ? header_.first_row : header_.row);
+      if (!note.unit.empty()) note_json_.emplace_back("_unit_note", std::move(note.unit));
+      if (!note.title.empty()) note_json_.emplace_back("_title", std::move(note.title));
+    }
     bool partial = imp_.options_.profile && imp_.options_.profile->partial();
     for (const Field& f : imp_.schema_.fields())
       if (f.required_column && !present[f.index] && !partial)
@@ -229,7 +238,10 @@ class Importer::SheetImport {
     if (id) member(id15_key_, id->id15, true);
     if (!extras_.empty()) nested(extra_key_, extras_);
     // The sheet's layout rides on its first record, for tools that locate cells later.
-    if (records_ == 0) nested(columns_key_, columns_json_);
+    if (records_ == 0) {
+      nested(columns_key_, columns_json_);
+      for (const auto& [k, v] : note_json_) member(quotedKey(k), v, true);
+    }
     std::string number = std::to_string(row.number);
     char* p = json_.room(provenance_.size() + number.size() + 2);
     p = putRaw(p, provenance_);
@@ -268,6 +280,7 @@ class Importer::SheetImport {
   std::vector<int> slot_;
   std::vector<std::string> header_text_;  // by column, to spot a repeated header row
   std::vector<std::pair<std::string, std::string>> columns_json_;
+  std::vector<std::pair<std::string, std::string>> note_json_;  // _unit_note, _title
   std::vector<Normalized> values_;
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::string provenance_;

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "merge/identity.h"
+#include "record/value_equivalence.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
 
@@ -16,6 +17,14 @@ static std::vector<char32_t> codePoints(std::string_view s) {
     if (cp != U'·' && cp != U'・' && cp != U'•') out.push_back(cp);
   }
   return out;
+}
+
+size_t nameBirthBlock(std::string_view name, std::string_view birth_date) {
+  if (name.empty() || birth_date.size() < 4) return 0;
+  std::hash<std::string_view> h;
+  // Year and month (1966-10 of 1966-10-01): the year alone would put every 张伟 born in one
+  // year in one block, and a million people's store would read most of them back.
+  return (h(name) * 31 + h(birth_date.substr(0, 7))) | 1;
 }
 
 bool similarName(std::string_view a, std::string_view b) {
@@ -55,7 +64,28 @@ void CandidateFinder::report(const char* reason, double score, const Entry& a, c
   if (a.person->key == b.person->key) return;
   std::string pk = pairKey(a.person->key, b.person->key);
   if (suppressed_.count(pk) || !seen->insert(pk).second) return;
-  out->push_back({reason, score, a.person, b.person});
+  // The same phone speaks for one person; another phone (both given) a little against.
+  const PersonRef &p = *a.person, &q = *b.person;
+  if (!p.phone.empty() && !q.phone.empty())
+    score = p.phone == q.phone ? std::min(0.98, score + 0.2) : std::max(0.1, score - 0.1);
+  out->push_back({reason, score, candidateEvidence(p, q), a.person, b.person});
+}
+
+std::vector<const char*> candidateEvidence(const PersonRef& a, const PersonRef& b) {
+  std::vector<const char*> e;
+  if (!a.name.empty() && a.name == b.name)
+    e.push_back("same-name");
+  else if (similarName(a.name, b.name))
+    e.push_back("similar-name");
+  if (!a.birth_date.empty() && a.birth_date == b.birth_date)
+    e.push_back("same-birth");
+  else if (!a.birth_date.empty() && sameDate(a.birth_date, b.birth_date))
+    e.push_back("birth-within-precision");
+  if (!a.gender.empty() && !b.gender.empty())
+    e.push_back(a.gender == b.gender ? "same-gender" : "other-gender");
+  if (!a.phone.empty() && !b.phone.empty())
+    e.push_back(a.phone == b.phone ? "same-phone" : "other-phone");
+  return e;
 }
 
 // A suspect identity number (failing its check, or upgraded from 15 digits) against every
@@ -118,13 +148,12 @@ std::vector<Candidate> CandidateFinder::find() const {
   std::vector<Candidate> out;
   std::unordered_set<std::string> seen;
 
-  // Same name and birth date: sort by a hash of both, then compare within equal runs.
+  // Same name and birth date: sort by a hash of the name and the birth month, then compare
+  // within equal runs. The month, not the date: 出生年月 1966-10 must meet 1966-10-01.
   std::vector<std::pair<size_t, const Entry*>> nb;
   nb.reserve(people_.size());
-  std::hash<std::string_view> h;
   for (const Entry& e : people_)
-    if (!e.person->name.empty() && !e.person->birth_date.empty())
-      nb.emplace_back(h(e.person->name) * 31 + h(e.person->birth_date), &e);
+    if (size_t b = nameBirthBlock(e.person->name, e.person->birth_date)) nb.emplace_back(b, &e);
   std::sort(nb.begin(), nb.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (size_t i = 0; i < nb.size();) {
     size_t j = i + 1;
@@ -132,9 +161,12 @@ std::vector<Candidate> CandidateFinder::find() const {
     for (size_t x = i; x < j; ++x)
       for (size_t y = x + 1; y < j; ++y) {
         const PersonRef &a = *nb[x].second->person, &b = *nb[y].second->person;
-        if (a.name != b.name || a.birth_date != b.birth_date) continue;
-        report("same-name-birth", a.gender == b.gender ? 0.7 : 0.4, *nb[x].second, *nb[y].second,
-               &out, &seen);
+        if (a.name != b.name || !sameDate(a.birth_date, b.birth_date)) continue;
+        // A date of one precision inside the other's: likely, a little less than the same day.
+        bool exact = a.birth_date == b.birth_date;
+        report(exact ? "same-name-birth" : "same-name-birth-precision",
+               (a.gender == b.gender ? 0.7 : 0.4) - (exact ? 0 : 0.05), *nb[x].second,
+               *nb[y].second, &out, &seen);
       }
     i = j;
   }

@@ -23,11 +23,25 @@
 namespace vetkit {
 
 struct Candidate {
-  const char* reason = "";  // same-name-birth, id-typo, id-transposition, id-checksum-repair
+  // same-name-birth, same-name-birth-precision (one birth date more exact than the other: 1966-10
+  // and 1966-10-01), id-typo, id-transposition, id-checksum-repair
+  const char* reason = "";
   double score = 0;
+  // What else speaks for or against one person, for people to read (messages.yaml:
+  // candidate-evidence-CODE): same-name, similar-name, same-birth, birth-within-precision,
+  // same-gender, other-gender, same-phone, other-phone.
+  std::vector<const char*> evidence;
   const PersonRef* a = nullptr;  // the person whose identity number is suspect, when one is
   const PersonRef* b = nullptr;
 };
+
+/// The block two people must share to be compared on name and birth date: a hash of the name
+/// and the birth year and month (never the day, so that 1966-10 meets 1966-10-01; a date of
+/// the year alone meets only others of that year alone); 0 when either is missing.
+size_t nameBirthBlock(std::string_view name, std::string_view birth_date);
+
+/// The evidence codes of a pair (see Candidate::evidence), from what both sides hold.
+std::vector<const char*> candidateEvidence(const PersonRef& a, const PersonRef& b);
 
 /// True when two names are one edit (substitution, insertion, deletion of a character) or
 /// less apart, ignoring the middle dot of transliterated names.

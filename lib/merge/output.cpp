@@ -53,7 +53,8 @@ struct MergedWriter::Impl {
   }
 
   static bool isProvenance(std::string_view k) {
-    return k == "_src" || k == "_sheet" || k == "_row" || k == "_columns" || k == "_sources";
+    return k == "_src" || k == "_sheet" || k == "_row" || k == "_columns" || k == "_sources" ||
+           k == "_unit_note" || k == "_title";
   }
 };
 
@@ -249,13 +250,20 @@ static void appendPerson(const PersonRef& p, std::string* out) {
   *out += '}';
 }
 
-void appendCandidate(const Candidate& c, std::string* out) {
+void appendCandidate(const Candidate& c, std::string_view why, std::string* out) {
   char score[16];
   std::snprintf(score, sizeof score, "%.2f", c.score);
   out->append("{\"reason\":");
   JsonWriter::appendQuoted(out, c.reason);
   out->append(",\"score\":");
   out->append(score);
+  out->append(",\"evidence\":[");
+  for (size_t i = 0; i < c.evidence.size(); ++i) {
+    if (i) *out += ',';
+    JsonWriter::appendQuoted(out, c.evidence[i]);
+  }
+  out->append("],\"why\":");
+  JsonWriter::appendQuoted(out, why);
   out->append(",\"a\":");
   appendPerson(*c.a, out);
   out->append(",\"b\":");

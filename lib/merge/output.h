@@ -51,7 +51,8 @@ void appendConflict(std::string_view key, std::string_view name, const Field& fi
                     const std::vector<MergeSource>& sources, const std::vector<SourceTag>& tags,
                     const FieldResolution& r, std::string* out);
 
-/// Appends one candidate line: reason, score, a and b.
-void appendCandidate(const Candidate& c, std::string* out);
+/// Appends one candidate line: reason, score, evidence (codes), why (the same in words), a
+/// and b.
+void appendCandidate(const Candidate& c, std::string_view why, std::string* out);
 
 }  // namespace vetkit

@@ -37,7 +37,7 @@ using KeyIndex = PackedMap<uint32_t>;
 /// One person of the store as the merge needs them between batches.
 struct Person {
   uint64_t key = 0;
-  uint64_t name_birth = 0;  // a hash of name and birth date; 0 when either is empty
+  uint64_t name_birth = 0;  // nameBirthBlock(): name and birth month; 0 when either is empty
   int64_t version = 0;      // the latest live version
   int64_t absent_from = 0;  // 0: not flagged
   int64_t seen = 0;         // the last batch that brought them

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "merge/session_impl.h"
+#include "record/value_equivalence.h"
 #include "text/id_number.h"
 
 namespace vetkit {
@@ -21,6 +22,7 @@ void setPerson(const Schema& schema, const Record& r, PersonRef* p) {
   p->name = text("name");
   p->birth_date = text("birth_date");
   p->gender = text("gender");
+  p->phone = text("phone");
   p->id15 = r.id15;
   p->src = r.src;
   p->sheet = r.sheet;
@@ -88,7 +90,7 @@ bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>&
   }
   emit(out.conflicts, conflict_buf);
   line->clear();
-  if (!writer.writeMerged(sources, res, tags, {}, line)) return false;
+  if (!writer.writeMerged(sources, res, tags, refinedMember(sources, res), line)) return false;
   setPerson(schema, records[0], person);
   auto textOf = [&](const char* id, std::string* to) {
     const Field* f = schema.field(id);
@@ -107,6 +109,45 @@ bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>&
   return true;
 }
 
+std::string MergeSession::Impl::refinedMember(const std::vector<MergeSource>& sources,
+                                              const std::vector<FieldResolution>& res) const {
+  std::string extra;
+  for (const FieldResolution& r : res) {
+    if (!r.refined) continue;
+    const Field& f = schema.fields()[r.field];
+    const FieldValue* from = nullptr;  // the least exact of the values
+    for (const MergeSource& s : sources) {
+      const FieldValue& v = s.record->fields[r.field];
+      if (v.present() && (!from || precision(f, v) < precision(f, *from))) from = &v;
+    }
+    extra += extra.empty() ? "\"_refined\":{" : ",";
+    JsonWriter::appendQuoted(&extra, f.id);
+    extra += ":{\"from\":";
+    appendFieldValue(*from, &extra);
+    extra += ",\"to\":";
+    appendFieldValue(sources[r.chosen].record->fields[r.field], &extra);
+    extra += '}';
+  }
+  if (!extra.empty()) extra += '}';
+  return extra;
+}
+
+// "号码仅校验位不同；姓名相同；出生日期相同；联系电话相同": the reason, then the evidence, in
+// words a person adjudicating the pair can check against the two sheets.
+std::string MergeSession::Impl::candidateWhy(const Candidate& c) const {
+  const Messages& m = schema.messages();
+  std::string why = m.format(std::string("candidate-") + c.reason, options.lang, {});
+  bool said = std::string_view(c.reason).starts_with("same-name-birth");
+  for (const char* e : c.evidence) {
+    std::string_view code = e;
+    if (said && (code == "same-name" || code == "same-birth")) continue;  // the reason says it
+    why += options.lang == Lang::Zh ? "；" : "; ";
+    why += m.format(std::string("candidate-evidence-") + e, options.lang,
+                    {{"a", c.a->birth_date}, {"b", c.b->birth_date}});
+  }
+  return why;
+}
+
 void MergeSession::Impl::findCandidates(
     const std::vector<std::pair<const PersonRef*, bool>>& people) {
   CandidateFinder finder;
@@ -118,7 +159,7 @@ void MergeSession::Impl::findCandidates(
   std::string buf;
   for (const Candidate& c : finder.find()) {
     ++counts.candidates;
-    appendCandidate(c, &buf);
+    appendCandidate(c, candidateWhy(c), &buf);
     if (buf.size() > (1 << 20)) emit(out.candidates, buf), buf.clear();
   }
   emit(out.candidates, buf);

@@ -20,7 +20,10 @@ namespace vetkit {
 
 struct MergeOptions {
   KeySpec key;
-  std::string unit;  // the unit whose batches these are; empty: each record's `unit`
+  std::string unit;  // the unit whose batches these are; empty: attributed (unit_attribution.h)
+  // With a store: a batch whose unit no source names is stored all the same (unit "") instead
+  // of being refused.
+  bool allow_no_unit = false;
   ImportOptions import;
   Lang lang = Lang::Zh;
   // A corrected re-submission that leaves out people its unit sent before: retire them
@@ -54,6 +57,8 @@ struct MergeCounts {
   size_t refused = 0;   // batches refused for their signature (or a unit it may not vouch for)
   size_t replayed = 0;  // batches skipped: the same bytes were merged before
   size_t older = 0;     // batches refused: older than their unit's newest merged batch
+  size_t no_unit = 0;    // batches refused: no source names their unit (--allow-no-unit)
+  size_t corrected = 0;  // people brought back under the valid form of their number
 };
 
 /// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the

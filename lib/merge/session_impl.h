@@ -16,6 +16,7 @@
 #include "merge/people.h"
 #include "merge/session.h"
 #include "merge/set_manifest.h"
+#include "merge/unit_attribution.h"
 #include "record/json_writer.h"
 #include "record/key_repeats.h"
 #include "record/mask.h"
@@ -152,6 +153,13 @@ struct MergeSession::Impl {
   bool mergeGroup(const std::string& key, std::vector<Record>& records,
                   const std::vector<SourceTag>& tags, std::string* line, PersonRef* person);
 
+  /// `"_refined":{"birth_date":{"from":"1978-03","to":"1978-03-05"}}` for the fields whose
+  /// kept value is more exact than an agreeing source's; "" when none.
+  std::string refinedMember(const std::vector<MergeSource>& sources,
+                            const std::vector<FieldResolution>& res) const;
+
+  /// The candidate's reason and evidence as one sentence (messages.yaml), its `why`.
+  std::string candidateWhy(const Candidate& c) const;
   void findCandidates(const std::vector<std::pair<const PersonRef*, bool>>& people);
 
   // A stream without provenance gets `_src`/`_row` from readRecords; the line must carry
@@ -200,6 +208,11 @@ struct MergeSession::Impl {
   /// "娄星区民政局（431302）": the counted signers and their units, for the refusal.
   std::string vouchersText() const;
 
+  /// The unit of the batch `path` whose first record is `first` (batch_unit.cpp): from the
+  /// option, the records, the sheet's note or title, the counted signers (`vouchers`), the
+  /// file name; a source naming another unit is reported.
+  UnitAttribution batchUnit(const Record& first, const std::string& path);
+
   /// Reads the store's current set into `people` (again, when another writer changed it).
   bool loadPeople(Store& store);
   /// Reads the store's decisions, then this run's, into `alias` and `different` (again, when
@@ -212,6 +225,13 @@ struct MergeSession::Impl {
   bool mergeBatch(Store& store, const std::string& path, int* status);
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
   bool storeCandidates(Store& store);
+  /// Of the people of `unit` that batch `bid` left out (`absent`), those it brought back under
+  /// the valid form of their number are merged with them (identity_correction.h) and taken
+  /// out of `absent`; their rows before go to `before` (store_corrections.cpp).
+  bool correctIdentities(Store& store, int64_t bid, const std::string& unit,
+                         std::vector<uint32_t>* absent,
+                         std::vector<std::pair<uint32_t, Person>>* before);
+  bool phoneOf(Store& store, PersonRef* p);
 };
 
 }  // namespace vetkit

@@ -11,6 +11,7 @@
 #include "merge/batch_snapshot.h"
 #include "merge/session_impl.h"
 #include "record/json_writer.h"
+#include "record/value_equivalence.h"
 #include "sign/digest.h"
 #include "sign/verify.h"
 #include "text/id_number.h"
@@ -109,11 +110,7 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
   p.units = last_units;
   p.upgraded = !b.id15.empty();
   p.suspect = p.upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok);
-  p.name_birth = 0;
-  if (!b.name.empty() && !b.birth_date.empty()) {
-    std::hash<std::string_view> h;
-    p.name_birth = (h(b.name) * 31 + h(b.birth_date)) | 1;
-  }
+  p.name_birth = nameBirthBlock(b.name, b.birth_date);
 }
 
 void MergeSession::Impl::forget(uint32_t who) {
@@ -199,22 +196,25 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       named.message = snapshot.original(d.message);
       out.diagnostic(named);
     };
+  bool no_unit = false;
   events.record = [&](Record& r) {
     if (unvouched_row >= 0) return false;
     if (!from_stdin && r.src == read_path) r.src = path;
     collection.see(r);
+    if (bid == 0) {
+      UnitAttribution unit = batchUnit(r, path);
+      info.unit = std::move(unit.unit);
+      info.unit_source = unitSourceName(unit.source);
+      if (info.unit.empty() && !options.allow_no_unit) return no_unit = true, false;
+      if (!store.addBatch(info, &bid)) return failed_store = true, false;
+    }
     if (vouch_check) {
       const std::string& unit = unit_field != size_t(-1) && r.fields[unit_field].present()
                                     ? r.fields[unit_field].text
-                                    : options.unit;
+                                    : info.unit;
       if (!vouched(unit)) return unvouched_row = r.row, unvouched_unit = unit, false;
     }
     if (from_stdin) stdin_sha.update(r.line), stdin_sha.update("\n");
-    if (bid == 0) {
-      info.unit = options.unit;
-      if (info.unit.empty() && unit_field != size_t(-1)) info.unit = r.fields[unit_field].text;
-      if (!store.addBatch(info, &bid)) return failed_store = true, false;
-    }
     ensureProvenance(r);
     std::string raw_key = recordKey(r, options.key);
     std::string key =
@@ -279,6 +279,14 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
            {{"unit", shown}, {"signers", vouchersText()}}, f ? f->id : std::string());
     return true;
   }
+  if (no_unit) {
+    undo();
+    ++counts.failed;
+    ++counts.no_unit;
+    if (*status == kExitOk) *status = kExitFindings;
+    report(Severity::Error, path, "", 0, "batch-no-unit", {}, "unit");
+    return true;
+  }
   if (!readable || bid == 0) {
     undo();
     ++counts.failed;
@@ -329,6 +337,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   std::vector<uint32_t> absent;
   for (uint32_t i = 0; i < people.size(); ++i)
     if (people[i].live && people[i].seen != bid && ours[people[i].units]) absent.push_back(i);
+  if (!absent.empty() && !correctIdentities(store, bid, unit, &absent, &before))
+    return undo(), false;
   for (uint32_t who : absent) {
     Person& p = people[who];
     std::string key = packer.unpack(p.key);
@@ -395,12 +405,13 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       if (!KeyPacker::packId(v, &packed)) return;
       const uint32_t* j = neighbours.find(packed);
       if (!j || *j == i || !people[*j].live || !(p.fresh || people[*j].fresh)) return;
-      involved[i] = involved[*j] = 1;
+      involved[i] = involved[*j] = 2;  // a pair by number: the phone is evidence
     });
   }
   std::vector<PersonRef> refs;
   std::vector<std::pair<const PersonRef*, bool>> chosen;
   std::vector<char> fresh;
+  std::vector<bool> by_number;  // then: whose phone to read
   refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)));
   for (uint32_t i = 0; i < people.size(); ++i) {
     if (!involved[i]) continue;
@@ -410,7 +421,28 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
     }
     refs.push_back(std::move(row.person));
     fresh.push_back(people[i].fresh);
+    by_number.push_back(involved[i] == 2);
   }
+  // The phone is read back only for people who are in a pair: those paired by number, and
+  // those whose block holds another of the same name and a birth date that agrees.
+  std::vector<size_t> blocked(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) blocked[i] = i;
+  auto block = [&](size_t i) { return nameBirthBlock(refs[i].name, refs[i].birth_date); };
+  std::sort(blocked.begin(), blocked.end(),
+            [&](size_t a, size_t b) { return block(a) < block(b); });
+  for (size_t i = 0; i < blocked.size();) {
+    size_t j = i + 1;
+    while (j < blocked.size() && block(blocked[j]) == block(blocked[i])) ++j;
+    for (size_t x = i; x < j; ++x)
+      for (size_t y = x + 1; y < j; ++y) {
+        const PersonRef &a = refs[blocked[x]], &b = refs[blocked[y]];
+        if (a.name == b.name && sameDate(a.birth_date, b.birth_date))
+          by_number[blocked[x]] = by_number[blocked[y]] = true;
+      }
+    i = j;
+  }
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (by_number[i] && !phoneOf(store, &refs[i])) return false;
   // In key order, so that the report does not depend on the order people were loaded in.
   std::vector<size_t> order(refs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -439,6 +471,21 @@ bool MergeSession::Impl::reloadIfChanged(Store& store) {
   bool changed = false;
   if (!store.changedElsewhere(&changed)) return false;
   return !changed || (loadAliases(store) && loadPeople(store));
+}
+
+// The phone is evidence for a pair but no column of `current`: read from the person's latest
+// live version, for the few people candidate detection reads back.
+bool MergeSession::Impl::phoneOf(Store& store, PersonRef* p) {
+  const Field* f = schema.field("phone");
+  if (!f) return true;
+  std::string json;
+  if (!store.forEachLive(p->key, [&](const LiveVersion& v) { json.assign(v.json); })) return false;
+  Record r;
+  std::string err;
+  if (!json.empty() && reader.parse(json, &r, &err) &&
+      r.fields[f->index].kind == FieldValue::Kind::String)
+    p->phone = r.fields[f->index].text;
+  return true;
 }
 
 bool MergeSession::Impl::loadPeople(Store& store) {

@@ -35,14 +35,19 @@ int MergeSession::mergeToStream(const std::vector<std::string>& files) {
     size_t before = entries.size();
     m.repeats.clear();
     RecordSourceEvents events;
+    std::string file_unit;  // attributed at the file's first record
+    bool first = true;
     events.record = [&](Record& r) {
+      if (first) file_unit = m.batchUnit(r, path).unit, first = false;
       StreamEntry e;
       e.raw_key = recordKey(r, m.options.key);
       std::string key = m.keyOf(r);
       e.line = r.line;
       e.src = r.src, e.sheet = r.sheet, e.row = r.row, e.file = fi, e.columns = r.columns;
-      e.unit = m.options.unit;
-      if (e.unit.empty() && m.unit_field != size_t(-1)) e.unit = r.fields[m.unit_field].text;
+      // A record's own unit, unless --unit says otherwise; else the file's.
+      bool own =
+          m.options.unit.empty() && m.unit_field != size_t(-1) && r.fields[m.unit_field].present();
+      e.unit = own ? r.fields[m.unit_field].text : file_unit;
       setPerson(m.schema, r, &e.person);
       e.person.key = key;
       e.person.unit = e.unit;

@@ -17,10 +17,26 @@ struct Running {
   const FieldValue& value(int i) const { return sources[i].record->fields[field.index]; }
   // Sources agree when their values are the same as the diff judges it (vetdiff): a
   // difference of spelling alone is no conflict.
+  // Every pair: 1978-03 agrees with 1978-03-05 and with 1978-03-09, which do not agree.
   bool agree() const {
-    for (size_t k = 1; k < in.size(); ++k)
-      if (!sameValue(field, value(in[0]), value(in[k]))) return false;
+    for (size_t j = 0; j < in.size(); ++j)
+      for (size_t k = j + 1; k < in.size(); ++k)
+        if (!sameValue(field, value(in[j]), value(in[k]))) return false;
     return true;
+  }
+  // Of sources that agree, the one that says it most exactly (the first of those).
+  int mostPrecise() const {
+    int best = in[0];
+    for (int i : in)
+      if (precision(field, value(i)) > precision(field, value(best))) best = i;
+    return best;
+  }
+  // Some agreeing source said it less exactly than the one kept.
+  bool refinedBy(int kept) const {
+    for (int i : in)
+      if (value(i).present() && precision(field, value(i)) < precision(field, value(kept)))
+        return true;
+    return false;
   }
   // Keeps the sources of the best (lowest) rank; a rule that ranks nobody changes nothing.
   template <typename RankFn>
@@ -53,7 +69,9 @@ void resolveFields(const MergePolicy& policy, const std::vector<MergeSource>& so
     Running run{sources, policy.schema->fields()[f], {}};
     for (int i = 0; i < int(sources.size()); ++i) run.in.push_back(i);
     if (run.agree()) {
-      r.chosen = run.value(0).present() ? 0 : -1;
+      int best = run.mostPrecise();
+      r.chosen = run.value(best).present() ? best : -1;
+      r.refined = r.chosen >= 0 && run.refinedBy(best);
       continue;
     }
     r.conflict = true;
@@ -94,7 +112,8 @@ void resolveFields(const MergePolicy& policy, const std::vector<MergeSource>& so
         break;
       }
     }
-    r.chosen = run.value(run.in[0]).present() ? run.in[0] : -1;
+    int best = run.agree() ? run.mostPrecise() : run.in[0];
+    r.chosen = run.value(best).present() ? best : -1;
   }
 }
 

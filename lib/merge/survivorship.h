@@ -23,6 +23,9 @@ struct FieldResolution {
   int chosen = -1;  // index into the sources; -1: every source is empty
   MergeRule rule = MergeRule::First;
   bool conflict = false;  // the sources disagreed
+  // The sources agreed, and the value kept is more exact than another's (1978-03-05 kept,
+  // 1978-03 refined): recorded in the merged record's `_refined`.
+  bool refined = false;
 };
 
 /// Decides every field of one person from `sources` (at least one).

@@ -27,6 +27,9 @@ struct Record {
   std::string src, sheet;
   long row = 0;
   std::string id15;
+  // What the sheet said of its unit above its header (`_unit_note`: 填报单位：…; `_title`),
+  // on the sheet's first record only, when the sheet has no 采集单位 column.
+  std::string unit_note, title;
   std::shared_ptr<const ColumnMap> columns;  // carried forward from the sheet's first record
   bool has_columns_key = false;              // this line itself holds `_columns`
   size_t line_number = 0;                    // 1-based line of the stream, for messages about it

@@ -133,6 +133,8 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
   out->src.clear();
   out->sheet.clear();
   out->id15.clear();
+  out->unit_note.clear();
+  out->title.clear();
   out->row = 0;
   out->has_columns_key = false;
 
@@ -180,6 +182,10 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
       if (!v.get_int64().get(row)) out->row = long(row);
     } else if (key == "_id15" && !v.get_string().get(s)) {
       out->id15.assign(s);
+    } else if (key == "_unit_note" && !v.get_string().get(s)) {
+      out->unit_note.assign(s);
+    } else if (key == "_title" && !v.get_string().get(s)) {
+      out->title.assign(s);
     } else if (key == "_columns") {
       od::object cols;
       if (v.get_object().get(cols)) continue;

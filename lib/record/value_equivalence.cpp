@@ -34,13 +34,18 @@ bool sameStrict(const FieldValue& a, const FieldValue& b) {
   return a.text == b.text;
 }
 
-// Dates are canonical ISO text of the precision typed: 1978-03 and 1978-03-05 differ. Whether
-// a date of lower precision agrees with a more precise one is to be decided here, and only here.
-bool sameDate(std::string_view a, std::string_view b) {
-  return squeezeBlanks(a) == squeezeBlanks(b);
-}
-
 }  // namespace
+
+// Dates are canonical ISO text of the precision typed (1978, 1978-03, 1978-03-05). A date of
+// lower precision is the same date as a more precise one inside it: 出生年月 1978-03 and a
+// sheet's 1978-03-05 say one thing, one of them more exactly. The shorter must end where a
+// component ends (1978-0 is no date), and 1978-03 is not 1978-04-05.
+bool sameDate(std::string_view a, std::string_view b) {
+  std::string x = squeezeBlanks(a), y = squeezeBlanks(b);
+  if (x.size() > y.size()) std::swap(x, y);
+  if (x.empty() || !y.starts_with(x)) return false;
+  return x.size() == y.size() || ((x.size() == 4 || x.size() == 7) && y[x.size()] == '-');
+}
 
 std::string squeezeBlanks(std::string_view s) {
   std::string out;
@@ -71,6 +76,11 @@ bool sameValue(const Field& f, const FieldValue& a, const FieldValue& b, Equival
   if (f.type == FieldType::IdNumber) return identityKey(a.text) == identityKey(b.text);
   if (f.type == FieldType::Date) return sameDate(a.text, b.text);
   return squeezeBlanks(a.text) == squeezeBlanks(b.text);
+}
+
+int precision(const Field& f, const FieldValue& v) {
+  if (f.type != FieldType::Date || v.kind != FieldValue::Kind::String) return 0;
+  return int(squeezeBlanks(v.text).size());
 }
 
 }  // namespace vetkit

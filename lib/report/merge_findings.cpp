@@ -116,6 +116,8 @@ bool candidate(od::object o, MergeCandidate* c) {
     od::object po;
     if (k == "reason") {
       if (!text(v, &c->reason)) return false;
+    } else if (k == "why") {
+      if (!text(v, &c->why)) return false;
     } else if (k == "score") {
       if (v.get_double().get(c->score)) return false;
     } else if (k == "a" || k == "b") {

@@ -31,6 +31,7 @@ struct CandidatePerson {
 
 struct MergeCandidate {
   std::string reason;
+  std::string why;  // the merge's reason and evidence in words, when the line carries them
   double score = 0;
   CandidatePerson a, b;
 };

@@ -346,7 +346,9 @@ class Builder {
     for (const MergeCandidate& c : r_.merge.candidates) {
       char score[16];
       std::snprintf(score, sizeof score, "%.2f", c.score);
-      t.rows.push_back({text(person(c.a)), text(person(c.b)), text(reason(c.reason)), text(score),
+      // The merge's own words (reason and evidence) when it wrote them.
+      t.rows.push_back({text(person(c.a)), text(person(c.b)),
+                        text(c.why.empty() ? reason(c.reason) : c.why), text(score),
                         text(L("action-candidate"))});
     }
     return t;

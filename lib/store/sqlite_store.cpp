@@ -216,7 +216,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
              "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
-  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !exec(kIndexes)) {
+  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() || !exec(kIndexes)) {
     *err = file + ": " + err_;
     return false;
   }
@@ -226,7 +226,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
                            &err_) &&
       add_batch_.prepare(db_.get(),
                          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
-                         "key_id, signer_status, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "key_id, signer_status, signed_at, unit_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &err_) &&
       set_records_.prepare(db_.get(),
                            "UPDATE batch SET records = ?, sha256 = ?, signed_at = ? WHERE id = ?",
@@ -279,6 +279,34 @@ bool SqliteStore::migrate() {
   rollback();
   err_ = "cannot move to the new store layout: " + why;
   return false;
+}
+
+// batch.unit_source (issue 15): where each batch's unit came from. Added to any store that
+// lacks it, new or old, after the tables exist; an old batch keeps NULL (not recorded).
+bool SqliteStore::migrateUnitSource() {
+  auto has = [&](bool* yes) {
+    Statement s;
+    if (!s.prepare(db_.get(),
+                   "SELECT count(*) FROM pragma_table_info('batch') WHERE name = 'unit_source'",
+                   &err_))
+      return false;
+    s.step();
+    *yes = s.integer(0) > 0;
+    return s.reset() || fail(s);
+  };
+  bool yes = false;
+  if (!has(&yes)) return false;
+  if (yes) return true;
+  if (!exec("BEGIN IMMEDIATE")) return false;
+  // Another run may have added it while this one waited for the lock.
+  if (!has(&yes)) return rollback(), false;
+  if (!yes && !exec("ALTER TABLE batch ADD COLUMN unit_source TEXT")) {
+    std::string why = err_;
+    rollback();
+    err_ = "cannot add batch.unit_source: " + why;
+    return false;
+  }
+  return exec("COMMIT");
 }
 
 // A store made before batches recorded how their signer was established (issue 13): the
@@ -421,6 +449,7 @@ bool SqliteStore::addBatch(const BatchInfo& b, int64_t* id) {
   bindOptional(add_batch_, 7, b.key_id);
   add_batch_.bind(8, b.signer_status);
   bindOptional(add_batch_, 9, b.signed_at);
+  bindOptional(add_batch_, 10, b.unit_source);
   add_batch_.step();
   if (!add_batch_.reset()) return fail(add_batch_);
   *id = sqlite3_last_insert_rowid(db_.get());
@@ -600,7 +629,7 @@ bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo
   Statement s;
   if (!s.prepare(db_.get(),
                  "SELECT id, source, sha256, unit, merged_at, records, signer, key_id, "
-                 "signer_status, signed_at FROM batch ORDER BY id",
+                 "signer_status, signed_at, unit_source FROM batch ORDER BY id",
                  &err_))
     return false;
   BatchInfo b;
@@ -614,6 +643,7 @@ bool SqliteStore::forEachBatch(const std::function<void(int64_t, const BatchInfo
     b.key_id.assign(s.isNull(7) ? std::string_view() : s.text(7));
     b.signer_status.assign(s.isNull(8) ? (b.signer.empty() ? "none" : "declared") : s.text(8));
     b.signed_at.assign(s.isNull(9) ? std::string_view() : s.text(9));
+    b.unit_source.assign(s.isNull(10) ? std::string_view() : s.text(10));
     fn(s.integer(0), b);
   }
   return s.ok() || fail(s);

@@ -123,6 +123,7 @@ class SqliteStore final : public Store {
   bool migrate();
   bool migrateSignerStatus();
   bool migrateSignedAt();
+  bool migrateUnitSource();
   void discard();
   void finalizeAll();
 

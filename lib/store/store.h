@@ -5,7 +5,7 @@
 //
 // The model every backend keeps:
 //   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status,
-//         signed_at)
+//         signed_at, unit_source)
 //   record_version(version, key, batch, unit, retired_by, json)  -- every record ever merged
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
@@ -30,6 +30,9 @@ struct PersonRef {
   std::string key, name, birth_date, gender, id15;
   std::string src, sheet, unit;
   long row = 0;
+  // Not a column of `current`: the merge fills it from the record, for candidate detection
+  // (a store's currentRow leaves it empty).
+  std::string phone;
 };
 
 /// One row of `current`, as the merge needs it in memory.
@@ -57,6 +60,9 @@ struct BatchInfo {
   // signed-at of its verified seal (UTC, ISO 8601), or, unverified, the latest collection
   // date of its records (YYYY-MM-DD); empty when unknown (such a batch is never "older").
   std::string signed_at;
+  // Where `unit` came from (merge/unit_attribution.h): option, records, note, title, signer,
+  // file-name or none; "" for a batch stored before it was recorded.
+  std::string unit_source{};
 };
 
 struct LiveVersion {

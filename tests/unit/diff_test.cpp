@@ -8,6 +8,7 @@
 
 #include "core/exit_status.h"
 #include "diff/diff_output.h"
+#include "equivalence_cases.h"
 #include "record/mask.h"
 
 using namespace vetkit;
@@ -283,4 +284,19 @@ TEST(DiffOutput, DisplayValue) {
                        "13807381234",
                        {schema().field("name"), schema().field("phone")}, true),
             "王五,138****1234");
+}
+
+// The shared table of equivalences (equivalence_cases.h): what a merge takes for one value is
+// no change to the diff, and what it reports as a conflict is a change.
+TEST(Diff, EquivalenceCasesSharedWithMerge) {
+  int n = 0;
+  for (const vetkit_test::EquivalenceCase& c : vetkit_test::kEquivalenceCases) {
+    SCOPED_TRACE(std::string(c.field) + ": " + c.a + " / " + c.b);
+    auto line = [&](const char* v) {
+      return std::string(R"({"id_number":"430102196803051238",")") + c.field + "\":" + v + "}\n";
+    };
+    DiffRun r = diff("equivalence" + std::to_string(n++), line(c.a), line(c.b));
+    EXPECT_EQ(r.status, c.same ? kExitOk : kExitFindings) << r.err;
+    EXPECT_EQ(r.sink.entries.size(), c.same ? 0u : 1u);
+  }
 }

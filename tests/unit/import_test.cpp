@@ -12,6 +12,7 @@
 #include "import/header.h"
 #include "import/importer.h"
 #include "import/normalize.h"
+#include "import/sheet_note.h"
 #include "io/csv_reader.h"
 
 using namespace vetkit;
@@ -112,6 +113,42 @@ TEST(Header, FoundBelowATitleAndANoteRow) {
   EXPECT_TRUE(h.column(0)->ignored);
   EXPECT_EQ(h.column(3)->field->id, "id_number");
   EXPECT_EQ(h.column(4)->field, nullptr);
+}
+
+// --- what a sheet says of its unit above the header (issue 15) -------------------------
+
+TEST(SheetNote, UnitFromTheNoteRowAndTheTitle) {
+  std::vector<Row> rows = {row(1, {"娄底市冷水江市退役军人信息采集表"}),
+                           row(2, {"填报单位：冷水江市退役军人事务局   填报日期：2026年11月"}),
+                           row(3, {"姓名", "性别", "公民身份号码"})};
+  SheetNote n = findSheetNote(rows, 3);
+  EXPECT_EQ(n.unit, "冷水江市退役军人事务局");
+  EXPECT_EQ(n.title, "娄底市冷水江市退役军人信息采集表");
+  // The name in the next cell; an ASCII colon; the label 采集单位.
+  EXPECT_EQ(findSheetNote({row(1, {"填报单位：", "双峰县"}), row(2, {"姓名"})}, 2).unit, "双峰县");
+  EXPECT_EQ(findSheetNote({row(1, {"采集单位: 涟源市", "", "日期：2026-11"})}, 2).unit, "涟源市");
+  // Nothing above the header, or rows of it: nothing.
+  SheetNote none = findSheetNote({row(1, {"姓名", "性别"}), row(2, {"张三", "男"})}, 1);
+  EXPECT_TRUE(none.unit.empty());
+  EXPECT_TRUE(none.title.empty());
+}
+
+TEST(SheetNote, TheImporterPassesItOnWhenTheSheetHasNoUnitColumn) {
+  ImportResult r = import(writeTemp("note.csv",
+                                    "填报单位：冷水江市退役军人事务局\n"
+                                    "姓名,性别,公民身份号码\n"
+                                    "张三,男,11010519491231002X\n"
+                                    "李四,男,440524188001010014\n"));
+  EXPECT_NE(r.output.find(R"("_unit_note":"冷水江市退役军人事务局")"), std::string::npos)
+      << r.output;
+  // On the sheet's first record only.
+  EXPECT_EQ(r.output.find("_unit_note", r.output.find('\n')), std::string::npos);
+  // A sheet with its own 采集单位 column says it there: nothing more is passed on.
+  ImportResult own = import(writeTemp("note-unit.csv",
+                                      "填报单位：冷水江市退役军人事务局\n"
+                                      "姓名,公民身份号码,采集单位\n"
+                                      "张三,11010519491231002X,双峰县\n"));
+  EXPECT_EQ(own.output.find("_unit_note"), std::string::npos) << own.output;
 }
 
 TEST(Header, SplitOverTwoRowsUnderAGroupHeading) {

@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "equivalence_cases.h"
 #include "merge/candidates.h"
 #include "merge/identity.h"
+#include "merge/identity_correction.h"
+#include "merge/output.h"
 #include "merge/survivorship.h"
+#include "merge/unit_attribution.h"
 #include "record/record_reader.h"
 #include "text/id_number.h"
 
@@ -210,4 +214,157 @@ TEST(Survivorship, SpellingAloneIsNoConflict) {
       "agree");
   EXPECT_EQ(resolve2(R"({"name":"王  五"})", R"({"name":"王五"})", "name").second, "agree");
   EXPECT_NE(resolve2(R"({"name":"王五"})", R"({"name":"王六"})", "name").second, "agree");
+}
+
+// The shared table of equivalences (equivalence_cases.h): what vetdiff calls no change is no
+// conflict, and of two dates that agree the more exact one is kept and the refinement marked.
+TEST(Survivorship, EquivalenceCasesSharedWithDiff) {
+  for (const vetkit_test::EquivalenceCase& c : vetkit_test::kEquivalenceCases) {
+    SCOPED_TRACE(std::string(c.field) + ": " + c.a + " / " + c.b);
+    Record ra = parse(std::string("{\"") + c.field + "\":" + c.a + "}");
+    Record rb = parse(std::string("{\"") + c.field + "\":" + c.b + "}");
+    std::vector<MergeSource> sources = {{&ra, "431302"}, {&rb, "431302"}};
+    std::vector<FieldResolution> res;
+    resolveFields(policy(), sources, &res);
+    const FieldResolution& r = res[schema().field(c.field)->index];
+    EXPECT_EQ(r.conflict, !c.same);
+    if (!c.same) continue;
+    ASSERT_GE(r.chosen, 0);
+    std::string kept;
+    appendFieldValue(sources[r.chosen].record->fields[r.field], &kept);
+    EXPECT_EQ(kept, c.kept ? c.kept : c.a);
+    EXPECT_EQ(r.refined, c.kept != nullptr);
+  }
+}
+
+// Three dates of one month: 1978-03 agrees with both days, but the days disagree.
+TEST(Survivorship, PrecisionAgreementIsPairwise) {
+  Record a = parse(R"({"birth_date":"1978-03"})"), b = parse(R"({"birth_date":"1978-03-05"})"),
+         c = parse(R"({"birth_date":"1978-03-09"})");
+  std::vector<MergeSource> sources = {{&a, "431302"}, {&b, "431302"}, {&c, "431302"}};
+  std::vector<FieldResolution> res;
+  resolveFields(policy(), sources, &res);
+  EXPECT_TRUE(res[schema().field("birth_date")->index].conflict);
+}
+
+// --- unit attribution (issue 15) --------------------------------------------------------
+
+TEST(UnitAttribution, EachSourceInOrder) {
+  UnitClues all{
+      "431321", "431302",        "冷水江市退役军人事务局", "娄底市涟源市退役军人信息采集表",
+      "431322", "in/娄星区.xlsx"};
+  EXPECT_EQ(attributeUnit(schema(), all).disagree.size(), 5u);  // each other one differs
+  // Silenced one by one, from the first: the next source decides.
+  std::string UnitClues::*order[] = {&UnitClues::option, &UnitClues::records, &UnitClues::note,
+                                     &UnitClues::title,  &UnitClues::signer,  &UnitClues::file};
+  const std::pair<const char*, UnitSource> expect[] = {
+      {"431321", UnitSource::Option}, {"431302", UnitSource::Records},
+      {"431381", UnitSource::Note},   {"431382", UnitSource::Title},
+      {"431322", UnitSource::Signer}, {"431302", UnitSource::FileName},
+      {"", UnitSource::None}};
+  for (size_t i = 0; i < std::size(expect); ++i) {
+    UnitAttribution a = attributeUnit(schema(), all);
+    EXPECT_EQ(a.unit, expect[i].first) << i;
+    EXPECT_EQ(a.source, expect[i].second) << i;
+    if (i < std::size(order)) (all.*order[i]) = i + 1 < std::size(order) ? "" : "batch.csv";
+  }
+  EXPECT_STREQ(unitSourceName(UnitSource::FileName), "file-name");
+}
+
+TEST(UnitAttribution, NamesAndCodesFoundInText) {
+  const CodeTable& units = *schema().table("units");
+  auto code = [&](std::string_view text) {
+    const CodeEntry* e = unitNamedIn(units, text);
+    return e ? e->code : std::string("-");
+  };
+  EXPECT_EQ(code("双峰县退役军人信息采集表(最终版)(2).xlsx"), "431321");
+  EXPECT_EQ(code("batch-431381.csv"), "431381");
+  EXPECT_EQ(code("batch-4313810.csv"), "-");          // not the code: a longer number
+  EXPECT_EQ(code("双峰县与涟源市合并表.xlsx"), "-");  // two units: neither
+  EXPECT_EQ(code("万宝新区.xlsx"), "LD02");
+  EXPECT_EQ(code("batch.csv"), "-");
+  // The options and the records' unit by label too; a city signer names no collecting unit.
+  UnitClues c;
+  c.option = "冷水江市";
+  EXPECT_EQ(attributeUnit(schema(), c).unit, "431381");
+  UnitClues city;
+  city.signer = "431300";
+  EXPECT_EQ(attributeUnit(schema(), city).source, UnitSource::None);
+  // A zone's batch sealed by its district's key: no disagreement.
+  UnitClues zone;
+  zone.records = "LD02";
+  zone.signer = "431302";
+  EXPECT_TRUE(attributeUnit(schema(), zone).disagree.empty());
+}
+
+// --- candidates across precision, with the phone as evidence (issue 15) -----------------
+
+TEST(Candidates, BirthDatesComparedByPrecision) {
+  Finder f;
+  f.add(validId("43138219661001001"), "周建华", "1966-10", "1");
+  f.add(validId("43130219661001002"), "周建华", "1966-10-01", "1");
+  f.add(validId("43132119661102003"), "周建华", "1966-11-02", "1");  // another month: no pair
+  f.people[0]->phone = f.people[1]->phone = "13907381234";
+  std::vector<Candidate> found = f.finder.find();
+  ASSERT_EQ(found.size(), 1u);
+  const Candidate& c = found[0];
+  EXPECT_STREQ(c.reason, "same-name-birth-precision");
+  std::vector<std::string> evidence(c.evidence.begin(), c.evidence.end());
+  EXPECT_EQ(evidence, (std::vector<std::string>{"same-name", "birth-within-precision",
+                                                "same-gender", "same-phone"}));
+  // The same phone speaks for one person; another phone a little against.
+  double with_phone = c.score;
+  f.people[1]->phone = "13807389999";
+  found = f.finder.find();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_LT(found[0].score, with_phone);
+  EXPECT_EQ(std::string(found[0].evidence.back()), "other-phone");
+}
+
+TEST(Candidates, TheBlockDoesNotDependOnTheDay) {
+  EXPECT_EQ(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1966-10-01"));
+  EXPECT_NE(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1967-10"));
+  EXPECT_NE(nameBirthBlock("周建华", "1966-10"), nameBirthBlock("周建华", "1966-11-01"));
+  EXPECT_EQ(nameBirthBlock("", "1966-10"), 0u);
+  EXPECT_EQ(nameBirthBlock("周建华", ""), 0u);
+}
+
+// --- identity corrections (issue 15) ----------------------------------------------------
+
+TEST(IdentityCorrection, OnlyTheValidFormOfTheOldNumber) {
+  std::string good = validId("43138119820915513");  // 431381198209155137
+  std::string bad_check = good.substr(0, 17) + (good[17] == '0' ? '1' : '0');
+  EXPECT_STREQ(idCorrection(bad_check, good), "id-check-digit");
+  std::string swapped = good.substr(0, 14) + good[15] + good[14] + good.substr(16);
+  ASSERT_NE(checkIdNumber(swapped), IdStatus::Ok);
+  EXPECT_STREQ(idCorrection(swapped, good), "id-transposition");
+  EXPECT_STREQ(idCorrection("4.313811982091551e+17", good), "id-excel-mangled");
+  EXPECT_STREQ(idCorrection("4.313811982091551E+17", good), "id-excel-mangled");
+  EXPECT_STREQ(idCorrection("610104620927690", "610104196209276908"), "id-15-upgraded");
+  // Not a correction: another number that is valid too, digits Excel kept that differ, a
+  // new number that is itself wrong, a change of two digits.
+  EXPECT_EQ(idCorrection(validId("43138119820915514"), good), nullptr);
+  EXPECT_EQ(idCorrection("4.313811982091561e+17", good), nullptr);
+  EXPECT_EQ(idCorrection("4.313811982091551e+16", good), nullptr);
+  EXPECT_EQ(idCorrection(good, bad_check), nullptr);
+  std::string two = good.substr(0, 10) + "99" + good.substr(12);
+  EXPECT_EQ(idCorrection(two.substr(0, 17) + 'X', good), nullptr);
+  EXPECT_EQ(excelDigits("4.30102E+17"), "430102");
+  EXPECT_EQ(excelDigits("430102"), "");
+}
+
+TEST(IdentityCorrection, SamePersonButNumber) {
+  PersonRef a, b;
+  a.name = "李秀英", a.birth_date = "1975-03-02", a.gender = "2";
+  b = a;
+  b.birth_date = "1975-03";
+  EXPECT_TRUE(samePersonButNumber(a, b));
+  b.name = "李 秀英";
+  EXPECT_TRUE(samePersonButNumber(a, b));
+  b.name = "李秀云";  // only likely: for people to decide
+  EXPECT_FALSE(samePersonButNumber(a, b));
+  b = a, b.gender = "1";
+  EXPECT_FALSE(samePersonButNumber(a, b));
+  b = a, b.birth_date = "1975-04";
+  EXPECT_FALSE(samePersonButNumber(a, b));
 }

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -30,7 +32,7 @@ int64_t count(const std::string& path, const char* sql) {
 // Merges one batch of `n` versions; calls `midway` after half of them.
 bool writeBatch(StoreWriter& store, const char* unit, int n, const std::function<void()>& midway) {
   if (!store.begin()) return false;
-  BatchInfo info{"batch.jsonl", std::string(64, '0'), unit, "2026-11-29T00:00:00Z", "", "", 0};
+  BatchInfo info{"batch.jsonl", std::string(64, '0'), unit, "2026-11-29T00:00:00Z", "", "", 0, "none", "", ""};
   int64_t bid, version;
   if (!store.addBatch(info, &bid)) return false;
   std::string json = R"({"name":"某某","unit":")" + std::string(unit) + R"(","_src":"x","_row":1})";
@@ -175,4 +177,46 @@ TEST(Store, ReaderNeverCreatesAndUnknownBackendsAreRefused) {
   EXPECT_FALSE(Store::openOrCreate("postgresql://city/vet", &err));
   EXPECT_NE(err.find("PostgreSQL"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists("postgresql:"));
+}
+
+// batch.unit_source (issue 15): a store made before it gains the column when opened, its old
+// batches keep "" (not recorded), and a new batch records where its unit came from.
+TEST(Store, UnitSourceAddedToAnOldStore) {
+  std::string path = testing::TempDir() + "/old-unit-source.sqlite";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::string err;
+  {
+    std::unique_ptr<Store> store = Store::openOrCreate(path, &err);
+    ASSERT_TRUE(store) << err;
+    ASSERT_TRUE(writeBatch(*store, "431302", 1, nullptr)) << store->error();
+    ASSERT_TRUE(store->finish()) << store->error();
+  }
+  // As a store of the layout before: no unit_source column.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "ALTER TABLE batch DROP COLUMN unit_source", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(count(path,
+                  "SELECT count(*) FROM pragma_table_info('batch') WHERE name = "
+                  "'unit_source'"),
+            0);
+  for (int run = 0; run < 2; ++run) {  // idempotent
+    std::unique_ptr<Store> store = Store::openOrCreate(path, &err);
+    ASSERT_TRUE(store) << err;
+    if (run == 0) {
+      ASSERT_TRUE(store->begin());
+      BatchInfo info;
+      info.source = "冷水江市.xlsx", info.sha256 = std::string(64, '1'), info.unit = "431381";
+      info.merged_at = "2026-12-05T00:00:00Z", info.unit_source = "note";
+      int64_t bid;
+      ASSERT_TRUE(store->addBatch(info, &bid)) << store->error();
+      ASSERT_TRUE(store->commit());
+    }
+    std::vector<std::string> sources;
+    ASSERT_TRUE(store->forEachBatch(
+        [&](int64_t, const BatchInfo& b) { sources.push_back(b.unit_source); }));
+    EXPECT_EQ(sources, (std::vector<std::string>{"", "note"}));
+  }
 }

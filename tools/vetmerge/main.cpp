@@ -13,6 +13,9 @@ FILE is a record stream or a spreadsheet / CSV; - is standard input. Each merged
 lists its sources in _sources. With --db each FILE is one batch, merged in one transaction:
 a unit's corrected re-submission replaces that unit's earlier version of each person in it;
 people it leaves out stay current, marked _absent_from (or are retired: --retire-absent).
+Each batch belongs to one unit: --unit, else its records' 采集单位, the sheet's 填报单位
+note or title, the verified signer's unit, the file name (recorded in batch.unit_source;
+sources that disagree are reported); with --db a batch no source names is refused.
 A new store is built beside STORE and appears only when complete. With --trusted each
 batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
 refused, and so is an unsigned batch with --require-signed (exit 1 either way). Batches go
@@ -23,6 +26,7 @@ UTF-8 CSV: field ids, then _id15, _extra, _sources, _absent_from and _version (a
 Examples:
   vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
   vetmerge --db city.sqlite --unit 431321 双峰县-更正.jsonl   # a corrected re-submission
+  vetmerge --db city.sqlite 冷水江市.xlsx   # unit from its 填报单位 row or the file name
   vetmerge --db city.sqlite --trusted keys/ --require-signed 娄星区.jsonl  # signed batches only
   vetmerge --db city.sqlite --decisions pairs-decided.jsonl   # apply adjudicated pairs
   vetmerge --db city.sqlite --export -o city.jsonl --manifest city.jsonl.manifest
@@ -70,8 +74,11 @@ int main(int argc, char** argv) {
                  "Adjudicated pairs ({a, b, decision: same|different}) to apply")
       ->type_name("FILE");
   app.add_option("--unit", options.unit,
-                 "The unit these batches belong to (default: their records' unit)")
+                 "The unit these batches belong to (default: their records' 采集单位, else "
+                 "the sheet's 填报单位 note or title, the signer's unit, the file name)")
       ->type_name("CODE");
+  app.add_flag("--allow-no-unit", options.allow_no_unit,
+               "With --db: store a batch whose unit no source names (refused otherwise)");
   app.add_flag("--retire-absent", options.retire_absent,
                "With --db: a re-submission retires the people of its unit it leaves out");
   app.add_option("--signer", options.signer, "With --db: record who sealed the batches")

@@ -416,7 +416,8 @@ TEST(Import, GbkCsvWithCrlfAndATitleRow) {
   EXPECT_EQ(r.output,
             "{\"name\":\"张三\",\"gender\":\"1\",\"id_number\":\"11010519491231002X\","
             "\"_columns\":{\"name\":\"A\",\"gender\":\"B\",\"id_number\":\"C\"},"
-            "\"_src\":\"gbk.csv\",\"_row\":3}\n");
+            // The sheet has no 采集单位 column: its title is passed on for the merge.
+            "\"_title\":\"娄底市采集表\",\"_src\":\"gbk.csv\",\"_row\":3}\n");
   EXPECT_TRUE(hasCode(r, "missing-column"));  // no 对象类别, 出生日期
   EXPECT_EQ(r.status, kExitFindings);
 }

@@ -568,23 +568,25 @@ bool SheetRewriter::run(ZipFile& zip, int index, const std::string& vml_rel, std
   return flush(err, true);
 }
 
-std::string vmlDrawing(const std::vector<Placed>& placed, int block) {
+// The VML shape type of a note, which every shape of a comment names.
+constexpr const char* kNoteShapeType =
+    " <v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" "
+    "path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path "
+    "gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>\n";
+
+// The id blocks (of 1024 shapes) the shapes of `count` comments take from `block` on: "50,51".
+std::string vmlBlocks(size_t count, int block) {
   std::string blocks;
-  size_t count = (placed.size() + 1023) / 1024;
-  for (size_t i = 0; i < std::max<size_t>(count, 1); ++i)
+  for (size_t i = 0; i < std::max<size_t>((count + 1023) / 1024, 1); ++i)
     blocks += (i ? "," : "") + std::to_string(block + int(i));
-  std::string out =
-      "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" "
-      "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
-      "xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\n"
-      " <o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"" +
-      blocks +
-      "\"/></o:shapelayout>\n"
-      " <v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" "
-      "path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path "
-      "gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>\n";
+  return blocks;
+}
+
+// The hidden note boxes legacy Excel draws for the comments, one shape each.
+std::string vmlShapes(const std::vector<const Placed*>& placed, int block) {
+  std::string out;
   for (size_t i = 0; i < placed.size(); ++i) {
-    const Placed& p = placed[i];
+    const Placed& p = *placed[i];
     size_t lines = 1 + size_t(std::count(p.mark->comment.begin(), p.mark->comment.end(), '\n')) +
                    p.mark->comment.size() / 60;
     int rows = int(std::clamp<size_t>(lines + 1, 4, 30));
@@ -604,7 +606,70 @@ std::string vmlDrawing(const std::vector<Placed>& placed, int block) {
            anchor + "</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>" + std::to_string(r0) +
            "</x:Row><x:Column>" + std::to_string(p.col) + "</x:Column></x:ClientData></v:shape>\n";
   }
-  return out + "</xml>\n";
+  return out;
+}
+
+std::string vmlDrawing(const std::vector<const Placed*>& placed, int block) {
+  return "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" "
+         "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
+         "xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\n"
+         " <o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"" +
+         vmlBlocks(placed.size(), block) + "\"/></o:shapelayout>\n" + kNoteShapeType +
+         vmlShapes(placed, block) + "</xml>\n";
+}
+
+// The sheet's own VML drawing with the shapes of our new comments added, and their id blocks
+// declared; false when it is not laid out as a comments drawing is.
+bool addToVml(std::string* vml, const std::vector<const Placed*>& placed, int block) {
+  size_t end = vml->rfind("</xml>");
+  if (end == std::string::npos) return false;
+  std::string add = vml->find("_x0000_t202") == std::string::npos ? kNoteShapeType : "";
+  vml->insert(end, add + vmlShapes(placed, block));
+  size_t idmap = vml->find("o:idmap");
+  size_t data = idmap == std::string::npos ? idmap : vml->find("data=\"", idmap);
+  if (data != std::string::npos && data < vml->find('>', idmap))
+    vml->insert(vml->find('"', data + 6), "," + vmlBlocks(placed.size(), block));
+  return true;
+}
+
+// The note of one mark, as a comment's text runs.
+std::string commentRuns(const std::string& prefix, const std::string& text) {
+  auto q = [&](const char* local) { return qualified(prefix, local); };
+  return "<" + q("r") + "><" + q("rPr") + "><" + q("sz") + " val=\"10\"/></" + q("rPr") + "><" +
+         q("t") + " xml:space=\"preserve\">" + xmlEscape(text) + "</" + q("t") + "></" + q("r") +
+         ">";
+}
+
+// The sheet's own comments part with our notes added: appended to a comment already on the
+// cell (Excel keeps one per cell), or as new comments by our author. `fresh` gets the marks
+// that need a shape of their own in the drawing.
+bool mergeComments(std::string* xml, const std::vector<Placed>& placed, const std::string& author,
+                   std::vector<const Placed*>* fresh) {
+  Found root = findElement(*xml, "comments");
+  if (root.start == std::string::npos) return false;
+  const std::string& p = root.prefix;
+  size_t authors = children(*xml, "authors", "author").size();
+  if (!appendChildren(xml, "authors",
+                      "<" + qualified(p, "author") + ">" + xmlEscape(author) + "</" +
+                          qualified(p, "author") + ">",
+                      0))
+    return false;
+  std::string added;
+  for (const Placed& m : placed) {
+    size_t at = xml->find("<" + qualified(p, "comment") + " ref=\"" + cellRef(m.col, m.row) + "\"");
+    size_t text_end =
+        at == std::string::npos ? at : xml->find("</" + qualified(p, "text") + ">", at);
+    if (text_end != std::string::npos) {
+      xml->insert(text_end, commentRuns(p, "\n" + m.mark->comment));
+      continue;
+    }
+    added += "<" + qualified(p, "comment") + " ref=\"" + cellRef(m.col, m.row) + "\" authorId=\"" +
+             std::to_string(authors) + "\"><" + qualified(p, "text") + ">" +
+             commentRuns(p, m.mark->comment) + "</" + qualified(p, "text") + "></" +
+             qualified(p, "comment") + ">";
+    fresh->push_back(&m);
+  }
+  return appendChildren(xml, "commentList", added, 0);
 }
 
 std::string commentsPart(const std::vector<Placed>& placed, const std::string& author) {
@@ -903,7 +968,28 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
                                         normalizeZipName(relsPartOf(p.workbook_part)),
                                         "[content_types].xml", normalizeZipName(p.styles_part)};
   if (!p.app.empty()) rewritten.push_back("docprops/app.xml");
-  for (const auto& [part, sheet] : marked) rewritten.push_back(normalizeZipName(relsPartOf(part)));
+  // A marked sheet's relationships, and its own comments and drawing, which gain ours.
+  struct Own {
+    std::string rels, comments, vml;
+  };
+  std::map<std::string, Own> own;
+  for (const auto& [part, sheet] : marked) {
+    rewritten.push_back(normalizeZipName(relsPartOf(part)));
+    Own& o = own[part];
+    int rels_entry = zip->find(relsPartOf(part));
+    if (rels_entry >= 0 && !zip->readAll(rels_entry, &o.rels, err, size_t(64) << 20)) return false;
+    for (const Rel& r : parseRels(o.rels, dirOf(part))) {
+      if (r.external || zip->find(r.target) < 0) continue;
+      if (endsWith(r.type, "/comments")) o.comments = normalizeZipName(r.target);
+      if (endsWith(r.type, "/vmlDrawing")) o.vml = normalizeZipName(r.target);
+    }
+    if (o.comments.empty() || o.vml.empty()) {
+      o.comments.clear();
+    } else {
+      rewritten.push_back(o.comments);
+      rewritten.push_back(o.vml);
+    }
+  }
 
   auto out = ZipWriter::create(out_path, err);
   if (!out) return false;
@@ -918,24 +1004,44 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
       if (!out->copyRaw(*zip, int(i), err)) return false;
       continue;
     }
-    // The sheet's relationships gain the comments and their drawing.
+    // The sheet's relationships gain the comments and their drawing, or its own gain ours.
     const std::string& part = sheet->first;
-    std::string rels_part = relsPartOf(zip->names()[i]), rels_xml;
-    int rels_entry = zip->find(rels_part);
-    if (rels_entry >= 0 && !zip->readAll(rels_entry, &rels_xml, err, size_t(64) << 20))
-      return false;
-    bool has_comments = false;
-    for (const Rel& r : parseRels(rels_xml, dirOf(part)))
-      has_comments |= endsWith(r.type, "/comments");
+    std::string rels_part = relsPartOf(zip->names()[i]);
+    Own& o = own[part];
+    std::string& rels_xml = o.rels;
+    bool has_comments = !o.comments.empty();
     std::string vml_id = has_comments ? "" : freshId(rels_xml, "rIdVetkitVml");
     std::string comments_id = freshId(rels_xml, "rIdVetkitNote");
 
     SheetRewriter rewriter(m.marks.at(sheet->second->name), styles, *out, sheet->second->name);
-    if (!out->begin(zip->names()[i], false, err) || !rewriter.run(*zip, int(i), vml_id, err) ||
-        !out->end(err))
+    // zip64 sizes when the sheet comes near 4 GiB (it grows by a few bytes a marked cell).
+    ZipFile::RawInfo info;
+    bool large = zip->rawInfo(int(i), &info) && info.uncompressed > 0xF0000000u;
+    if (!out->begin(zip->names()[i], large, err, true) ||
+        !rewriter.run(*zip, int(i), vml_id, err) || !out->end(err))
       return false;
-    if (rewriter.placed().empty() || has_comments || rewriter.hadLegacyDrawing()) {
-      // Colours only: a sheet with comments of its own keeps them as they are.
+    int rels_entry = zip->find(rels_part);
+    if (has_comments) {
+      std::string comments, vml;
+      std::vector<const Placed*> fresh;
+      if (!zip->readAll(zip->find(o.comments), &comments, err, size_t(256) << 20) ||
+          !zip->readAll(zip->find(o.vml), &vml, err, size_t(256) << 20))
+        return false;
+      std::string original_comments = comments, original_vml = vml;
+      if (!mergeComments(&comments, rewriter.placed(), m.author, &fresh) ||
+          !addToVml(&vml, fresh, vml_block)) {
+        comments = original_comments;  // not laid out as expected: colours only
+        vml = original_vml;
+      }
+      vml_block += int((fresh.size() + 1023) / 1024);
+      if (!out->add(zip->names()[size_t(zip->find(o.comments))], comments, err) ||
+          !out->add(zip->names()[size_t(zip->find(o.vml))], vml, err) ||
+          (rels_entry >= 0 && !out->copyRaw(*zip, rels_entry, err)))
+        return false;
+      continue;
+    }
+    if (rewriter.placed().empty() || rewriter.hadLegacyDrawing()) {
+      // Colours only: a drawing of other kinds (form controls) is left as it is.
       if (rels_entry >= 0 && !out->copyRaw(*zip, rels_entry, err)) return false;
       continue;
     }
@@ -946,6 +1052,8 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
     std::string dir = dirOf(part);
     std::string added = relationship(comments_id, "comments", relativeTarget(dir, comments)) +
                         relationship(vml_id, "vmlDrawing", relativeTarget(dir, vml));
+    std::vector<const Placed*> all;
+    for (const Placed& placed : rewriter.placed()) all.push_back(&placed);
     if (rels_xml.empty())
       rels_xml = relationships(added);
     else if (!appendChildren(&rels_xml, "Relationships", added, 0)) {
@@ -954,7 +1062,7 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
     }
     if (!out->add(rels_part, rels_xml, err) ||
         !out->add(comments, commentsPart(rewriter.placed(), m.author), err) ||
-        !out->add(vml, vmlDrawing(rewriter.placed(), vml_block), err))
+        !out->add(vml, vmlDrawing(all, vml_block), err))
       return false;
     vml_block += int((rewriter.placed().size() + 1023) / 1024);
     types_add += std::string("<Override PartName=\"/") + comments + "\" ContentType=\"" +

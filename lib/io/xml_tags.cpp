@@ -170,15 +170,9 @@ std::string xmlEscape(std::string_view s) {
       case '\'':
         out += "&apos;";
         break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
       default:
-        // Controls other than these are not allowed in XML 1.0 at all.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\r') out += c;
+        // Controls other than tab, line feed and carriage return are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t' || c == '\r') out += c;
     }
   }
   return out;

@@ -47,7 +47,8 @@ void forEachXmlTag(std::string_view xml, F f) {
   }
 }
 
-/// Text escaped for an attribute value or element content.
+/// Text escaped for element content or an attribute value (where a line break reads as a
+/// space); controls XML cannot hold are dropped.
 std::string xmlEscape(std::string_view s);
 /// The predefined and numeric entities of `s` expanded.
 std::string xmlUnescape(std::string_view s);

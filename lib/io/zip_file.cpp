@@ -233,11 +233,27 @@ bool ZipFile::Entry::finish(std::string* err) {
   return true;
 }
 
+bool ZipFile::rawInfo(int index, RawInfo* raw) {
+  unz_file_info64 info;
+  std::string ignored;
+  if (!goTo(index, &info, &ignored)) return false;
+  raw->method = int(info.compression_method);
+  raw->crc = uint32_t(info.crc);
+  raw->dos_date = uint32_t(info.dosDate);
+  raw->internal_attr = uint32_t(info.internal_fa);
+  raw->external_attr = uint32_t(info.external_fa);
+  raw->compressed = info.compressed_size;
+  raw->uncompressed = info.uncompressed_size;
+  return true;
+}
+
 bool ZipFile::readRaw(int index, RawInfo* raw,
                       const std::function<bool(const char*, size_t)>& chunk, std::string* err) {
-  unz_file_info64 info;
-  if (!goTo(index, &info, err)) return false;
-  unzFile h = uf(handle_);
+  if (!rawInfo(index, raw)) {
+    *err = describe(index) + ": bad entry header";
+    return false;
+  }
+  unzFile h = uf(handle_);  // still the current entry
   int method = 0, level = 0;
   int rc = unzOpenCurrentFile2(h, &method, &level, 1);
   if (rc != UNZ_OK) {
@@ -246,12 +262,6 @@ bool ZipFile::readRaw(int index, RawInfo* raw,
   }
   raw->method = method;
   raw->level = level;
-  raw->crc = uint32_t(info.crc);
-  raw->dos_date = uint32_t(info.dosDate);
-  raw->internal_attr = uint32_t(info.internal_fa);
-  raw->external_attr = uint32_t(info.external_fa);
-  raw->compressed = info.compressed_size;
-  raw->uncompressed = info.uncompressed_size;
   std::vector<char> buf(kChunk);
   bool ok = true;
   for (;;) {

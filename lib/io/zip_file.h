@@ -81,6 +81,8 @@ class ZipFile {
     uint32_t crc = 0, dos_date = 0, internal_attr = 0, external_attr = 0;
     uint64_t compressed = 0, uncompressed = 0;
   };
+  /// The sizes, CRC and method of entry `index` from its header; false if it cannot be read.
+  bool rawInfo(int index, RawInfo* info);
   /// Streams entry `index` as stored, without inflating it, to `chunk` (for ZipWriter::copyRaw:
   /// an untouched part of a workbook is copied byte for byte, and costs no deflate).
   bool readRaw(int index, RawInfo* info, const std::function<bool(const char*, size_t)>& chunk,

@@ -37,11 +37,12 @@ bool ZipWriter::fail(std::string* err, const std::string& why) {
   return false;
 }
 
-bool ZipWriter::begin(const std::string& name, bool large, std::string* err) {
+bool ZipWriter::begin(const std::string& name, bool large, std::string* err, bool fast) {
   entry_ = name;
   zip_fileinfo fi = {};
   if (zipOpenNewFileInZip64(zf(handle_), name.c_str(), &fi, nullptr, 0, nullptr, 0, nullptr,
-                            Z_DEFLATED, Z_DEFAULT_COMPRESSION, large ? 1 : 0) != ZIP_OK)
+                            Z_DEFLATED, fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION,
+                            large ? 1 : 0) != ZIP_OK)
     return fail(err, "cannot start it");
   return true;
 }

@@ -21,8 +21,9 @@ class ZipWriter {
   ZipWriter(const ZipWriter&) = delete;
   ZipWriter& operator=(const ZipWriter&) = delete;
 
-  /// Starts a deflated entry; `large` asks for zip64 sizes (an entry past 4 GiB).
-  bool begin(const std::string& name, bool large, std::string* err);
+  /// Starts a deflated entry; `large` asks for zip64 sizes (an entry past 4 GiB), `fast` the
+  /// fastest deflate (a streamed sheet: most of the time of marking a workbook goes there).
+  bool begin(const std::string& name, bool large, std::string* err, bool fast = false);
   /// Appends to the entry begun last.
   bool write(std::string_view data, std::string* err);
   /// Ends the entry begun last.

@@ -508,6 +508,7 @@ TEST_F(AnnotateTest, XlsxCopyKeepsMergedCellsWidthsFormatsAndHiddenSheets) {
       diag(Severity::Warning, in, "花名册", 2, "G", "unknown-column", "表头不是采集表的字段"),
       diag(Severity::Error, in, "花名册", 2, "", "missing-column", "缺少列"),
       diag(Severity::Error, in, "花名册", 3, "F", "birth-range", "出生日期不对"),
+      diag(Severity::Error, in, "花名册", 4, "D", "id-checksum", "校验位错误"),
       diag(Severity::Error, in, "花名册", 5, "B", "missing-value", "姓名不能为空"),
       diag(Severity::Error, in, "花名册", 9, "C", "past-the-end", "末尾之后"),
   };
@@ -552,6 +553,19 @@ TEST_F(AnnotateTest, XlsxCopyKeepsMergedCellsWidthsFormatsAndHiddenSheets) {
     EXPECT_EQ(copy[i].hidden, orig[i].hidden);
     EXPECT_EQ(copy[i].cells, orig[i].cells) << orig[i].name;
   }
+
+  // The operator's own comments stay; a finding on a commented cell is added to its comment,
+  // the others get comments (and note shapes in the sheet's own drawing) of their own.
+  EXPECT_EQ(comment(out, 1, "E3"), "已电话核实");
+  EXPECT_EQ(comment(out, 1, "D4"), "号码待核\n[id-checksum] 校验位错误");
+  EXPECT_EQ(comment(out, 1, "B5"), "[missing-value] 姓名不能为空");
+  std::string vml = entry(out, "xl/drawings/vmlDrawing1.vml");
+  EXPECT_NE(vml.find("<x:Row>4</x:Row><x:Column>1</x:Column>"), std::string::npos) << vml;
+  EXPECT_EQ(vml.find("<x:Row>3</x:Row><x:Column>3</x:Column>"),
+            vml.rfind("<x:Row>3</x:Row><x:Column>3</x:Column>"))
+      << "the commented cell keeps its one shape";
+  EXPECT_EQ(entry(out, "xl/worksheets/_rels/sheet1.xml.rels"),
+            entry(in, "xl/worksheets/_rels/sheet1.xml.rels"));
 
   // Marking the marked copy again: its summary is not taken for a sheet of the operator's.
   std::string again = path("again.xlsx");

@@ -34,6 +34,7 @@ constexpr const char* kFillRgb[2] = {"FFFFC7CE", "FFFFEB9C"};  // by MarkLevel (
 
 constexpr size_t kFlushAt = 1 << 20;  // bytes of sheet XML gathered before deflating them
 constexpr int kMaxSheetRows = 1048576;
+constexpr size_t kMaxHeldRow = size_t(64) << 20;
 
 bool endsWith(std::string_view s, std::string_view tail) {
   return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
@@ -489,6 +490,10 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
       cells_.back().has_value |= t.kind == K::Start;
     }
     row_.append(t.text);
+    // A marked row is held whole; the reader refuses rows past 16 MiB, so only a crafted
+    // sheet comes near this.
+    if (row_.size() > kMaxHeldRow)
+      return fail(err, "row " + std::to_string(row_num_) + " too large");
     if (t.kind == K::Start) ++depth_;
     if (t.kind == K::End && t.is("row")) finishRow();
     return true;
@@ -561,6 +566,8 @@ bool SheetRewriter::run(ZipFile& zip, int index, const std::string& vml_rel, std
     }
     buf.erase(0, pos);
     pos = 0;
+    if (buffering_ && row_.size() > kMaxHeldRow)
+      return fail(err, "row " + std::to_string(row_num_) + " too large");
     if (!flush(err)) return false;
   }
   if (!entry->finish(err)) return false;

@@ -123,6 +123,19 @@ Found findElement(std::string_view xml, std::string_view local) {
   return f;
 }
 
+// How an element we add names its relationship: `r:id="…"` under the prefix the document's
+// root already declares for the relationships namespace, or with a declaration of its own.
+std::string relIdAttr(std::string_view root_tag, const std::string& id) {
+  std::string decl = std::string("=\"") + kRelNs + "\"";
+  size_t at = root_tag.find(decl);
+  if (at != std::string_view::npos) {
+    size_t name = root_tag.rfind("xmlns:", at);
+    if (name != std::string_view::npos && root_tag.find_first_of(" \t\r\n", name) > at)
+      return std::string(root_tag.substr(name + 6, at - name - 6)) + ":id=\"" + id + "\"";
+  }
+  return std::string("xmlns:r=\"") + kRelNs + "\" r:id=\"" + id + "\"";
+}
+
 std::string qualified(const std::string& prefix, std::string_view local) {
   return prefix.empty() ? std::string(local) : prefix + ":" + std::string(local);
 }
@@ -356,7 +369,7 @@ class SheetRewriter {
   Styles& styles_;
   ZipWriter& out_;
   const std::string& sheet_;
-  std::string vml_rel_;
+  std::string vml_rel_, root_tag_;
   std::string pending_;  // output not yet deflated
   std::string prefix_;   // of the sheet's elements (x:row...)
   size_t next_ = 0;      // the first mark not yet placed or passed
@@ -443,6 +456,7 @@ void SheetRewriter::finishRow() {
 
 bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
   using K = XmlTag::Kind;
+  if (depth_ == 0 && t.kind == K::Start && root_tag_.empty()) root_tag_ = std::string(t.text);
   if (t.kind == K::End) --depth_;
   if (t.is("row") && t.opens()) {
     std::string_view v;
@@ -523,8 +537,7 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
       ((depth_ == 1 && t.opens() &&
         std::find(std::begin(kAfter), std::end(kAfter), t.local) != std::end(kAfter)) ||
        (depth_ == 0 && t.kind == K::End))) {
-    emit("<" + qualified(prefix_, "legacyDrawing") + " xmlns:r=\"" + kRelNs + "\" r:id=\"" +
-         vml_rel_ + "\"/>");
+    emit("<" + qualified(prefix_, "legacyDrawing") + " " + relIdAttr(root_tag_, vml_rel_) + "/>");
     drawing_added_ = true;
   }
   emit(t.text);
@@ -890,11 +903,17 @@ void addSheetToWorkbook(std::string* xml, const std::string& name, const std::st
     return true;
   });
   Found sheets = findElement(*xml, "sheets");
+  Found root = findElement(*xml, "workbook");
   std::string p = sheets.prefix.empty() ? "" : sheets.prefix + ":";
-  appendChildren(xml, "sheets",
-                 "<" + p + "sheet xmlns:r=\"" + kRelNs + "\" name=\"" + xmlEscape(name) +
-                     "\" sheetId=\"" + std::to_string(max_id + 1) + "\" r:id=\"" + rel_id + "\"/>",
-                 0);
+  appendChildren(
+      xml, "sheets",
+      "<" + p + "sheet name=\"" + xmlEscape(name) + "\" sheetId=\"" + std::to_string(max_id + 1) +
+          "\" " +
+          relIdAttr(root.start == std::string::npos ? std::string()
+                                                    : xml->substr(root.start, root.start_len),
+                    rel_id) +
+          "/>",
+      0);
   std::string quoted;
   for (char c : name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   std::string defined = "<" + p + "definedName name=\"" + kSummaryDefinedName +

@@ -454,6 +454,17 @@ TEST_F(AnnotateTest, XlsxCopyIsTheOperatorsPackageWithMarks) {
                     std::to_string(orig.size()) + "\" hidden=\"1\">"),
             std::string::npos)
       << wb;
+  EXPECT_NE(wb.find("<sheet name=\"Summary\" sheetId=\"4\" r:id=\""), std::string::npos) << wb;
+  // docProps/app.xml lists it as a fourth worksheet.
+  std::string app = entry(out, "docProps/app.xml");
+  EXPECT_NE(app.find("<vt:i4>4</vt:i4>"), std::string::npos) << app;
+  EXPECT_NE(app.find("<vt:vector size=\"4\" baseType=\"lpstr\">"), std::string::npos) << app;
+  EXPECT_NE(app.find("<vt:lpstr>说明</vt:lpstr><vt:lpstr>Summary</vt:lpstr></vt:vector>"),
+            std::string::npos)
+      << app;
+  // The sheet's <legacyDrawing> uses the r: prefix the sheet declares.
+  EXPECT_NE(entry(out, "xl/worksheets/sheet1.xml").find("<legacyDrawing r:id=\""),
+            std::string::npos);
   Cells sum = summaryCells(out, "Summary");
   EXPECT_EQ(summaryCounts(sum), (std::map<std::string, std::string>{
                                     {"id-checksum error", "1"},

@@ -62,10 +62,10 @@ bool WorkbookFile::fail(std::string* err, const std::string& why) {
   return false;
 }
 
-lxw_workbook* WorkbookFile::open(const std::string& path, bool constant_memory, std::string* err) {
+bool WorkbookFile::createTemp(const std::string& path, std::string* err) {
   if (path == "-") {
     *err = "cannot write a workbook to standard output; name a file with -o";
-    return nullptr;
+    return false;
   }
   path_ = path;
   target_ = resolveOutputTarget(path);
@@ -82,9 +82,18 @@ lxw_workbook* WorkbookFile::open(const std::string& path, bool constant_memory, 
   if (fd < 0) {
     tmp_path_.clear();
     *err = path + ": cannot create: " + std::strerror(errno);
-    return nullptr;
+    return false;
   }
   close(fd);
+  return true;
+}
+
+std::string WorkbookFile::openPath(const std::string& path, std::string* err) {
+  return createTemp(path, err) ? tmp_path_ : std::string();
+}
+
+lxw_workbook* WorkbookFile::open(const std::string& path, bool constant_memory, std::string* err) {
+  if (!createTemp(path, err)) return nullptr;
   // libxlsxwriter's own scratch files go beside the output, not into /tmp (often RAM); it
   // unlinks each as soon as it is open, so they vanish with the process whatever kills it.
   lxw_workbook_options opt = {};
@@ -96,10 +105,12 @@ lxw_workbook* WorkbookFile::open(const std::string& path, bool constant_memory, 
 }
 
 bool WorkbookFile::commit(std::string* err) {
-  lxw_error closed = workbook_close(wb_);  // frees the workbook whatever happens
-  wb_ = nullptr;
-  if (closed != LXW_NO_ERROR)
-    return fail(err, std::string("cannot write: ") + lxw_strerror(closed));
+  if (wb_) {
+    lxw_error closed = workbook_close(wb_);  // frees the workbook whatever happens
+    wb_ = nullptr;
+    if (closed != LXW_NO_ERROR)
+      return fail(err, std::string("cannot write: ") + lxw_strerror(closed));
+  }
   if (target_.in_place) {
     int out = openInPlace(target_);
     if (out < 0) return fail(err, std::string("cannot open: ") + std::strerror(errno));

@@ -27,11 +27,15 @@ class WorkbookFile {
   /// each row to disk once the next begins (libxlsxwriter's own scratch files go beside the
   /// output, or under $TMPDIR for an in-place target).
   lxw_workbook* open(const std::string& path, bool constant_memory, std::string* err);
+  /// Starts a file for `path` that the caller writes itself, by name (a zip written by
+  /// minizip): the temporary's path, or "" with `err` set.
+  std::string openPath(const std::string& path, std::string* err);
   /// Closes the workbook and puts it in place; false with `err` and no file on failure.
   bool commit(std::string* err);
 
  private:
   bool fail(std::string* err, const std::string& why);
+  bool createTemp(const std::string& path, std::string* err);
   std::string path_, tmp_path_, tmpdir_;
   OutputTarget target_;
   int slot_ = -1;

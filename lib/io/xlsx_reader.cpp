@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "core/read_progress.h"
 #include "io/sheet_xml.h"
+#include "io/xlsx_marker.h"
 #include "io/zip_file.h"
 #include "text/utf8.h"
 
@@ -281,32 +282,6 @@ bool normalizeIsoDate(std::string_view v, std::string* out) {
   return true;
 }
 
-// Resolves a relationship target against the folder of the part that owns the relationships.
-std::string resolveTarget(std::string_view sourceDir, std::string_view target) {
-  std::string t(target);
-  std::replace(t.begin(), t.end(), '\\', '/');
-  std::string joined = !t.empty() && t[0] == '/' ? t.substr(1) : std::string(sourceDir) + t;
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= joined.size()) {
-    size_t slash = joined.find('/', start);
-    if (slash == std::string::npos) slash = joined.size();
-    std::string seg = joined.substr(start, slash - start);
-    if (seg == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!seg.empty() && seg != ".") {
-      parts.push_back(seg);
-    }
-    start = slash + 1;
-  }
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out.push_back('/');
-    out += p;
-  }
-  return out;
-}
-
 std::string dirOf(const std::string& part) {
   size_t slash = part.rfind('/');
   return slash == std::string::npos ? std::string() : part.substr(0, slash + 1);
@@ -473,6 +448,7 @@ class WorkbookParser : public Sax {
  public:
   std::vector<SheetEntry> sheets;
   bool date1904 = false;
+  std::vector<long long> summaries;  // sheets vetvalidate --annotate added (xlsx_marker.h)
 
  protected:
   void start(const char* local, const char** atts) override {
@@ -485,6 +461,10 @@ class WorkbookParser : public Sax {
       sheets.push_back(std::move(s));
     } else if (is(local, "workbookPr")) {
       if (const char* v = attr(atts, "date1904")) date1904 = is(v, "1") || is(v, "true");
+    } else if (is(local, "definedName")) {
+      const char* name = attr(atts, "name");
+      const char* sheet = attr(atts, "localSheetId");
+      if (name && sheet && is(name, kSummaryDefinedName)) summaries.push_back(parseIndex(sheet));
     }
   }
   void end(const char*) override {}
@@ -1127,6 +1107,10 @@ std::unique_ptr<Workbook> open(const std::string& path, std::string* err, uint64
 
   for (size_t i = 0; i < wbp.sheets.size(); ++i) {
     const SheetEntry& s = wbp.sheets[i];
+    // Re-checking a marked copy: its summary sheet is vetkit's, not the operator's data.
+    if (std::find(wbp.summaries.begin(), wbp.summaries.end(), (long long)(i)) !=
+        wbp.summaries.end())
+      continue;
     int entry = -1;
     if (relsEntry < 0) {
       // Without relationships the conventional part names are the only guide.

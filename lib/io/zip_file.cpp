@@ -1,7 +1,6 @@
 #include "io/zip_file.h"
 
 #include <minizip/unzip.h>
-#include <minizip/zip.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -57,15 +56,32 @@ std::string unzError(int rc) {
   }
 }
 
-bool writeAllInZip(zipFile z, const std::string& content) {
-  for (size_t off = 0; off < content.size(); off += kChunk) {
-    size_t n = std::min(kChunk, content.size() - off);
-    if (zipWriteInFileInZip(z, content.data() + off, unsigned(n)) != ZIP_OK) return false;
-  }
-  return true;
-}
-
 }  // namespace
+
+std::string resolveTarget(std::string_view sourceDir, std::string_view target) {
+  std::string t(target);
+  std::replace(t.begin(), t.end(), '\\', '/');
+  std::string joined = !t.empty() && t[0] == '/' ? t.substr(1) : std::string(sourceDir) + t;
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= joined.size()) {
+    size_t slash = joined.find('/', start);
+    if (slash == std::string::npos) slash = joined.size();
+    std::string seg = joined.substr(start, slash - start);
+    if (seg == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      parts.push_back(seg);
+    }
+    start = slash + 1;
+  }
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out.push_back('/');
+    out += p;
+  }
+  return out;
+}
 
 std::string normalizeZipName(std::string_view name) {
   std::string s;
@@ -128,10 +144,10 @@ std::string ZipFile::describe(int index) const {
   return "zip entry '" + names_[index] + "'";
 }
 
-std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) {
+bool ZipFile::goTo(int index, void* file_info, std::string* err) {
   if (index < 0 || size_t(index) >= names_.size()) {
     *err = "no such zip entry";
-    return nullptr;
+    return false;
   }
   unz64_file_pos pos;
   pos.pos_in_zip_directory = positions_[index].first;
@@ -139,17 +155,24 @@ std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) 
   unzFile h = uf(handle_);
   if (unzGoToFilePos64(h, &pos) != UNZ_OK) {
     *err = describe(index) + ": cannot locate entry";
-    return nullptr;
+    return false;
   }
-  unz_file_info64 info;
-  if (unzGetCurrentFileInfo64(h, &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
+  auto* info = static_cast<unz_file_info64*>(file_info);
+  if (unzGetCurrentFileInfo64(h, info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
     *err = describe(index) + ": bad entry header";
-    return nullptr;
+    return false;
   }
-  if (info.flag & 1) {
+  if (info->flag & 1) {
     *err = describe(index) + ": entry is encrypted";
-    return nullptr;
+    return false;
   }
+  return true;
+}
+
+std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) {
+  unz_file_info64 info;
+  if (!goTo(index, &info, err)) return nullptr;
+  unzFile h = uf(handle_);
   if (info.compression_method != 0 && info.compression_method != Z_DEFLATED) {
     *err = describe(index) + ": unsupported compression method " +
            std::to_string(info.compression_method);
@@ -210,6 +233,54 @@ bool ZipFile::Entry::finish(std::string* err) {
   return true;
 }
 
+bool ZipFile::rawInfo(int index, RawInfo* raw) {
+  unz_file_info64 info;
+  std::string ignored;
+  if (!goTo(index, &info, &ignored)) return false;
+  raw->method = int(info.compression_method);
+  raw->crc = uint32_t(info.crc);
+  raw->dos_date = uint32_t(info.dosDate);
+  raw->internal_attr = uint32_t(info.internal_fa);
+  raw->external_attr = uint32_t(info.external_fa);
+  raw->compressed = info.compressed_size;
+  raw->uncompressed = info.uncompressed_size;
+  return true;
+}
+
+bool ZipFile::readRaw(int index, RawInfo* raw,
+                      const std::function<bool(const char*, size_t)>& chunk, std::string* err) {
+  if (!rawInfo(index, raw)) {
+    *err = describe(index) + ": bad entry header";
+    return false;
+  }
+  unzFile h = uf(handle_);  // still the current entry
+  int method = 0, level = 0;
+  int rc = unzOpenCurrentFile2(h, &method, &level, 1);
+  if (rc != UNZ_OK) {
+    *err = describe(index) + ": " + unzError(rc);
+    return false;
+  }
+  raw->method = method;
+  raw->level = level;
+  std::vector<char> buf(kChunk);
+  bool ok = true;
+  for (;;) {
+    int n = unzReadCurrentFile(h, buf.data(), unsigned(buf.size()));
+    if (n < 0) {
+      *err = describe(index) + ": " + unzError(n);
+      ok = false;
+      break;
+    }
+    if (n == 0) break;
+    if (!chunk(buf.data(), size_t(n))) {
+      ok = false;
+      break;
+    }
+  }
+  unzCloseCurrentFile(h);  // raw: no CRC to check here; the copy carries the stored one
+  return ok;
+}
+
 bool ZipFile::read(int index, const std::function<bool(const char*, size_t)>& chunk,
                    std::string* err) {
   auto entry = openEntry(index, err);
@@ -242,31 +313,6 @@ bool ZipFile::readAll(int index, std::string* out, std::string* err, size_t limi
   if (tooBig) {
     *err = describe(index) + ": larger than " + std::to_string(limit) + " bytes";
     return false;
-  }
-  return ok;
-}
-
-bool writeZip(const std::string& path,
-              const std::vector<std::pair<std::string, std::string>>& entries, std::string* err) {
-  zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
-  if (!z) {
-    *err = "cannot create zip file '" + path + "'";
-    return false;
-  }
-  bool ok = true;
-  for (const auto& [name, content] : entries) {
-    zip_fileinfo fi = {};
-    if (zipOpenNewFileInZip64(z, name.c_str(), &fi, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
-                              Z_DEFAULT_COMPRESSION, content.size() >= 0xffffffffu) != ZIP_OK ||
-        !writeAllInZip(z, content) || zipCloseFileInZip(z) != ZIP_OK) {
-      *err = "cannot write zip entry '" + name + "'";
-      ok = false;
-      break;
-    }
-  }
-  if (zipClose(z, nullptr) != ZIP_OK && ok) {
-    *err = "cannot finish zip file '" + path + "'";
-    ok = false;
   }
   return ok;
 }

@@ -75,9 +75,24 @@ class ZipFile {
   /// Opens entry `index` for reading; nullptr and `err` if it cannot be.
   std::unique_ptr<Entry> openEntry(int index, std::string* err);
 
+  /// What a copy of an entry as stored (still compressed) needs to be written again.
+  struct RawInfo {
+    int method = 0, level = 0;
+    uint32_t crc = 0, dos_date = 0, internal_attr = 0, external_attr = 0;
+    uint64_t compressed = 0, uncompressed = 0;
+  };
+  /// The sizes, CRC and method of entry `index` from its header; false if it cannot be read.
+  bool rawInfo(int index, RawInfo* info);
+  /// Streams entry `index` as stored, without inflating it, to `chunk` (for ZipWriter::copyRaw:
+  /// an untouched part of a workbook is copied byte for byte, and costs no deflate).
+  bool readRaw(int index, RawInfo* info, const std::function<bool(const char*, size_t)>& chunk,
+               std::string* err);
+
  private:
   ZipFile() = default;
   std::string describe(int index) const;
+  /// Makes entry `index` current, its header in `file_info` (an unz_file_info64).
+  bool goTo(int index, void* file_info, std::string* err);
 
   void* handle_ = nullptr;  // unzFile, kept opaque so minizip stays out of this header
   uint64_t max_total_ = kMaxInflatedWorkbook, max_part_ = kMaxInflatedPart;
@@ -87,11 +102,15 @@ class ZipFile {
   std::unordered_map<std::string, int> index_;            // normalised name -> entry
 };
 
+/// A relationship target resolved against the folder of the part that owns the relationships
+/// ("xl/" and "worksheets/sheet1.xml" give "xl/worksheets/sheet1.xml"; "/x" is from the root).
+std::string resolveTarget(std::string_view sourceDir, std::string_view target);
+
 /// Normalises a zip entry name for lookup: ASCII lower case, '/' separators, no leading '/'.
 std::string normalizeZipName(std::string_view name);
 
 /// Writes a deflated zip holding `entries` (name, content) in the given order; for tests and
-/// fixtures.
+/// fixtures (defined in zip_writer.cpp).
 bool writeZip(const std::string& path,
               const std::vector<std::pair<std::string, std::string>>& entries, std::string* err);
 

@@ -18,8 +18,10 @@
 
 #include "core/path.h"
 #include "io/input.h"
+#include "io/ods_reader.h"
 #include "io/sheet.h"
 #include "io/workbook_file.h"
+#include "io/xlsx_marker.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -153,6 +155,145 @@ size_t cellWidth(std::string_view text) {
   return displayWidth(text);
 }
 
+// A reader's ISO date (1978-03-05, or 1978-03-05T08:30:00) as libxlsxwriter takes it.
+bool parseIsoDate(const std::string& s, lxw_datetime* out, bool* has_time) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  double sec = 0;
+  int n = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return false;
+  *has_time = s.size() > 10;
+  if (*has_time && std::sscanf(s.c_str() + 10, "T%2d:%2d:%lf", &h, &mi, &sec) != 3) return false;
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
+  *out = {y, mo, d, h, mi, sec};
+  return true;
+}
+
+// The summary as a table, written by either path: counts per rule, errors first, each with an
+// example location that links to its cell (`target` gives a sheet's name in the copy, or
+// nullptr when the sheet cannot be linked to).
+struct SummaryTable {
+  std::vector<std::vector<SummaryCell>> rows;
+  std::vector<double> widths = {24, 10, 10, 24, 60};
+};
+
+SummaryCell::Style styleOf(Severity s) {
+  return s == Severity::Error     ? SummaryCell::Style::Error
+         : s == Severity::Warning ? SummaryCell::Style::Warning
+                                  : SummaryCell::Style::Plain;
+}
+
+template <class Target>
+SummaryTable summaryTable(const std::string& input, const std::vector<const Diagnostic*>& mine,
+                          const Labels& l, Target target) {
+  struct Tally {
+    const Diagnostic* first;
+    int count;
+  };
+  std::map<std::pair<std::string, Severity>, Tally> by_code;
+  int totals[3] = {0, 0, 0};
+  for (const Diagnostic* d : mine) {
+    auto [it, added] = by_code.try_emplace({d->code, d->severity}, Tally{d, 0});
+    ++it->second.count;
+    ++totals[int(d->severity)];
+  }
+  std::vector<Tally> tallies;
+  for (const auto& [key, t] : by_code) tallies.push_back(t);
+  // Errors first, then the commonest rules: what the operator should fix first.
+  std::stable_sort(tallies.begin(), tallies.end(), [](const Tally& a, const Tally& b) {
+    if (a.first->severity != b.first->severity) return a.first->severity < b.first->severity;
+    return a.count > b.count;
+  });
+
+  using S = SummaryCell::Style;
+  SummaryTable t;
+  t.rows.push_back({{l.file, false, S::Bold, ""}, {baseName(input), false, S::Plain, ""}});
+  t.rows.emplace_back();
+  t.rows.push_back({{l.code, false, S::Bold, ""},
+                    {l.severity, false, S::Bold, ""},
+                    {l.count, false, S::Bold, ""},
+                    {l.location, false, S::Bold, ""},
+                    {l.message, false, S::Bold, ""}});
+  for (const Tally& tally : tallies) {
+    const Diagnostic& d = *tally.first;
+    std::string link;
+    const std::string* sheet = target(d.sheet);
+    if (d.row > 0 && d.row <= kMaxRows && sheet) {
+      std::string quoted;
+      for (char c : *sheet) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+      int col = std::max(columnIndex(d.column), 0);
+      link = "'" + quoted + "'!" + columnLetter(col) + std::to_string(d.row);
+    }
+    t.rows.push_back({{d.code, false, S::Plain, ""},
+                      {l.severities[int(d.severity)], false, styleOf(d.severity), ""},
+                      {std::to_string(tally.count), true, S::Plain, ""},
+                      {describeLocation(d, l), false, S::Plain, link},
+                      {d.message, false, S::Plain, ""}});
+  }
+  t.rows.emplace_back();
+  for (Severity s : {Severity::Error, Severity::Warning, Severity::Note}) {
+    if (s == Severity::Note && totals[int(s)] == 0) continue;  // notes are rare; no empty line
+    t.rows.push_back({{l.total, false, S::Bold, ""},
+                      {l.severities[int(s)], false, styleOf(s), ""},
+                      {std::to_string(totals[int(s)]), true, S::Plain, ""}});
+  }
+  t.rows.push_back({{l.total, false, S::Bold, ""},
+                    {l.all, false, S::Bold, ""},
+                    {std::to_string(totals[0] + totals[1] + totals[2]), true, S::Plain, ""}});
+  return t;
+}
+
+// One comment holding every finding on a cell, each once, capped to fit on a screen; the
+// number of lines its box needs goes to `box_lines`.
+std::string commentText(std::span<const Placed> diags, const Labels& l, size_t* box_lines) {
+  std::vector<std::string> lines;
+  for (const Placed& p : diags) {
+    std::string line = p.d->code.empty() ? "" : "[" + p.d->code + "] ";
+    line += p.d->message;
+    if (!p.d->value.empty()) line += " (" + p.d->value + ")";
+    if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+  }
+  std::string comment;
+  *box_lines = 0;
+  for (size_t i = 0; i < lines.size() && i < kMaxCommentLines; ++i) {
+    if (i) comment += '\n';
+    comment += lines[i];
+    *box_lines +=
+        std::max<size_t>(1, (displayWidth(lines[i]) + kCommentColumns - 1) / kCommentColumns);
+  }
+  if (lines.size() > kMaxCommentLines) {
+    comment +=
+        "\n" + l("annotate-more", {{"count", std::to_string(lines.size() - kMaxCommentLines)}});
+    ++*box_lines;
+  }
+  std::string clean;
+  sanitizeUtf8(prefixUtf16(comment, kMaxCommentText), &clean);
+  return clean;
+}
+
+Severity worstOf(std::span<const Placed> diags) {
+  Severity worst = Severity::Note;
+  for (const Placed& p : diags) worst = std::min(worst, p.d->severity);
+  return worst;
+}
+
+// The findings of each sheet by (row, column), in the order the rows stream in.
+// `row_col`: where a finding about a whole row goes (the libxlsxwriter path puts it on column
+// A; the package path on the row's first cell that holds something).
+std::map<std::string, std::vector<Placed>> placeBySheet(const std::vector<const Diagnostic*>& mine,
+                                                        int row_col) {
+  std::map<std::string, std::vector<Placed>> by_sheet;
+  for (const Diagnostic* d : mine) {
+    if (d->row <= 0 || d->row > kMaxRows) continue;  // about the file or sheet: summary only
+    int col = columnIndex(d->column);
+    by_sheet[d->sheet].push_back({d->row, col < 0 ? row_col : col, d});
+  }
+  for (auto& [sheet, placed] : by_sheet)
+    std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+      return a.row != b.row ? a.row < b.row : a.col < b.col;
+    });
+  return by_sheet;
+}
+
 class Annotator {
  public:
   Annotator(const std::string& input, const std::string& out_path, const Labels& labels,
@@ -177,13 +318,10 @@ class Annotator {
                 lxw_strerror(e));
   }
   void makeFormats(lxw_workbook* wb);
-  lxw_format* formatFor(Severity s) const {
-    return s == Severity::Error ? error_ : s == Severity::Warning ? warning_ : text_;
-  }
   bool writeSummary(lxw_worksheet* ws, const std::vector<const Diagnostic*>& mine);
   bool copySheet(Workbook& in, size_t index, lxw_worksheet* ws, std::span<const Placed> placed);
   bool writeRow(lxw_worksheet* ws, int row, const CellList* cells, std::span<const Placed> diags);
-  bool writeCell(lxw_worksheet* ws, int row, int col, const std::string* text,
+  bool writeCell(lxw_worksheet* ws, int row, int col, const Cell* cell,
                  std::span<const Placed> diags);
 
   const std::string& input_;
@@ -191,6 +329,8 @@ class Annotator {
   const Labels& l_;
   std::string* err_;
   lxw_format *text_ = nullptr, *error_ = nullptr, *warning_ = nullptr, *header_ = nullptr;
+  lxw_format* texts_[3] = {};     // by Severity: error, warning, note (uncoloured)
+  lxw_format* dates_[2][3] = {};  // [has a time][Severity]
   std::string summary_name_;
   std::string sheet_;                                // input name of the sheet being copied
   std::vector<size_t> widths_;                       // widest cell of each column of that sheet
@@ -212,6 +352,17 @@ void Annotator::makeFormats(lxw_workbook* wb) {
   format_set_font_color(warning_, kWarningFont);
   header_ = workbook_add_format(wb);
   format_set_bold(header_);
+  texts_[0] = error_, texts_[1] = warning_, texts_[2] = text_;
+  // Date cells (of an .ods or .xls) stay dates, shown as the ISO dates the importer reads.
+  for (int t = 0; t < 2; ++t)
+    for (int level = 0; level < 3; ++level) {
+      lxw_format* f = dates_[t][level] = workbook_add_format(wb);
+      format_set_num_format(f, t ? "yyyy-mm-dd hh:mm:ss" : "yyyy-mm-dd");
+      if (level < 2) {
+        format_set_bg_color(f, level == 0 ? kErrorFill : kWarningFill);
+        format_set_font_color(f, level == 0 ? kErrorFont : kWarningFont);
+      }
+    }
 }
 
 bool Annotator::run(Workbook& in, const std::vector<const Diagnostic*>& mine, lxw_workbook* wb) {
@@ -244,17 +395,7 @@ bool Annotator::run(Workbook& in, const std::vector<const Diagnostic*>& mine, lx
 
   // Index the findings by (sheet, row, column) once, so that copying walks them in step
   // with the rows as they stream in.
-  std::map<std::string, std::vector<Placed>> by_sheet;
-  for (const Diagnostic* d : mine) {
-    if (d->row <= 0 || d->row > kMaxRows) continue;  // about the file or sheet: summary only
-    int col = columnIndex(d->column);
-    by_sheet[d->sheet].push_back({d->row, col < 0 ? 0 : col, d});
-  }
-  for (auto& [sheet, placed] : by_sheet)
-    std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
-      return a.row != b.row ? a.row < b.row : a.col < b.col;
-    });
-
+  std::map<std::string, std::vector<Placed>> by_sheet = placeBySheet(mine, 0);
   if (!writeSummary(summary, mine)) return false;
   for (size_t i = 0; i < sheets.size(); ++i) {
     auto it = by_sheet.find(sheets[i].name);
@@ -266,75 +407,29 @@ bool Annotator::run(Workbook& in, const std::vector<const Diagnostic*>& mine, lx
 }
 
 bool Annotator::writeSummary(lxw_worksheet* ws, const std::vector<const Diagnostic*>& mine) {
-  struct Tally {
-    const Diagnostic* first;
-    int count;
-  };
-  std::map<std::pair<std::string, Severity>, Tally> by_code;
-  int totals[3] = {0, 0, 0};
-  for (const Diagnostic* d : mine) {
-    auto [it, added] = by_code.try_emplace({d->code, d->severity}, Tally{d, 0});
-    ++it->second.count;
-    ++totals[int(d->severity)];
-  }
-  std::vector<Tally> rows;
-  for (const auto& [key, t] : by_code) rows.push_back(t);
-  // Errors first, then the commonest rules: what the operator should fix first.
-  std::stable_sort(rows.begin(), rows.end(), [](const Tally& a, const Tally& b) {
-    if (a.first->severity != b.first->severity) return a.first->severity < b.first->severity;
-    return a.count > b.count;
+  SummaryTable table = summaryTable(input_, mine, l_, [&](const std::string& sheet) {
+    auto it = link_targets_.find(sheet);
+    return it == link_targets_.end() ? nullptr : &it->second;
   });
-
-  lxw_row_t r = 0;
-  auto text = [&](lxw_col_t c, const std::string& s, lxw_format* f) {
-    return check(worksheet_write_string(ws, r, c, s.c_str(), f), summary_name_, int(r), c);
-  };
-  auto number = [&](lxw_col_t c, int n) {
-    return check(worksheet_write_number(ws, r, c, n, nullptr), summary_name_, int(r), c);
-  };
-  if (!text(0, l_.file, header_) || !text(1, baseName(input_), nullptr)) return false;
-  r = 2;
-  const std::string* heads[] = {&l_.code, &l_.severity, &l_.count, &l_.location, &l_.message};
-  for (lxw_col_t c = 0; c < 5; ++c)
-    if (!text(c, *heads[c], header_)) return false;
-  for (const Tally& t : rows) {
-    ++r;
-    const Diagnostic& d = *t.first;
-    if (!text(0, d.code, nullptr) ||
-        !text(1, l_.severities[int(d.severity)], formatFor(d.severity)) || !number(2, t.count))
-      return false;
-    std::string where = describeLocation(d, l_);
-    auto sheet = link_targets_.find(d.sheet);
-    if (d.row > 0 && d.row <= kMaxRows && sheet != link_targets_.end()) {
-      // A link to the example cell: one click takes the operator there.
-      std::string quoted;
-      for (char c : sheet->second) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-      int col = std::max(columnIndex(d.column), 0);
-      std::string url = "internal:'" + quoted + "'!" + columnLetter(col) + std::to_string(d.row);
-      if (!check(worksheet_write_url_opt(ws, r, 3, url.c_str(), nullptr, where.c_str(), nullptr),
-                 summary_name_, int(r), 3))
-        return false;
-    } else if (!text(3, where, nullptr)) {
-      return false;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    for (size_t c = 0; c < table.rows[r].size(); ++c) {
+      const SummaryCell& cell = table.rows[r][c];
+      lxw_format* f = cell.style == SummaryCell::Style::Bold      ? header_
+                      : cell.style == SummaryCell::Style::Error   ? error_
+                      : cell.style == SummaryCell::Style::Warning ? warning_
+                                                                  : nullptr;
+      lxw_row_t row = lxw_row_t(r);
+      lxw_col_t col = lxw_col_t(c);
+      lxw_error e = cell.number ? worksheet_write_number(ws, row, col, std::stod(cell.text), f)
+                    : cell.link.empty()
+                        ? worksheet_write_string(ws, row, col, cell.text.c_str(), f)
+                        : worksheet_write_url_opt(ws, row, col, ("internal:" + cell.link).c_str(),
+                                                  nullptr, cell.text.c_str(), nullptr);
+      if (!check(e, summary_name_, int(r), int(c))) return false;
     }
-    if (!text(4, d.message, nullptr)) return false;
   }
-  r += 2;
-  for (Severity s : {Severity::Error, Severity::Warning, Severity::Note}) {
-    if (s == Severity::Note && totals[int(s)] == 0) continue;  // notes are rare; no empty line
-    if (!text(0, l_.total, header_) || !text(1, l_.severities[int(s)], formatFor(s)) ||
-        !number(2, totals[int(s)]))
-      return false;
-    ++r;
-  }
-  if (!text(0, l_.total, header_) || !text(1, l_.all, header_) ||
-      !number(2, totals[0] + totals[1] + totals[2]))
-    return false;
-
-  worksheet_set_column(ws, 0, 0, 24, nullptr);
-  worksheet_set_column(ws, 1, 2, 10, nullptr);
-  worksheet_set_column(ws, 3, 3, 24, nullptr);
-  worksheet_set_column(ws, 4, 4, 60, nullptr);
+  for (size_t c = 0; c < table.widths.size(); ++c)
+    worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), table.widths[c], nullptr);
   return true;
 }
 
@@ -413,17 +508,17 @@ bool Annotator::writeRow(lxw_worksheet* ws, int row, const CellList* cells,
     int col = INT_MAX;
     if (ci < nc) col = (*cells)[ci].col;
     if (di < diags.size()) col = std::min(col, diags[di].col);
-    const std::string* text = nullptr;
-    if (ci < nc && (*cells)[ci].col == col) text = &(*cells)[ci++].text;
+    const Cell* cell = nullptr;
+    if (ci < nc && (*cells)[ci].col == col) cell = &(*cells)[ci++];
     size_t end = di;
     while (end < diags.size() && diags[end].col == col) ++end;
-    if (!writeCell(ws, row, col, text, diags.subspan(di, end - di))) return false;
+    if (!writeCell(ws, row, col, cell, diags.subspan(di, end - di))) return false;
     di = end;
   }
   return true;
 }
 
-bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const std::string* text,
+bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const Cell* cell,
                           std::span<const Placed> diags) {
   if (col >= kMaxCols)
     return failInput((sheet_.empty() ? "" : "sheet '" + sheet_ + "' ") + "row " +
@@ -431,51 +526,105 @@ bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const std::string
                      std::to_string(kMaxCols) + ")");
   lxw_row_t r = lxw_row_t(row - 1);
   lxw_col_t c = lxw_col_t(col);
-  Severity worst = Severity::Note;
-  for (const Placed& p : diags) worst = std::min(worst, p.d->severity);
-  lxw_format* format = diags.empty() ? text_ : formatFor(worst);
+  int level = diags.empty() ? 2 : int(worstOf(diags));  // a note is not coloured
 
-  if (text) {
+  if (cell) {
+    const std::string& text = cell->text;
     if (widths_.size() <= size_t(col)) widths_.resize(col + 1);
-    widths_[col] = std::max(widths_[col], cellWidth(*text));
-    // Only a CSV cell can exceed Excel's limit; cutting it beats refusing the whole copy.
-    std::string cut(prefixUtf16(*text, kMaxCellText));
-    if (!check(worksheet_write_string(ws, r, c, cut.c_str(), format), sheet_, row - 1, col))
-      return false;
+    widths_[col] = std::max(widths_[col], cellWidth(text));
+    lxw_datetime when;
+    bool has_time = false;
+    if (cell->kind == Cell::Kind::Date && parseIsoDate(text, &when, &has_time)) {
+      // A date stays a date: the operator's sheet sorts and filters it as one.
+      lxw_format* f = dates_[has_time][level];
+      if (!check(worksheet_write_datetime(ws, r, c, &when, f), sheet_, row - 1, col)) return false;
+    } else {
+      // Only a CSV cell can exceed Excel's limit; cutting it beats refusing the whole copy.
+      std::string cut(prefixUtf16(text, kMaxCellText));
+      if (!check(worksheet_write_string(ws, r, c, cut.c_str(), texts_[level]), sheet_, row - 1,
+                 col))
+        return false;
+    }
   } else if (!diags.empty()) {
-    if (!check(worksheet_write_blank(ws, r, c, format), sheet_, row - 1, col)) return false;
+    if (!check(worksheet_write_blank(ws, r, c, texts_[level]), sheet_, row - 1, col)) return false;
   }
   if (diags.empty()) return true;
 
-  // One comment holding every finding on the cell, each once.
-  std::vector<std::string> lines;
-  for (const Placed& p : diags) {
-    std::string line = p.d->code.empty() ? "" : "[" + p.d->code + "] ";
-    line += p.d->message;
-    if (!p.d->value.empty()) line += " (" + p.d->value + ")";
-    if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
-  }
-  std::string comment;
   size_t box_lines = 0;
-  for (size_t i = 0; i < lines.size() && i < kMaxCommentLines; ++i) {
-    if (i) comment += '\n';
-    comment += lines[i];
-    box_lines +=
-        std::max<size_t>(1, (displayWidth(lines[i]) + kCommentColumns - 1) / kCommentColumns);
-  }
-  if (lines.size() > kMaxCommentLines) {
-    comment +=
-        "\n" + l_("annotate-more", {{"count", std::to_string(lines.size() - kMaxCommentLines)}});
-    ++box_lines;
-  }
-  std::string clean;
-  sanitizeUtf8(prefixUtf16(comment, kMaxCommentText), &clean);
-
+  std::string clean = commentText(diags, l_, &box_lines);
   lxw_comment_options opt = {};
   opt.width = kCommentWidth;
   opt.height = uint16_t(std::clamp<size_t>(12 + kCommentLineHeight * box_lines, 74, 500));
   opt.font_size = 10;  // the default 8 pt makes Chinese characters hard to read
   return check(worksheet_write_comment_opt(ws, r, c, clean.c_str(), &opt), sheet_, row - 1, col);
+}
+
+// Marks for the package path: one per cell, the worst severity's colour, every finding in the
+// comment.
+std::map<std::string, std::vector<CellMark>> marksOf(const std::vector<const Diagnostic*>& mine,
+                                                     const Labels& l) {
+  std::map<std::string, std::vector<CellMark>> out;
+  for (auto& [sheet, placed] : placeBySheet(mine, -1)) {
+    std::vector<CellMark>& marks = out[sheet];
+    std::span<const Placed> all(placed);
+    for (size_t i = 0; i < all.size();) {
+      size_t end = i;
+      while (end < all.size() && all[end].row == all[i].row && all[end].col == all[i].col) ++end;
+      std::span<const Placed> here = all.subspan(i, end - i);
+      size_t box_lines = 0;
+      Severity worst = worstOf(here);
+      marks.push_back({all[i].row, all[i].col,
+                       worst == Severity::Error     ? MarkLevel::Error
+                       : worst == Severity::Warning ? MarkLevel::Warning
+                                                    : MarkLevel::Note,
+                       commentText(here, l, &box_lines)});
+      i = end;
+    }
+  }
+  return out;
+}
+
+// An .xlsx is marked in its own package (xlsx_marker.h): the operator's workbook as it was,
+// with the marked cells' fills and comments and the summary sheet added.
+bool markXlsxCopy(const std::string& input, const std::vector<const Diagnostic*>& mine,
+                  const std::string& out_path, const Labels& l, std::string* err) {
+  std::vector<std::string> names, taken;
+  if (!xlsxSheetNames(input, &names, err)) {
+    *err = input + ": " + *err;
+    return false;
+  }
+  for (const std::string& n : names) taken.push_back(foldAscii(n));
+  XlsxMarking marking;
+  marking.summary_name = uniqueName(
+      std::find(taken.begin(), taken.end(), foldAscii(l.summary)) == taken.end() ? l.summary
+                                                                                 : l.summary_alt,
+      &taken);
+  SummaryTable table = summaryTable(input, mine, l, [&](const std::string& sheet) {
+    auto it = std::find(names.begin(), names.end(), sheet);
+    return it == names.end() ? nullptr : &*it;
+  });
+  marking.summary = std::move(table.rows);
+  marking.summary_widths = std::move(table.widths);
+  marking.marks = marksOf(mine, l);
+
+  WorkbookFile file;
+  std::string tmp = file.openPath(out_path, err);
+  if (tmp.empty()) return false;
+  if (!markXlsx(input, tmp, marking, err)) {
+    *err = input + ": " + *err;
+    return false;
+  }
+  return file.commit(err);
+}
+
+// The first bytes of a zip that is not an OpenDocument file: an .xlsx package.
+bool isXlsxPackage(const std::string& path) {
+  char magic[4] = {};
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  size_t got = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return got == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0 && !isOds(path);
 }
 
 }  // namespace
@@ -499,24 +648,26 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
     return false;
   }
 
+  const std::string name = baseName(input);
+  std::vector<const Diagnostic*> mine;
+  for (const Diagnostic& d : diags)
+    if (baseName(d.file) == name) mine.push_back(&d);
+  Messages none;
+  Labels labels(options.messages ? *options.messages : none, options.lang);
+  if (isXlsxPackage(input)) return markXlsxCopy(input, mine, out_path, labels, err);
+
+  // Anything else (CSV, .ods, .xls) is rebuilt as a new workbook, cell by cell.
   std::unique_ptr<Workbook> in = openTable(input, options.csv, err);
   if (!in) {
     *err = input + ": " + *err;
     return false;
   }
 
-  const std::string name = baseName(input);
-  std::vector<const Diagnostic*> mine;
-  for (const Diagnostic& d : diags)
-    if (baseName(d.file) == name) mine.push_back(&d);
-
   // Constant memory: each row goes to disk once the next begins, so a sheet of 10^5 rows
   // costs one row of memory; comments are kept aside and, like cells, written in row order.
   WorkbookFile file;
   lxw_workbook* wb = file.open(out_path, true, err);
   if (!wb) return false;
-  Messages none;
-  Labels labels(options.messages ? *options.messages : none, options.lang);
   Annotator annotator(input, out_path, labels, err);
   if (!annotator.run(*in, mine, wb)) return false;
   return file.commit(err);

@@ -135,8 +135,21 @@ std::string attribute(const std::string& element, const std::string& name) {
   return element.substr(p, element.find('"', p) - p);
 }
 
-// The fill and font colours of cell `ref` of worksheet `n` (1-based, as in sheetN.xml), as
-// "fill/font", or "" when the cell has no colour of its own.
+// The cellXfs entry of cell `ref` of worksheet `n` (1-based, as in sheetN.xml): "no cell",
+// "" for a cell without a style, or the <xf ...> start tag.
+std::string cellXf(const std::string& xlsx, int n, const std::string& ref) {
+  std::string sheet = entry(xlsx, "xl/worksheets/sheet" + std::to_string(n) + ".xml");
+  size_t p = sheet.find("<c r=\"" + ref + "\"");
+  if (p == std::string::npos) return "no cell";
+  std::string s = attribute(sheet.substr(p, sheet.find('>', p) - p), "s");
+  auto xfs = elements(entry(xlsx, "xl/styles.xml"), "cellXfs", "xf");
+  size_t xf = std::stoul("0" + s);
+  if (xf >= xfs.size()) return "bad style";
+  return xfs[xf].substr(0, xfs[xf].find('>') + 1);
+}
+
+// The fill colour of cell `ref` of worksheet `n` (1-based, as in sheetN.xml), or "" when the
+// cell has no colour of its own.
 std::string colours(const std::string& xlsx, int n, const std::string& ref) {
   std::string sheet = entry(xlsx, "xl/worksheets/sheet" + std::to_string(n) + ".xml");
   size_t p = sheet.find("<c r=\"" + ref + "\"");
@@ -155,7 +168,8 @@ std::string colours(const std::string& xlsx, int n, const std::string& ref) {
   std::string fill_rgb = fill < fills.size() ? attribute(fills[fill], "rgb") : "";
   std::string font_rgb = font < fonts.size() ? attribute(fonts[font], "rgb") : "";
   if (fill_rgb.empty()) return "";
-  return fill_rgb + "/" + font_rgb;
+  // The rebuilt copy (CSV) colours the text too; the marked package keeps the cell's font.
+  return font_rgb.empty() ? fill_rgb : fill_rgb + "/" + font_rgb;
 }
 
 // The text of the comment on cell `ref` of worksheet `n`, "" when there is none.
@@ -212,6 +226,24 @@ class AnnotateTest : public ::testing::Test {
   std::string writeText(const std::string& name, const std::string& text) {
     std::ofstream(path(name), std::ios::binary) << text;
     return path(name);
+  }
+
+  // Converts `files` (names in the work directory) with headless LibreOffice to lo/NAME-SHEET.csv;
+  // false with its `log` when it fails. Its own profile, so parallel tests and a user's running
+  // LibreOffice do not collide; -1 as the last CSV filter token writes one file per sheet.
+  bool libreOfficeToCsv(const std::string& files, std::string* log) {
+    fs::create_directories(path("lo"));
+    std::string cmd =
+        "cd '" + dir_.string() + "' && HOME='" + path("lo") +
+        "' soffice -env:UserInstallation=file://" + path("lo/profile") +
+        " --headless --convert-to "
+        "'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'"
+        " --outdir lo " +
+        files + " >lo/log 2>&1";
+    int rc = std::system(cmd.c_str());
+    std::ifstream log_in(path("lo/log"));
+    log->assign(std::istreambuf_iterator<char>(log_in), {});
+    return rc == 0;
   }
 
   // Every file in the work directory, to show a failure left nothing behind.
@@ -351,7 +383,44 @@ TEST_F(AnnotateTest, CsvCopyKeepsEveryCellAndMarksTheFindings) {
       << "nothing frozen";
 }
 
-TEST_F(AnnotateTest, XlsxCopyKeepsSheetsPositionsAndTheHiddenSheet) {
+// The part of the sheet named `name` in a package: workbook.xml names its relationship,
+// the workbook's rels its target.
+std::string sheetPart(const std::string& xlsx, const std::string& name) {
+  std::string wb = entry(xlsx, "xl/workbook.xml");
+  size_t p = wb.find("name=\"" + name + "\"");
+  if (p == std::string::npos) return "";
+  size_t start = wb.rfind('<', p);
+  std::string tag = wb.substr(start, wb.find('>', p) - start);
+  std::string id = attribute(tag, "r:id");
+  std::string rels = entry(xlsx, "xl/_rels/workbook.xml.rels");
+  size_t r = rels.find("Id=\"" + id + "\"");
+  if (r == std::string::npos) return "";
+  size_t rs = rels.rfind('<', r);
+  std::string target = attribute(rels.substr(rs, rels.find('>', r) - rs), "Target");
+  return "xl/" + target;
+}
+
+// The cells of the summary sheet `name`, read from its XML (the reader skips that sheet).
+Cells summaryCells(const std::string& xlsx, const std::string& name) {
+  std::string xml = entry(xlsx, sheetPart(xlsx, name));
+  Cells out;
+  for (size_t p = xml.find("<c r=\""); p != std::string::npos; p = xml.find("<c r=\"", p + 1)) {
+    std::string ref = xml.substr(p + 6, xml.find('"', p + 6) - p - 6);
+    size_t end = xml.find("</c>", p);
+    std::string body = xml.substr(p, end - p);
+    size_t t = body.find("<t");
+    size_t v = body.find("<v>");
+    if (t != std::string::npos) {
+      size_t from = body.find('>', t) + 1;
+      out[ref] = body.substr(from, body.find("</t>", from) - from);
+    } else if (v != std::string::npos) {
+      out[ref] = body.substr(v + 3, body.find("</v>", v) - v - 3);
+    }
+  }
+  return out;
+}
+
+TEST_F(AnnotateTest, XlsxCopyIsTheOperatorsPackageWithMarks) {
   std::string in = path("娄底.xlsx");
   fs::copy_file(kFixtures + "sheetjs_loudi.xlsx", in);
   std::vector<Diagnostic> diags = {
@@ -367,43 +436,194 @@ TEST_F(AnnotateTest, XlsxCopyKeepsSheetsPositionsAndTheHiddenSheet) {
   AnnotateOptions opt = options(Lang::En);
   ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, out, opt, &err)) << err;
 
+  // Read back, the copy is the workbook itself: the summary is recognised and skipped.
   std::vector<SheetCopy> orig = readBook(in);
   std::vector<SheetCopy> copy = readBook(out);
-  ASSERT_EQ(copy.size(), orig.size() + 1);
-  EXPECT_EQ(copy[0].name, "Summary");
+  ASSERT_EQ(copy.size(), orig.size());
   for (size_t i = 0; i < orig.size(); ++i) {
-    EXPECT_EQ(copy[i + 1].name, orig[i].name);
-    EXPECT_EQ(copy[i + 1].hidden, orig[i].hidden) << orig[i].name;
-    EXPECT_EQ(copy[i + 1].cells, orig[i].cells) << orig[i].name;
+    EXPECT_EQ(copy[i].name, orig[i].name);
+    EXPECT_EQ(copy[i].hidden, orig[i].hidden) << orig[i].name;
+    EXPECT_EQ(copy[i].cells, orig[i].cells) << orig[i].name;
   }
-  EXPECT_EQ(copy[1].cells.at("F3"), "430102197803051234");
-  EXPECT_EQ(copy[1].cells.at("E3"), "1978-03-05");
+  EXPECT_EQ(copy[0].cells.at("F3"), "430102197803051234");
+  EXPECT_EQ(copy[0].cells.at("E3"), "1978-03-05");  // still a date cell
 
-  EXPECT_EQ(summaryCounts(copy[0].cells), (std::map<std::string, std::string>{
-                                              {"id-checksum error", "1"},
-                                              {"duplicate-person error", "1"},
-                                              {"phone-format error", "1"},
-                                              {"birth-range warning", "1"},
-                                              {"x-sheet warning", "1"},
-                                              {"name-space note", "1"},
-                                              {"Total error", "3"},
-                                              {"Total warning", "2"},
-                                              {"Total note", "1"},
-                                              {"Total all", "6"},
-                                          }));
-  // The example location links to the cell in the copy.
-  std::string summary_rels = entry(out, "xl/worksheets/sheet1.xml");
-  EXPECT_NE(summary_rels.find("location=\"'城关镇'!F4\""), std::string::npos);
+  // The summary is the last sheet, marked by its defined name.
+  std::string wb = entry(out, "xl/workbook.xml");
+  EXPECT_NE(wb.find("<definedName name=\"_vetkit_summary\" localSheetId=\"" +
+                    std::to_string(orig.size()) + "\" hidden=\"1\">"),
+            std::string::npos)
+      << wb;
+  EXPECT_NE(wb.find("<sheet name=\"Summary\" sheetId=\"4\" r:id=\""), std::string::npos) << wb;
+  // docProps/app.xml lists it as a fourth worksheet.
+  std::string app = entry(out, "docProps/app.xml");
+  EXPECT_NE(app.find("<vt:i4>4</vt:i4>"), std::string::npos) << app;
+  EXPECT_NE(app.find("<vt:vector size=\"4\" baseType=\"lpstr\">"), std::string::npos) << app;
+  EXPECT_NE(app.find("<vt:lpstr>说明</vt:lpstr><vt:lpstr>Summary</vt:lpstr></vt:vector>"),
+            std::string::npos)
+      << app;
+  // The sheet's <legacyDrawing> uses the r: prefix the sheet declares.
+  EXPECT_NE(entry(out, "xl/worksheets/sheet1.xml").find("<legacyDrawing r:id=\""),
+            std::string::npos);
+  Cells sum = summaryCells(out, "Summary");
+  EXPECT_EQ(summaryCounts(sum), (std::map<std::string, std::string>{
+                                    {"id-checksum error", "1"},
+                                    {"duplicate-person error", "1"},
+                                    {"phone-format error", "1"},
+                                    {"birth-range warning", "1"},
+                                    {"x-sheet warning", "1"},
+                                    {"name-space note", "1"},
+                                    {"Total error", "3"},
+                                    {"Total warning", "2"},
+                                    {"Total note", "1"},
+                                    {"Total all", "6"},
+                                }));
+  EXPECT_NE(entry(out, sheetPart(out, "Summary")).find("location=\"&apos;城关镇&apos;!F4\""),
+            std::string::npos);
 
-  EXPECT_EQ(colours(out, 2, "E3"), std::string(kWarningFill) + "/" + kWarningFont);
-  EXPECT_EQ(colours(out, 2, "F4"), std::string(kErrorFill) + "/" + kErrorFont);
-  EXPECT_EQ(colours(out, 2, "A4"), std::string(kErrorFill) + "/" + kErrorFont);
-  EXPECT_EQ(colours(out, 3, "G3"), std::string(kErrorFill) + "/" + kErrorFont);
-  EXPECT_EQ(colours(out, 3, "B3"), "") << "a note is commented, not coloured";
-  EXPECT_EQ(comment(out, 2, "F4"), "[id-checksum] 身份证号码校验位错误");
-  EXPECT_EQ(comment(out, 2, "A4"), "[duplicate-person] 重复");
-  EXPECT_EQ(comment(out, 3, "G3"), "[phone-format] 联系电话格式不正确");
-  EXPECT_EQ(comment(out, 3, "B3"), "[name-space] 姓名含空格");
+  EXPECT_EQ(colours(out, 1, "E3"), kWarningFill);
+  EXPECT_EQ(colours(out, 1, "F4"), kErrorFill);
+  // A finding about the row sits on its first cell that holds something.
+  EXPECT_EQ(colours(out, 1, "A4"), kErrorFill);
+  EXPECT_EQ(colours(out, 2, "G3"), kErrorFill);
+  EXPECT_EQ(colours(out, 2, "B3"), "") << "a note is commented, not coloured";
+  EXPECT_EQ(comment(out, 1, "F4"), "[id-checksum] 身份证号码校验位错误");
+  EXPECT_EQ(comment(out, 1, "A4"), "[duplicate-person] 重复");
+  EXPECT_EQ(comment(out, 2, "G3"), "[phone-format] 联系电话格式不正确");
+  EXPECT_EQ(comment(out, 2, "B3"), "[name-space] 姓名含空格");
+  // The date cell keeps its date format under the fill.
+  EXPECT_EQ(attribute(cellXf(out, 1, "E3"), "numFmtId"),
+            attribute(cellXf(in, 1, "E3"), "numFmtId"));
+  EXPECT_EQ(attribute(cellXf(out, 1, "E3"), "fontId"), attribute(cellXf(in, 1, "E3"), "fontId"));
+
+  // Every part marking does not need is copied byte for byte.
+  std::string zerr;
+  auto zin = ZipFile::open(in, &zerr);
+  ASSERT_TRUE(zin) << zerr;
+  for (const std::string& name : zin->names()) {
+    if (name == "xl/worksheets/sheet1.xml" || name == "xl/worksheets/sheet2.xml" ||
+        name == "xl/styles.xml" || name == "xl/workbook.xml" || name == "docProps/app.xml" ||
+        name == "xl/_rels/workbook.xml.rels" || name == "[Content_Types].xml")
+      continue;
+    EXPECT_EQ(entry(out, name), entry(in, name)) << name;
+  }
+  EXPECT_EQ(entry(out, "xl/worksheets/sheet3.xml"), entry(in, "xl/worksheets/sheet3.xml"));
+}
+
+// LibreOffice's workbook with what operators put in theirs: every format survives, the
+// styles of marked cells are their own with a fill, and the marked copy reads as the original.
+TEST_F(AnnotateTest, XlsxCopyKeepsMergedCellsWidthsFormatsAndHiddenSheets) {
+  std::string in = path("双峰县.xlsx");
+  fs::copy_file(kFixtures + "libreoffice_marked.xlsx", in);
+  std::vector<Diagnostic> diags = {
+      diag(Severity::Warning, in, "花名册", 2, "G", "unknown-column", "表头不是采集表的字段"),
+      diag(Severity::Error, in, "花名册", 2, "", "missing-column", "缺少列"),
+      diag(Severity::Error, in, "花名册", 3, "F", "birth-range", "出生日期不对"),
+      diag(Severity::Error, in, "花名册", 4, "D", "id-checksum", "校验位错误"),
+      diag(Severity::Error, in, "花名册", 5, "B", "missing-value", "姓名不能为空"),
+      diag(Severity::Error, in, "花名册", 9, "C", "past-the-end", "末尾之后"),
+  };
+  std::string out = path("标注.xlsx");
+  ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, out, options(), &err_)) << err_;
+
+  std::string before = entry(in, "xl/worksheets/sheet1.xml");
+  std::string after = entry(out, "xl/worksheets/sheet1.xml");
+  for (const char* kept :
+       {"<mergeCell ref=\"A1:G1\"/>", "<cols>", "customWidth=\"true\"", "<sheetFormatPr"}) {
+    size_t a = after.find(kept), b = before.find(kept);
+    ASSERT_NE(b, std::string::npos) << kept;
+    EXPECT_EQ(after.substr(a, after.find('>', a) - a), before.substr(b, before.find('>', b) - b));
+  }
+  size_t cols = before.find("<cols>");
+  EXPECT_NE(after.find(before.substr(cols, before.find("</cols>") - cols)), std::string::npos);
+  // Only the marked cells' styles changed, and a cell was inserted for the empty name.
+  EXPECT_EQ(cellXf(in, 1, "B5"), "no cell");
+  EXPECT_EQ(colours(out, 1, "B5"), kErrorFill);
+  EXPECT_EQ(colours(out, 1, "C9"), kErrorFill);
+  EXPECT_EQ(colours(out, 1, "G2"), kWarningFill);
+  EXPECT_EQ(colours(out, 1, "A2"), kErrorFill) << "a header finding sits on a header cell";
+  EXPECT_EQ(comment(out, 1, "A2"), "[missing-column] 缺少列");
+  EXPECT_EQ(cellXf(out, 1, "A1"), cellXf(in, 1, "A1"));
+  EXPECT_EQ(cellXf(out, 1, "F4"), cellXf(in, 1, "F4"));
+  // The marked date keeps its 年月 format, its font and the rest of its style.
+  std::string xf_in = cellXf(in, 1, "F3"), xf_out = cellXf(out, 1, "F3");
+  for (const char* a : {"numFmtId", "fontId", "borderId", "xfId"})
+    EXPECT_EQ(attribute(xf_out, a), attribute(xf_in, a)) << a;
+  EXPECT_NE(attribute(xf_out, "fillId"), attribute(xf_in, "fillId"));
+  EXPECT_NE(entry(out, "xl/styles.xml").find("formatCode=\"yyyy\\年m\\月\""), std::string::npos);
+  // The hidden sheet is there, hidden, untouched.
+  EXPECT_NE(entry(out, "xl/workbook.xml").find("name=\"备用\" sheetId=\"2\" state=\"hidden\""),
+            std::string::npos);
+  EXPECT_EQ(entry(out, "xl/worksheets/sheet2.xml"), entry(in, "xl/worksheets/sheet2.xml"));
+
+  // Read back, every sheet holds what it held.
+  std::vector<SheetCopy> orig = readBook(in), copy = readBook(out);
+  ASSERT_EQ(copy.size(), orig.size());
+  for (size_t i = 0; i < orig.size(); ++i) {
+    EXPECT_EQ(copy[i].name, orig[i].name);
+    EXPECT_EQ(copy[i].hidden, orig[i].hidden);
+    EXPECT_EQ(copy[i].cells, orig[i].cells) << orig[i].name;
+  }
+
+  // The operator's own comments stay; a finding on a commented cell is added to its comment,
+  // the others get comments (and note shapes in the sheet's own drawing) of their own.
+  EXPECT_EQ(comment(out, 1, "E3"), "已电话核实");
+  EXPECT_EQ(comment(out, 1, "D4"), "号码待核\n[id-checksum] 校验位错误");
+  EXPECT_EQ(comment(out, 1, "B5"), "[missing-value] 姓名不能为空");
+  std::string vml = entry(out, "xl/drawings/vmlDrawing1.vml");
+  EXPECT_NE(vml.find("<x:Row>4</x:Row><x:Column>1</x:Column>"), std::string::npos) << vml;
+  EXPECT_EQ(vml.find("<x:Row>3</x:Row><x:Column>3</x:Column>"),
+            vml.rfind("<x:Row>3</x:Row><x:Column>3</x:Column>"))
+      << "the commented cell keeps its one shape";
+  EXPECT_EQ(entry(out, "xl/worksheets/_rels/sheet1.xml.rels"),
+            entry(in, "xl/worksheets/_rels/sheet1.xml.rels"));
+
+  // Marking the marked copy again: its summary is not taken for a sheet of the operator's.
+  std::string again = path("again.xlsx");
+  ASSERT_TRUE(writeAnnotatedWorkbook(out, {}, again, options(), &err_)) << err_;
+  EXPECT_EQ(readBook(again).size(), orig.size());
+}
+
+// Sheet XML as other writers make it: a namespace prefix, rows written empty, a sheet with
+// no rows at all, cells without references; the copy must still be well-formed and exact.
+TEST_F(AnnotateTest, XlsxSheetXmlVariantsAreMarkedInPlace) {
+  std::string in = path("v.xlsx");
+  Parts parts = book({{"甲", "<row r=\"1\">" + inlineCell("A1", "姓名") + inlineCell("C1", "x") +
+                                 "</row><row r=\"2\"/><row r=\"4\"><c t=\"inlineStr\"><is><t>a</t>"
+                                 "</is></c><c><v>5</v></c></row>"},
+                      {"乙", ""}});
+  // The first sheet with an x: prefix on every element.
+  std::string& xml = parts[0].second;
+  xml = std::string("<x:worksheet xmlns:x=\"") + kMain +
+        "\"><x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>姓名</x:t></x:is>"
+        "</x:c><x:c r=\"C1\" t=\"inlineStr\"><x:is><x:t>x</x:t></x:is></x:c></x:row>"
+        "<x:row r=\"2\"/><x:row r=\"4\"><x:c t=\"inlineStr\"><x:is><x:t>a</x:t></x:is></x:c>"
+        "<x:c><x:v>5</x:v></x:c></x:row></x:sheetData></x:worksheet>";
+  parts[1].second = std::string("<worksheet xmlns=\"") + kMain + "\"><sheetData/></worksheet>";
+  ASSERT_TRUE(writeZip(in, parts, &err_));
+  std::vector<Diagnostic> diags = {
+      diag(Severity::Error, in, "甲", 1, "B", "e1", "B1 is empty"),
+      diag(Severity::Warning, in, "甲", 2, "A", "w1", "row 2 was written empty"),
+      diag(Severity::Error, in, "甲", 3, "", "e2", "a row that is not there"),
+      diag(Severity::Error, in, "甲", 4, "B", "e3", "the second cell, without a reference"),
+      diag(Severity::Error, in, "乙", 2, "C", "e4", "a sheet with no rows"),
+  };
+  std::string out = path("out.xlsx");
+  ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, out, options(), &err_)) << err_;
+  std::string a = entry(out, "xl/worksheets/sheet1.xml");
+  EXPECT_NE(a.find("<x:c r=\"B1\" s=\""), std::string::npos) << a;
+  EXPECT_NE(a.find("<x:row r=\"2\"><x:c r=\"A2\" s=\""), std::string::npos) << a;
+  EXPECT_EQ(a.find("r=\"A3\""), std::string::npos) << "a row finding never makes a cell";
+  EXPECT_NE(a.find("<x:c s=\""), std::string::npos) << a;
+  EXPECT_NE(a.find("<x:legacyDrawing "), std::string::npos) << a;
+  EXPECT_NE(entry(out, "xl/worksheets/sheet2.xml").find("<sheetData><row r=\"2\"><c r=\"C2\""),
+            std::string::npos);
+  std::vector<SheetCopy> orig = readBook(in), copy = readBook(out);
+  ASSERT_EQ(copy.size(), 2u);
+  EXPECT_EQ(copy[0].cells, orig[0].cells);
+  EXPECT_EQ(copy[1].cells, orig[1].cells);
+  EXPECT_EQ(comment(out, 1, "B4"), "[e3] the second cell, without a reference");
+  EXPECT_EQ(comment(out, 2, "C2"), "[e4] a sheet with no rows");
 }
 
 TEST_F(AnnotateTest, SummaryGivesWayToAnInputSheetOfTheSameName) {
@@ -421,12 +641,12 @@ TEST_F(AnnotateTest, SummaryGivesWayToAnInputSheetOfTheSameName) {
   for (auto [file, summary] : {std::pair<std::string, std::string>{"en.xlsx", "Validation summary"},
                                {"zh.xlsx", "校验汇总"}}) {
     std::vector<SheetCopy> copy = readBook(path(file));
-    ASSERT_EQ(copy.size(), 3u);
-    EXPECT_EQ(copy[0].name, summary);
-    EXPECT_EQ(copy[1].name, "summary");
-    EXPECT_EQ(copy[2].name, "汇总");
-    EXPECT_EQ(copy[2].cells, (Cells{{"B2", "县汇总"}}));
-    EXPECT_EQ(comment(path(file), 3, "B2"), "[c1] m1");
+    ASSERT_EQ(copy.size(), 2u);
+    EXPECT_EQ(copy[0].name, "summary");
+    EXPECT_EQ(copy[1].name, "汇总");
+    EXPECT_EQ(copy[1].cells, (Cells{{"B2", "县汇总"}}));
+    EXPECT_EQ(comment(path(file), 2, "B2"), "[c1] m1");
+    EXPECT_EQ(summaryCells(path(file), summary).at("A4"), "c1") << file;
   }
 }
 
@@ -437,19 +657,21 @@ TEST_F(AnnotateTest, FailureLeavesNoFile) {
   EXPECT_FALSE(writeAnnotatedWorkbook(path("missing.csv"), {}, path("b.xlsx"), options(), &err_));
   EXPECT_NE(err_.find("missing.csv"), std::string::npos) << err_;
 
-  // Rows out of order cannot be streamed: refused whole, not copied in part.
+  // A marked sheet whose rows are out of order cannot be streamed: refused whole, not copied
+  // in part.
   std::string bad = path("bad.xlsx");
   ASSERT_TRUE(writeZip(bad,
                        book({{"S", "<row r=\"5\">" + inlineCell("A5", "x") + "</row><row r=\"3\">" +
                                        inlineCell("A3", "y") + "</row>"}}),
                        &err_));
-  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), options(), &err_));
+  std::vector<Diagnostic> on_s = {diag(Severity::Error, "bad.xlsx", "S", 3, "A", "c", "m")};
+  EXPECT_FALSE(writeAnnotatedWorkbook(bad, on_s, path("c.xlsx"), options(), &err_));
   EXPECT_NE(err_.find("row 3"), std::string::npos) << err_;
   EXPECT_EQ(files(), (std::vector<std::string>{"a.csv", "bad.xlsx"}));
 
   // An earlier copy stays as it was when a new one fails.
   writeText("c.xlsx", "old");
-  EXPECT_FALSE(writeAnnotatedWorkbook(bad, {}, path("c.xlsx"), options(), &err_));
+  EXPECT_FALSE(writeAnnotatedWorkbook(bad, on_s, path("c.xlsx"), options(), &err_));
   std::ifstream old(path("c.xlsx"));
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old), {}), "old");
 }
@@ -489,19 +711,8 @@ TEST_F(AnnotateTest, LibreOfficeOpensIt) {
   };
   std::string out = path("annotated.xlsx");
   ASSERT_TRUE(writeAnnotatedWorkbook(csv, diags, out, options(), &err_)) << err_;
-  fs::create_directory(path("lo"));
-  // Its own profile, so parallel tests and a user's running LibreOffice do not collide; -1
-  // as the last CSV filter token writes one file per sheet.
-  std::string cmd =
-      "cd '" + dir_.string() + "' && HOME='" + path("lo") +
-      "' soffice -env:UserInstallation=file://" + path("lo/profile") +
-      " --headless --convert-to "
-      "'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'"
-      " --outdir lo annotated.xlsx >lo/log 2>&1";
-  int rc = std::system(cmd.c_str());
-  std::ifstream log_in(path("lo/log"));
-  std::string log((std::istreambuf_iterator<char>(log_in)), {});
-  ASSERT_EQ(rc, 0) << log;
+  std::string log;
+  ASSERT_TRUE(libreOfficeToCsv("annotated.xlsx", &log)) << log;
   std::ifstream summary(path("lo/annotated-汇总.csv"));
   std::string s((std::istreambuf_iterator<char>(summary)), {});
   EXPECT_NE(s.find("id-checksum,错误,1"), std::string::npos) << s << log;
@@ -509,6 +720,72 @@ TEST_F(AnnotateTest, LibreOfficeOpensIt) {
   std::string d((std::istreambuf_iterator<char>(data)), {});
   EXPECT_NE(d.find("张三,430521198001011234,1980-01-01,13800000000"), std::string::npos)
       << d << log;
+}
+
+// The date cells of every sheet of `path`, as {"Sheet!F3": "1978-03-05"}.
+std::map<std::string, std::string> dateCells(const std::string& path) {
+  std::string err;
+  auto wb = openTable(path, CsvOptions{}, &err);
+  EXPECT_TRUE(wb) << err;
+  std::map<std::string, std::string> out;
+  if (!wb) return out;
+  for (size_t i = 0; i < wb->sheets().size(); ++i)
+    wb->readSheet(
+        i,
+        [&](const Row& r) {
+          for (const Cell& c : r.cells)
+            if (c.kind == Cell::Kind::Date)
+              out[wb->sheets()[i].name + "!" + columnLetter(c.col) + std::to_string(r.number)] =
+                  c.text;
+          return true;
+        },
+        &err);
+  return out;
+}
+
+// A workbook that is not an .xlsx (.ods here) is rebuilt, and its date cells stay dates.
+TEST_F(AnnotateTest, RebuiltCopyKeepsDateCellsAsDates) {
+  std::string in = path("formats.ods");
+  fs::copy_file(std::string(VETKIT_FIXTURES) + "/formats/formats.ods", in);
+  std::map<std::string, std::string> dates = dateCells(in);
+  ASSERT_FALSE(dates.empty());
+  std::string first = dates.begin()->first;
+  std::string sheet = first.substr(0, first.find('!'));
+  std::string ref = first.substr(first.find('!') + 1);
+  std::vector<Diagnostic> diags = {
+      diag(Severity::Warning, in, sheet, std::stoi(ref.substr(ref.find_first_of("0123456789"))),
+           ref.substr(0, ref.find_first_of("0123456789")), "w", "a marked date")};
+  ASSERT_TRUE(writeAnnotatedWorkbook(in, diags, path("copy.xlsx"), options(), &err_)) << err_;
+  EXPECT_EQ(dateCells(path("copy.xlsx")), dates);
+}
+
+// LibreOffice opens the marked package (headless, so a repair would fail the conversion) and
+// finds every value the original holds, sheet by sheet, plus the summary.
+TEST_F(AnnotateTest, LibreOfficeOpensTheMarkedPackage) {
+  if (std::system("command -v soffice >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "soffice (LibreOffice) is not installed";
+  fs::copy_file(kFixtures + "libreoffice_marked.xlsx", path("orig.xlsx"));
+  std::vector<Diagnostic> diags = {
+      diag(Severity::Error, "orig.xlsx", "花名册", 3, "D", "id-checksum", "身份证号码校验位错误"),
+      diag(Severity::Error, "orig.xlsx", "花名册", 5, "B", "missing-value", "姓名不能为空"),
+  };
+  ASSERT_TRUE(
+      writeAnnotatedWorkbook(path("orig.xlsx"), diags, path("marked.xlsx"), options(), &err_))
+      << err_;
+  std::string log;
+  ASSERT_TRUE(libreOfficeToCsv("orig.xlsx marked.xlsx", &log)) << log;
+  auto slurp = [&](const std::string& name) {
+    std::ifstream f(path("lo/" + name));
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  for (const char* sheet : {"花名册", "备用"}) {
+    std::string a = slurp(std::string("orig-") + sheet + ".csv");
+    EXPECT_FALSE(a.empty()) << sheet << slurp("log");
+    EXPECT_EQ(slurp(std::string("marked-") + sheet + ".csv"), a) << sheet;
+  }
+  std::string summary = slurp("marked-汇总.csv");
+  EXPECT_NE(summary.find("id-checksum,错误,1"), std::string::npos) << summary << slurp("log");
+  EXPECT_NE(summary.find("合计,全部,2"), std::string::npos) << summary;
 }
 
 }  // namespace

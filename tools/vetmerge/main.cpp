@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
                "With --trusted: refuse a batch without a valid signature (exit 1)");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";
@@ -97,6 +99,9 @@ int main(int argc, char** argv) {
     if (!setup.load(common.schemaPath(), policy_path, key, req.trusted, &options, &err))
       return usage(err);
     const Schema* schema = setup.schema.get();
+    Profile profile;
+    if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
+      return kExitTrouble;
     options.lang = options.import.lang = common.lang;
     options.mask = !common.no_mask;
 

@@ -62,6 +62,31 @@ void addMaxInflatedOption(CLI::App& app, uint64_t* bytes) {
       ->type_name("SIZE");
 }
 
+void addMappingOptions(CLI::App& app, MappingOptions* opts) {
+  app.add_option("--profile", opts->profile,
+                 "Map columns to fields with a profile (columns: {header: field})")
+      ->type_name("FILE");
+  app.add_option("--map", opts->maps,
+                 "Read the column headed HEADER as FIELD (id or label); repeatable")
+      ->type_name("'HEADER=FIELD'")
+      ->allow_extra_args(false);  // one mapping an occurrence: the files after it are files
+  app.add_flag("--skip-hidden", opts->skip_hidden,
+               "Skip hidden sheets (still named in a warning, with their rows)");
+}
+
+bool loadMappingOptions(const std::string& tool, const Schema& schema, const MappingOptions& opts,
+                        Lang lang, Profile* profile, ImportOptions* import) {
+  import->skip_hidden = opts.skip_hidden;
+  if (opts.profile.empty() && opts.maps.empty()) return true;
+  std::string err;
+  if (!opts.profile.empty() && !Profile::load(opts.profile, schema, profile, &err, lang))
+    return printError(tool, err), false;
+  for (const std::string& m : opts.maps)
+    if (!profile->addMapping(m, schema, &err, lang)) return printError(tool, err), false;
+  import->profile = profile;
+  return true;
+}
+
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out) {
   if (parseEncodingName(encoding, out)) return true;
   printError(tool, "--encoding: unknown encoding '" + encoding + "'");

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/diag.h"
+#include "import/importer.h"
+#include "schema/profile.h"
 #include "schema/schema.h"
 #include "text/date.h"
 #include "text/encoding.h"
@@ -48,6 +50,21 @@ void addSpreadsheetOptions(CLI::App& app, std::string* sheet, int* header_row,
 /// --max-inflated SIZE (1G, 512M, bytes): what an .xlsx input may inflate to in all, for the
 /// tools that read spreadsheets; 0 (not given) keeps the default (lib/io/zip_file.h).
 void addMaxInflatedOption(CLI::App& app, uint64_t* bytes);
+/// --profile FILE, --map '表头=字段' (repeatable) and --skip-hidden: which column of a sheet
+/// is which field, and whether hidden sheets are read, for every tool that reads
+/// spreadsheets. A mapped sheet keeps every missing-column check.
+struct MappingOptions {
+  std::string profile;
+  std::vector<std::string> maps;
+  bool skip_hidden = false;
+};
+void addMappingOptions(CLI::App& app, MappingOptions* opts);
+/// Reads --profile into `profile` and adds each --map to it; `import` is pointed at it when
+/// either was given, and told --skip-hidden. False, with the error printed in `lang`, when the
+/// profile cannot be read or a mapping names no field.
+bool loadMappingOptions(const std::string& tool, const Schema& schema, const MappingOptions& opts,
+                        Lang lang, Profile* profile, ImportOptions* import);
+
 /// Reads the --encoding name into `out`; false, with the usage error printed, when unknown.
 bool parseEncodingOption(const std::string& tool, const std::string& encoding, TextEncoding* out);
 

@@ -36,9 +36,11 @@ bool isIntegerText(std::string_view s, long* v) {
 // each row is normalised into.
 class Importer::SheetImport {
  public:
+  // `count_only`: the records are counted, not written (a hidden sheet skipped).
   SheetImport(Importer& imp, const std::string& path, const std::string& src,
-              const std::string& sheet)
+              const std::string& sheet, bool count_only = false)
       : imp_(imp),
+        count_only_(count_only),
         path_(path),
         sheet_(sheet),
         normalizer_(imp.schema_),
@@ -112,7 +114,7 @@ class Importer::SheetImport {
         // Read by resemblance: the operator confirms or says otherwise, once per file.
         if (h.guessed && imp_.guessed_seen_.insert(foldValue(h.text)).second)
           imp_.report(Severity::Warning, path_, sheet_, header_.row, columnLetter(h.col),
-                      "header-guessed", imp_.fieldArgs(*h.field), foldValue(h.text));
+                      "header-guessed", imp_.fieldArgs(*h.field, h.text), foldValue(h.text));
       } else if (h.ignored) {
         slot_[h.col] = kIgnored;
       } else {
@@ -165,6 +167,10 @@ class Importer::SheetImport {
 
   void writeRecord(const Row& row) {
     if (isNoise(row)) return;
+    if (count_only_) {
+      ++records_;
+      return;
+    }
     for (Normalized& v : values_) v.kind = Normalized::Kind::Empty;
     extras_.clear();
     const auto& fields = imp_.schema_.fields();
@@ -271,6 +277,7 @@ class Importer::SheetImport {
   }
 
   Importer& imp_;
+  const bool count_only_;
   const std::string& path_;
   const std::string& sheet_;
   Normalizer normalizer_;
@@ -311,6 +318,44 @@ void Importer::report(Severity severity, const std::string& path, const std::str
   if (diag_) diag_(d);
 }
 
+void Importer::importHidden(Workbook& wb, size_t index, const std::string& path,
+                            const std::string& src, FileSummary* summary, std::string* err) {
+  const SheetInfo& info = wb.sheets()[index];
+  bool skip = options_.skip_hidden;
+  // What the sheet itself would say (its header, unknown columns) is said only when its
+  // records are read; a hidden sheet of code lists or scratch work says nothing at all.
+  DiagnosticSink diag = std::move(diag_);
+  std::vector<Diagnostic> held;
+  diag_ = [&](const Diagnostic& d) { held.push_back(d); };
+  auto unknown = unknown_seen_, guessed = guessed_seen_;
+  bool reported = reported_;
+  SheetImport sheet(*this, path, src, info.name, skip);
+  bool ok = wb.readSheet(
+      index, [&](const Row& r) { return sheet.onRow(r); }, err);
+  if (ok) sheet.finish();
+  diag_ = std::move(diag);
+  reported_ = reported;
+  if (!ok) return;
+  if (sheet.records() == 0) {  // nothing about people: as if it were not there
+    unknown_seen_ = std::move(unknown), guessed_seen_ = std::move(guessed);
+    return;
+  }
+  if (!skip) {
+    for (const Diagnostic& d : held) report(d);
+    summary->records += sheet.records();
+    ++summary->sheets;
+  } else {
+    unknown_seen_ = std::move(unknown), guessed_seen_ = std::move(guessed);
+  }
+  report(Severity::Warning, path, info.name, 0, "", skip ? "hidden-sheet-skipped" : "hidden-sheet",
+         {{"sheet", info.name}, {"records", std::to_string(sheet.records())}});
+}
+
+void Importer::report(const Diagnostic& d) {
+  reported_ = true;
+  if (diag_) diag_(d);
+}
+
 void Importer::reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
                                    const HeaderColumn& h,
                                    const std::vector<HeaderColumn>& columns) {
@@ -332,13 +377,17 @@ void Importer::reportUnknownColumn(const std::string& path, const std::string& s
   }
   if (h.nearest)
     report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column-near",
-           fieldArgs(*h.nearest), name);
+           fieldArgs(*h.nearest, h.text), name);
   else
     report(Severity::Warning, path, sheet, row, columnLetter(h.col), "unknown-column", {}, name);
 }
 
-MessageArgs Importer::fieldArgs(const Field& f) const {
-  return {{"label", f.labels.empty() ? f.id : f.labels[0]}, {"field", f.id}};
+MessageArgs Importer::fieldArgs(const Field& f, const std::string& header) const {
+  // {header}: the operator's header as --map compares it (folded: one line, no notes).
+  std::string key = foldKey(header);
+  return {{"label", f.labels.empty() ? f.id : f.labels[0]},
+          {"field", f.id},
+          {"header", key.empty() ? foldValue(header) : key}};
 }
 
 int Importer::importFile(const std::string& path) {
@@ -374,7 +423,12 @@ int Importer::importFile(const std::string& path) {
       if (info.name != options_.sheet) continue;
       matched = true;
     } else if (info.hidden) {
-      continue;  // hidden sheets hold code lists and scratch work, not submissions
+      // Hidden sheets mostly hold code lists and scratch work, but a hidden sheet of people
+      // would never be uploaded: read it (or, with --skip-hidden, count it), and say so.
+      err.clear();
+      importHidden(*wb, i, path, src, &summary, &err);
+      if (!err.empty()) return fail(info.name.empty() ? err : "sheet '" + info.name + "': " + err);
+      continue;
     }
     SheetImport sheet(*this, path, src, info.name);
     if (!wb->readSheet(

@@ -24,7 +24,8 @@ struct ImportOptions {
   int header_row = 0;  // 0: detect
   CsvOptions csv;
   Lang lang = Lang::Zh;              // language of diagnostics
-  const Profile* profile = nullptr;  // extra header mappings (a department's extract)
+  const Profile* profile = nullptr;  // extra header mappings (--profile, --map)
+  bool skip_hidden = false;          // hidden sheets skipped (with a warning), not read
 };
 
 struct FileSummary {
@@ -51,8 +52,14 @@ class Importer {
               const std::string& column, const std::string& code, const MessageArgs& args,
               const std::string& value = {});
 
+  void report(const Diagnostic& d);
+  // A hidden sheet: read (or only counted, with skip_hidden) and named in a warning when it
+  // holds records; silent when it holds none. `err` is set when it cannot be read.
+  void importHidden(Workbook& wb, size_t index, const std::string& path, const std::string& src,
+                    FileSummary* summary, std::string* err);
+
   // {label} (the field's first label) and {field} (its id), for messages naming a field.
-  MessageArgs fieldArgs(const Field& f) const;
+  MessageArgs fieldArgs(const Field& f, const std::string& header = {}) const;
   void reportUnknownColumn(const std::string& path, const std::string& sheet, int row,
                            const HeaderColumn& h, const std::vector<HeaderColumn>& columns);
 

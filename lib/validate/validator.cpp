@@ -241,18 +241,18 @@ static bool conditionHolds(const Condition& w, const FieldValue& v) {
 }
 
 void Validator::checkRequired(Context& c) const {
-  // A sheet without the column at all is one missing-column finding (from the importer), not
-  // one missing value per row: only empty cells of existing columns are reported here.
-  auto noColumn = [&](const Field& f) { return c.r.columns && c.r.column(f.index).empty(); };
+  // One rule wherever a record is judged: a value the record's category requires is missing
+  // whether its cell is empty or its sheet has no such column at all. A rule that looked at
+  // the sheet's layout would pass the operator's sheet and fail the same record merged (the
+  // merged set has no layout), or depend on which row carried it. The importer's one
+  // missing-column finding says why every row of such a sheet is reported.
   for (const Field& f : schema_.fields()) {
-    if (c.r.fields[f.index].present() || noColumn(f)) continue;
+    if (c.r.fields[f.index].present()) continue;
     if (f.required_all || (!c.category.empty() && schema_.isRequired(f, c.category)))
       report(c, &f, "missing-value", {}, "");
   }
   for (const Requirement& req : rules_.requirements) {
-    if (c.present(req.field) || noColumn(*req.field) ||
-        !conditionHolds(req.when, c.value(req.when.field)))
-      continue;
+    if (c.present(req.field) || !conditionHolds(req.when, c.value(req.when.field))) continue;
     // Already reported above when the category requires it anyway.
     if (req.field->required_all || schema_.isRequired(*req.field, c.category)) continue;
     report(c, req.field, "missing-value", {{"because", label(req.when.field)}}, "");

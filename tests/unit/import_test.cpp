@@ -469,7 +469,9 @@ TEST(Import, HeaderMessagesNameTheColumnTheOperatorsTextAndTheField) {
   EXPECT_EQ(by_column["G"]->code, "unknown-column-near");
   EXPECT_EQ(by_column["G"]->value, "户籍所在乡镇");
   EXPECT_NE(by_column["G"]->message.find("hukou_division"), std::string::npos);
-  EXPECT_NE(by_column["G"]->message.find("--profile"), std::string::npos);
+  // The option that maps it, ready to copy: the operator's header and the field.
+  EXPECT_NE(by_column["G"]->message.find("--map '户籍所在乡镇=hukou_division'"), std::string::npos)
+      << by_column["G"]->message;
   ASSERT_TRUE(by_column.count("H"));
   EXPECT_EQ(by_column["H"]->code, "unknown-column");
   EXPECT_NE(r.output.find("\"_extra\":{\"户籍所在乡镇\":\"永丰镇\",\"银行账号\":\"6222\"}"),
@@ -625,4 +627,97 @@ TEST(CsvReader, CharactersCutAtTheChunkBoundary) {
       EXPECT_TRUE(wb->warnings.empty()) << encoding << " shift " << shift;
     }
   }
+}
+
+// --- hidden sheets, --map and --profile (issue 14 items 3 and 4) ----------------------------
+
+// A hidden sheet with people in it is read, and named with its record count: never silently.
+TEST(Import, HiddenSheetWithPeopleIsReadAndNamed) {
+  for (const char* ext : {"xlsx", "xls", "ods"}) {
+    SCOPED_TRACE(ext);
+    ImportResult r = import(std::string(VETKIT_FIXTURES "/formats/hidden.") + ext);
+    EXPECT_NE(r.output.find("\"name\":\"张三\""), std::string::npos);
+    EXPECT_NE(r.output.find("\"name\":\"李四\""), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"name\":\"王五\""), std::string::npos);
+    const Diagnostic* hidden = nullptr;
+    for (const Diagnostic& d : r.diags)
+      if (d.code == "hidden-sheet") hidden = &d;
+    ASSERT_NE(hidden, nullptr);
+    EXPECT_EQ(hidden->sheet, "隐藏名单");
+    EXPECT_EQ(hidden->severity, Severity::Warning);
+    EXPECT_NE(hidden->message.find("2 record"), std::string::npos) << hidden->message;
+  }
+}
+
+// --skip-hidden leaves its records out, but still names the sheet and how many it held.
+TEST(Import, SkipHiddenLeavesTheRecordsOutButSaysSo) {
+  ImportOptions o;
+  o.skip_hidden = true;
+  ImportResult r = import(VETKIT_FIXTURES "/formats/hidden.xlsx", o);
+  EXPECT_NE(r.output.find("\"name\":\"张三\""), std::string::npos);
+  EXPECT_EQ(r.output.find("\"name\":\"李四\""), std::string::npos) << r.output;
+  EXPECT_FALSE(hasCode(r, "hidden-sheet"));
+  const Diagnostic* skipped = nullptr;
+  for (const Diagnostic& d : r.diags)
+    if (d.code == "hidden-sheet-skipped") skipped = &d;
+  ASSERT_NE(skipped, nullptr);
+  EXPECT_NE(skipped->message.find("'隐藏名单'"), std::string::npos) << skipped->message;
+  EXPECT_NE(skipped->message.find("2 record"), std::string::npos) << skipped->message;
+  // The skipped sheet's own header findings are not reported.
+  int missing = 0;
+  for (const Diagnostic& d : r.diags) missing += d.code == "missing-column";
+  EXPECT_EQ(missing, 1);
+}
+
+// --map: a column the matcher cannot know is read as the field named, by id or by label, and
+// the sheet keeps every missing-column check.
+TEST(Import, MappedColumnsAndTheMissingColumnChecksStay) {
+  Profile mapping;
+  std::string err;
+  ASSERT_TRUE(mapping.addMapping("烈属对应军人=related_name", schema(), &err)) << err;
+  ASSERT_TRUE(mapping.addMapping(" 身份号 = 公民身份号码 ", schema(), &err)) << err;
+  ImportOptions o;
+  o.profile = &mapping;
+  ImportResult r =
+      import(writeTemp("mapped.csv", "姓名,身份号,烈属对应军人\n甲,11010519491231002X,乙\n"), o);
+  EXPECT_NE(r.output.find("\"related_name\":\"乙\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"id_number\":\"11010519491231002X\""), std::string::npos);
+  EXPECT_TRUE(hasCode(r, "missing-column"));  // 对象类别 is still required
+}
+
+TEST(Profile, MappingsAreCheckedAndAMistypedFieldGetsASuggestion) {
+  Profile p;
+  std::string err;
+  EXPECT_FALSE(p.addMapping("军人姓名", schema(), &err, Lang::En));
+  EXPECT_NE(err.find("'HEADER=FIELD'"), std::string::npos) << err;
+  EXPECT_FALSE(p.addMapping("=name", schema(), &err, Lang::En));
+  EXPECT_FALSE(p.addMapping("军人姓名=nmae", schema(), &err, Lang::En));
+  EXPECT_NE(err.find("did you mean 'name'"), std::string::npos) << err;
+  EXPECT_FALSE(p.addMapping("军人姓名=nmae", schema(), &err));
+  EXPECT_NE(err.find("没有名为「nmae」的字段（是不是「name」？）"), std::string::npos) << err;
+  EXPECT_TRUE(p.empty());
+  // A header holding '=' splits at the last one.
+  EXPECT_TRUE(p.addMapping("得分=A=name", schema(), &err)) << err;
+  EXPECT_EQ(p.fieldForHeader("得分=A"), schema().field("name"));
+  EXPECT_FALSE(p.partial());
+}
+
+// A profile is complete unless it says `partial: true`; refusals are in the operator's language.
+TEST(Profile, CompleteUnlessItSaysPartialAndRefusedInChinese) {
+  Profile p;
+  std::string err;
+  ASSERT_TRUE(
+      Profile::load(writeTemp("full.yaml", "columns: {军人: related_name}\n"), schema(), &p, &err))
+      << err;
+  EXPECT_FALSE(p.partial());
+  EXPECT_EQ(p.fieldForHeader("军人"), schema().field("related_name"));
+  Profile q;
+  ASSERT_TRUE(Profile::load(writeTemp("part.yaml", "partial: true\ncolumns: {号: id_number}\n"),
+                            schema(), &q, &err));
+  EXPECT_TRUE(q.partial());
+  Profile bad;
+  EXPECT_FALSE(Profile::load(writeTemp("bad.yaml", "名字: name\n"), schema(), &bad, &err));
+  EXPECT_NE(err.find("映射文件需要一节 columns:"), std::string::npos) << err;
+  EXPECT_FALSE(Profile::load(::testing::TempDir() + "/none.yaml", schema(), &bad, &err));
+  EXPECT_NE(err.find("无法打开映射文件"), std::string::npos) << err;
 }

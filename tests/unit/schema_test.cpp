@@ -192,6 +192,7 @@ TEST(Profile, MapsForeignHeadersBeforeTheSchema) {
   EXPECT_EQ(fieldForHeader(schema(), &p, "出生日期")->id, "birth_date");  // the schema's label
   EXPECT_EQ(fieldForHeader(schema(), nullptr, "人员姓名"), nullptr);
   EXPECT_TRUE(p.partial());
-  EXPECT_FALSE(Profile::load(VETKIT_FIXTURES "/profile/bad-profile.yaml", schema(), &p, &err));
+  EXPECT_FALSE(
+      Profile::load(VETKIT_FIXTURES "/profile/bad-profile.yaml", schema(), &p, &err, Lang::En));
   EXPECT_NE(err.find("no field 'no_such_field'"), std::string::npos) << err;
 }

@@ -13,6 +13,7 @@
 #include "text/encoding.h"
 #include "text/fold.h"
 #include "text/id_number.h"
+#include "text/nearest.h"
 #include "text/utf8.h"
 
 using namespace vetkit;
@@ -479,4 +480,16 @@ TEST(TerminalSafe, EscapesControlsAndBidi) {
   EXPECT_EQ(terminalSafe("\xE2\x80\x8F\xD8\x9C"), "\\u200f\\u061c");
   EXPECT_EQ(terminalSafe("bad\xFF\xC3"), "bad\\xff\\xc3");
   EXPECT_EQ(terminalSafe(std::string_view("a\0b", 3)), "a\\x00b");
+}
+
+// "Did you mean": a slip of the fingers finds its word, a different word finds nothing.
+TEST(Nearest, TyposFindTheirNameOthersNothing) {
+  std::vector<std::string> names = {"name", "gender", "related_name", "--profile", "--map"};
+  EXPECT_EQ(nearestName("nmae", names), "name");     // two letters swapped
+  EXPECT_EQ(nearestName("gendr", names), "gender");  // one left out
+  EXPECT_EQ(nearestName("--porfile", names), "--profile");
+  EXPECT_EQ(nearestName("--mpa", names), "--map");
+  EXPECT_EQ(nearestName("NAME", names), "name");  // case is no typo
+  EXPECT_EQ(nearestName("phone", names), "");     // a different word
+  EXPECT_EQ(nearestName("", names), "");
 }

@@ -211,18 +211,26 @@ TEST(Validate, BirthMismatchShowsBothDates) {
   EXPECT_EQ(d->message, "出生日期与身份证号码不一致");
 }
 
-// A sheet without the column is one missing-column from the importer, not a finding per row.
-TEST(Validate, NoMissingValueWhenTheSheetHasNoSuchColumn) {
+// One rule for a value the category requires (issue 14 item 5): the same missing-value
+// error whether the cell is empty, the sheet has no such column, or the record comes without
+// any layout (a merged stream) — so precheck, merge, send-back and report agree.
+TEST(Validate, MissingValueWhetherOrNotTheSheetHasTheColumn) {
   std::string line = edit(R"("employer":null)");
   size_t at = line.find(R"("employer":"Q",)");
   ASSERT_NE(at, std::string::npos);
   line.erase(at, std::string(R"("employer":"Q",)").size());
-  EXPECT_EQ(codes(check(line)), std::vector<std::string>{});
-  // Without any layout (a merged stream), every empty required field is reported.
+  EXPECT_EQ(codes(check(line)), std::vector<std::string>{"missing-value"});
   std::string bare = edit(R"("employer":null)");
   bare.erase(bare.find(R"("_columns")"),
              bare.find("},", bare.find(R"("_columns")")) + 2 - bare.find(R"("_columns")"));
   EXPECT_EQ(codes(check(bare)), std::vector<std::string>{"missing-value"});
+  // A family member on a sheet with no 关联军人姓名 column: both family fields are missing.
+  std::string family = edit(R"("category":"21","relation":"1","related_name":null)");
+  family.erase(family.find(R"("related_name":"Y",)"), std::string(R"("related_name":"Y",)").size());
+  auto ds = check(family);
+  ASSERT_EQ(codes(ds), std::vector<std::string>{"missing-value"});
+  EXPECT_EQ(ds[0].field, "related_name");
+  EXPECT_EQ(ds[0].severity, Severity::Error);
 }
 
 TEST(Validate, DuplicatesAcrossRecordsNameTheFirstRow) {

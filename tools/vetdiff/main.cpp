@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
       ->type_name("STORE");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetdiff";
@@ -79,6 +81,9 @@ int main(int argc, char** argv) {
     }
     auto schema = Schema::load(common.schemaPath(), &err);
     if (!schema) return printError(tool, err), int(kExitTrouble);
+    Profile profile;
+    if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
+      return kExitTrouble;
 
     std::vector<const Field*> ignored, only;
     for (auto [option, list, fields] :

@@ -18,6 +18,7 @@ Examples:
   vetimport --encoding gbk 娄星区.csv | vetvalidate
   vetimport samples/*.xlsx samples/*.csv -q -o all.jsonl
   vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv > hukou.jsonl
+  vetimport --map '军人姓名=related_name' --map '低保户=dibao' 新化县.xlsx > 新化县.jsonl
   vetimport --format csv -o 娄星区-utf8.csv 娄星区-gbk.csv     # clean UTF-8 CSV
 )";
 
@@ -48,10 +49,8 @@ int main(int argc, char** argv) {
                  "The header is on row N (default: found by its labels)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");
-  std::string profile_path;
-  app.add_option("--profile", profile_path,
-                 "Map the columns of a foreign sheet (a department's extract) with a profile")
-      ->type_name("FILE");
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
   addMaxInflatedOption(app, &options.csv.max_inflated);
   app.add_option("--encoding", encoding, "CSV encoding: auto, utf-8 or gbk (gb18030)")
       ->capture_default_str()
@@ -72,13 +71,8 @@ int main(int argc, char** argv) {
       return int(kExitTrouble);
     }
     Profile profile;
-    if (!profile_path.empty()) {
-      if (!Profile::load(profile_path, *schema, &profile, &err)) {
-        printError("vetimport", err);
-        return int(kExitTrouble);
-      }
-      options.profile = &profile;
-    }
+    if (!loadMappingOptions("vetimport", *schema, mapping, common.lang, &profile, &options))
+      return int(kExitTrouble);
     AtomicFile out;
     if (!out.open(common.output, &err)) {
       printError("vetimport", err);

@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
@@ -112,6 +114,9 @@ int main(int argc, char** argv) {
     options.lang = options.import.lang = common.lang;
     if (!setup.load(common.schemaPath(), policy_path, key, "", &options, &err)) return usage(err);
     const Schema* schema = setup.schema.get();
+    Profile profile;
+    if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
+      return kExitTrouble;
     if (!req.check(options, common.output, common.format, schema->messages(), &err) ||
         !setup.loadTrust(req.trusted, &options, &err))
       return usage(err);

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
       ->type_name("DATE");
   addEncodingOption(app, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetreport";
@@ -105,6 +107,9 @@ int main(int argc, char** argv) {
       printError(tool, err);
       return kExitTrouble;
     }
+    Profile profile;
+    if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
+      return kExitTrouble;
     ReportSession session(*schema, rules, options,
                           [&](const Diagnostic& d) { printDiagnostic(tool, d); });
     if (!session.readMergeFindings(conflicts, candidates, &err))

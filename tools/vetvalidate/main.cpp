@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
       ->type_name("DATE");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
+  MappingOptions mapping;
+  addMappingOptions(app, &mapping);
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetvalidate";
@@ -83,6 +85,9 @@ int main(int argc, char** argv) {
       printError(tool, err);
       return kExitTrouble;
     }
+    Profile profile;
+    if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
+      return kExitTrouble;
 
     // Diagnostics are the product on stdout, unless records are passed on there.
     AtomicFile diagnostics, records;

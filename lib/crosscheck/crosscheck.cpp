@@ -83,6 +83,7 @@ struct Theirs {
   std::string name, values, at, status;
   uint64_t key = 0;
   bool matched = false;
+  bool active = false;  // some row of theirs counts (a listed person whose rows all do not, is not)
 };
 
 // The items of a set that the department holds, in code order (what it can confirm).
@@ -109,16 +110,32 @@ FieldValue boolValue(bool b) {
 }
 
 // The value of the department's status column on a row, from the line's `_extra` (the
-// importer keeps columns that name no field there, under their header as written).
-std::string extraValue(const std::string& line, const std::string& header) {
+// importer keeps columns that name no field there, under their header as written): the first
+// of the headers the profile allows that the row has.
+std::string extraValue(const std::string& line, const std::vector<std::string>& headers) {
   size_t extra = line.find("\"_extra\":{");
-  if (extra == std::string::npos || header.empty()) return "";
-  std::string needle = "\"" + header + "\":\"";
-  size_t at = line.find(needle, extra);
-  if (at == std::string::npos) return "";
-  size_t b = at + needle.size(), e = b;
-  while (e < line.size() && line[e] != '"') e += line[e] == '\\' ? 2 : 1;
-  return line.substr(b, std::min(e, line.size()) - b);
+  if (extra == std::string::npos) return "";
+  for (const std::string& header : headers) {
+    std::string needle = "\"" + header + "\":\"";
+    size_t at = line.find(needle, extra);
+    if (at == std::string::npos) continue;
+    size_t b = at + needle.size(), e = b;
+    while (e < line.size() && line[e] != '"') e += line[e] == '\\' ? 2 : 1;
+    return line.substr(b, std::min(e, line.size()) - b);
+  }
+  return "";
+}
+
+// Two dates of which one is only more precise (1983-10 and 1983-10-05) agree: departments
+// keep service dates to the month, counties often to the day, or the other way round.
+bool sameDateAtCoarser(const Field& f, const FieldValue& a, const FieldValue& b) {
+  if (f.type != FieldType::Date || a.kind != FieldValue::Kind::String ||
+      b.kind != FieldValue::Kind::String || a.text.size() == b.text.size())
+    return false;
+  const std::string& shorter = a.text.size() < b.text.size() ? a.text : b.text;
+  const std::string& longer = a.text.size() < b.text.size() ? b.text : a.text;
+  return shorter.size() >= 4 && longer.compare(0, shorter.size(), shorter) == 0 &&
+         longer[shorter.size()] == '-';
 }
 
 std::string textOf(const Record& r, const Field* f) {
@@ -203,7 +220,7 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
       ++stats->keyless;
       return true;
     }
-    std::string status = extraValue(r.line, dept.statusColumn());
+    std::string status = extraValue(r.line, dept.statusColumns());
     bool counts = !dept.statusInactive(status);
     bool created = false;
     uint32_t& slot = index.insert(key, &created);
@@ -219,6 +236,7 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     if (dept.statusProblem(status)) t.status = status;
     std::vector<FieldValue> values =
         created ? std::vector<FieldValue>(slots) : decodeSlots(t.values, slots);
+    t.active = t.active || counts;
     if (counts)
       for (size_t i = 0; i < checks.size(); ++i)
         if (checks[i].field->index < r.fields.size())
@@ -307,13 +325,14 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
       bool differ = false;
       switch (c.compare) {
         case Compare::Equal:
-          differ = theirs_value.present() && !sameValue(*c.field, mine, theirs_value);
+          differ = theirs_value.present() && !sameValue(*c.field, mine, theirs_value) &&
+                   !sameDateAtCoarser(*c.field, mine, theirs_value);
           break;
         case Compare::OnList: {
           // Listed is 是 unless the list itself says otherwise; not listed is 否.
-          bool listed =
-              t && (theirs_value.present() ? yes(theirs_value)
-                                           : dept.rows() == DepartmentProfile::Rows::List);
+          bool listed = t && t->active &&
+                        (theirs_value.present() ? yes(theirs_value)
+                                                : dept.rows() == DepartmentProfile::Rows::List);
           theirs_value = boolValue(listed);
           differ = yes(mine) != listed;
           break;

@@ -80,7 +80,9 @@ bool DepartmentProfile::load(const std::string& path, const Schema& schema, Depa
     }
     if (YAML::Node s = root["status"]) {
       if (!s["column"]) fail(s, "`status:` needs the `column:` that holds it");
-      out->status_column_ = s["column"].as<std::string>();
+      out->status_columns_ = s["column"].IsSequence()
+                                 ? strings(s["column"], "column")
+                                 : std::vector<std::string>{s["column"].as<std::string>()};
       for (const std::string& v : strings(s["inactive"], "inactive"))
         out->inactive_.push_back(foldKey(v));
       for (const std::string& v : strings(s["problem"], "problem"))

@@ -54,8 +54,8 @@ class DepartmentProfile {
   const std::vector<DepartmentCheck>& checks() const { return checks_; }
   /// Categories (codes) of ours the department keeps; empty: all.
   const std::vector<std::string>& categories() const { return categories_; }
-  /// The registration-status column (户籍状态, 参保状态); empty when none.
-  const std::string& statusColumn() const { return status_column_; }
+  /// The headers the registration-status column may have (户籍状态, 人口状态); empty: none.
+  const std::vector<std::string>& statusColumns() const { return status_columns_; }
   /// A status whose rows do not count (参保 终止): the row says nothing about the person.
   bool statusInactive(std::string_view status) const;
   /// A status that is itself a problem for a collected person (死亡注销).
@@ -65,7 +65,8 @@ class DepartmentProfile {
   bool roster() const { return unmatched_ == Unmatched::NotCollected; }
 
  private:
-  std::string id_, name_, department_, status_column_;
+  std::string id_, name_, department_;
+  std::vector<std::string> status_columns_;
   Profile columns_;
   Rows rows_ = Rows::Person;
   Covers covers_ = Covers::None;

@@ -232,3 +232,59 @@ TEST(CrossCheck, UnreadableExtractIsTrouble) {
   EXPECT_EQ(r.status, kExitTrouble);
   EXPECT_FALSE(r.err.empty());
 }
+
+namespace {
+
+std::string writeFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "crosscheck_test_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const char kOne[] =
+    R"({"category":"12","name":"张建国","gender":"1","id_number":"431321196503120116","hukou_division":"431321","enlist_date":"1983-10-05","discharge_date":"1987-12","dibao":false})"
+    "\n";
+
+}  // namespace
+
+// A department keeping service dates to the month agrees with a county that has the day.
+TEST(CrossCheck, DatesAgreeAtTheCoarserPrecision) {
+  std::string ours = writeFile("dates.jsonl", kOne);
+  CheckRun same = check("junfenqu",
+                        writeFile("dates-same.csv",
+                                  "姓名,身份证号码,入伍年月,退伍年月\n"
+                                  "张建国,431321196503120116,1983.10,1987.12\n"),
+                        ours);
+  EXPECT_EQ(same.status, kExitOk) << same.err;
+  EXPECT_TRUE(same.lines.empty());
+  CheckRun other = check("junfenqu",
+                         writeFile("dates-other.csv",
+                                   "姓名,身份证号码,入伍年月,退伍年月\n"
+                                   "张建国,431321196503120116,1983.11,1987.12\n"),
+                         ours);
+  EXPECT_EQ(other.lines,
+            (std::vector<std::string>{"disagree enlist_date 张建国 431321 1983-10-05|1983-11"}));
+}
+
+// The status column may go by several headers; a 特困供养 row of 民政's file does not put the
+// person on the 低保 list.
+TEST(CrossCheck, StatusColumnsAndInactiveRows) {
+  std::string ours = writeFile("status.jsonl", kOne);
+  CheckRun dead =
+      check("gongan",
+            writeFile("status-gongan.csv",
+                      "公民身份号码,姓名,人口状态\n431321196503120116,张建国,死亡注销\n"),
+            ours);
+  EXPECT_EQ(dead.lines, (std::vector<std::string>{"disagree _status 张建国 431321 -|死亡注销"}));
+  CheckRun tekun = check("minzheng",
+                         writeFile("status-minzheng.csv",
+                                   "姓名,身份证号,保障类型\n张建国,431321196503120116,特困供养\n"),
+                         ours);
+  EXPECT_EQ(tekun.status, kExitOk) << tekun.err;
+  EXPECT_TRUE(tekun.lines.empty());
+  CheckRun dibao = check(
+      "minzheng",
+      writeFile("status-dibao.csv", "姓名,身份证号,保障类型\n张建国,431321196503120116,农村低保\n"),
+      ours);
+  EXPECT_EQ(dibao.lines, (std::vector<std::string>{"disagree dibao 张建国 431321 false|true"}));
+}

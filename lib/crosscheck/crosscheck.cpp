@@ -1,6 +1,7 @@
 #include "crosscheck/crosscheck.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "core/exit_status.h"
 #include "core/packed_table.h"
@@ -21,19 +22,24 @@ using Compare = DepartmentCheck::Compare;
 // per slot a kind byte, a length byte pair and the payload; a set's items joined by \x1f.
 
 void encodeSlot(std::string* out, const FieldValue& v) {
-  std::string payload;
+  // Written in place: this runs for every checked field of a million rows.
+  size_t at = out->size();
+  out->append(3, '\0');
+  (*out)[at] = char(v.kind);
   if (v.kind == FieldValue::Kind::Array) {
-    for (size_t i = 0; i < v.items.size(); ++i) payload += (i ? "\x1f" : "") + v.items[i];
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      if (i) out->push_back('\x1f');
+      out->append(v.items[i]);
+    }
   } else if (v.kind == FieldValue::Kind::Bool) {
-    payload = v.boolean ? "1" : "0";
+    out->push_back(v.boolean ? '1' : '0');
   } else if (v.kind != FieldValue::Kind::Absent) {
-    payload = v.text;
+    out->append(v.text);
   }
-  size_t n = std::min<size_t>(payload.size(), 0xffff);  // a longer cell is cut, not compared whole
-  out->push_back(char(v.kind));
-  out->push_back(char(n & 0xff));
-  out->push_back(char(n >> 8));
-  out->append(payload, 0, n);
+  size_t n = out->size() - at - 3;
+  if (n > 0xffff) out->resize(at + 3 + 0xffff), n = 0xffff;  // a longer cell is cut
+  (*out)[at + 1] = char(n & 0xff);
+  (*out)[at + 2] = char(n >> 8);
 }
 
 std::vector<FieldValue> decodeSlots(std::string_view enc, size_t count) {
@@ -202,7 +208,7 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
   const size_t slots = checks.size() + 1;  // the checked fields, then the hukou division
 
   // ---- THEIRS: each person once, their rows combined ----
-  std::vector<Theirs> people;
+  std::deque<Theirs> people;  // grows without moving what it holds
   PackedMap<uint32_t> index(1 << 16);
   ImportOptions import = options.import;
   import.profile = &dept.columns();
@@ -234,15 +240,21 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     if (!t.at.empty()) t.at += ' ';
     t.at += r.sheet.empty() ? std::to_string(r.row) : r.sheet + ":" + std::to_string(r.row);
     if (dept.statusProblem(status)) t.status = status;
-    std::vector<FieldValue> values =
-        created ? std::vector<FieldValue>(slots) : decodeSlots(t.values, slots);
     t.active = t.active || counts;
+    static const FieldValue kAbsent;
+    auto field = [&](const Field* f) -> const FieldValue& {
+      return f && f->index < r.fields.size() ? r.fields[f->index] : kAbsent;
+    };
+    if (created) {  // the common case, one row a person: encoded straight from the record
+      for (const DepartmentCheck& c : checks)
+        encodeSlot(&t.values, counts ? field(c.field) : kAbsent);
+      encodeSlot(&t.values, field(hukou_field));
+      return true;
+    }
+    std::vector<FieldValue> values = decodeSlots(t.values, slots);
     if (counts)
-      for (size_t i = 0; i < checks.size(); ++i)
-        if (checks[i].field->index < r.fields.size())
-          combine(&values[i], r.fields[checks[i].field->index]);
-    if (hukou_field && hukou_field->index < r.fields.size())
-      combine(&values[slots - 1], r.fields[hukou_field->index]);
+      for (size_t i = 0; i < checks.size(); ++i) combine(&values[i], field(checks[i].field));
+    combine(&values[slots - 1], field(hukou_field));
     t.values.clear();
     for (const FieldValue& v : values) encodeSlot(&t.values, v);
     return true;
@@ -285,25 +297,30 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
       ++stats->keyless;
       return true;
     }
-    CrossFinding base;
-    base.key = id;
-    base.name = textOf(r, name_field);
-    base.hukou_division = textOf(r, hukou_field);
-    base.unit = textOf(r, unit_field);
-    base.ours_at = location(r);
-    auto ours = [&](const Field* f) {
-      return f->index < r.fields.size() ? r.fields[f->index] : FieldValue{};
+    static const FieldValue kNone;
+    auto ours = [&](const Field* f) -> const FieldValue& {
+      return f->index < r.fields.size() ? r.fields[f->index] : kNone;
     };
     const uint32_t* slot = index.find(key);
     Theirs* t = slot ? &people[*slot - 1] : nullptr;
+    // A finding's common part, built only when there is one: most people agree.
+    auto base = [&] {
+      CrossFinding f;
+      f.key = id;
+      f.name = textOf(r, name_field);
+      f.hukou_division = textOf(r, hukou_field);
+      f.unit = textOf(r, unit_field);
+      f.ours_at = location(r);
+      if (t) f.theirs_at = splitRows(t->at);
+      return f;
+    };
     std::vector<FieldValue> values;
     if (t) {
       ++stats->matched;
       t->matched = true;
-      base.theirs_at = splitRows(t->at);
       values = decodeSlots(t->values, slots);
       if (!t->status.empty()) {
-        CrossFinding f = base;
+        CrossFinding f = base();
         f.status = t->status;
         emit(f);
       }
@@ -311,7 +328,7 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
       const auto& cats = dept.categories();
       std::string cat = textOf(r, category_field);
       if (cats.empty() || std::find(cats.begin(), cats.end(), cat) != cats.end()) {
-        CrossFinding f = base;
+        CrossFinding f = base();
         f.kind = CrossFinding::Kind::OnlyOurs;
         emit(f);
       }
@@ -321,12 +338,13 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     }
     for (size_t i = 0; i < checks.size(); ++i) {
       const DepartmentCheck& c = checks[i];
-      FieldValue mine = ours(c.field), theirs_value = t ? values[i] : FieldValue{};
+      const FieldValue& as_is = ours(c.field);
+      FieldValue mine, theirs_value = t ? std::move(values[i]) : FieldValue{};
       bool differ = false;
       switch (c.compare) {
         case Compare::Equal:
-          differ = theirs_value.present() && !sameValue(*c.field, mine, theirs_value) &&
-                   !sameDateAtCoarser(*c.field, mine, theirs_value);
+          differ = theirs_value.present() && !sameValue(*c.field, as_is, theirs_value) &&
+                   !sameDateAtCoarser(*c.field, as_is, theirs_value);
           break;
         case Compare::OnList: {
           // Listed is 是 unless the list itself says otherwise; not listed is 否.
@@ -334,22 +352,22 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
                         (theirs_value.present() ? yes(theirs_value)
                                                 : dept.rows() == DepartmentProfile::Rows::List);
           theirs_value = boolValue(listed);
-          differ = yes(mine) != listed;
+          differ = yes(as_is) != listed;
           break;
         }
         case Compare::Subset:
-          mine = heldPart(mine, c.holds);
+          mine = heldPart(as_is, c.holds);
           theirs_value = heldPart(theirs_value, c.holds);
           differ = !sameValue(*c.field, mine, theirs_value);
           break;
         case Compare::Present:
-          differ = theirs_value.present() && !mine.present();
+          differ = theirs_value.present() && !as_is.present();
           break;
       }
       if (!differ) continue;
-      CrossFinding f = base;
+      CrossFinding f = base();
       f.field = c.field;
-      f.ours = std::move(mine);
+      f.ours = c.compare == Compare::Subset ? std::move(mine) : as_is;
       f.theirs = std::move(theirs_value);
       emit(f);
     }

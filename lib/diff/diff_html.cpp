@@ -5,9 +5,7 @@
 
 namespace vetkit {
 
-namespace {
-
-void escape(std::string* out, std::string_view s) {
+void appendHtmlEscaped(std::string* out, std::string_view s) {
   for (char c : s) {
     switch (c) {
       case '<':
@@ -26,6 +24,12 @@ void escape(std::string* out, std::string_view s) {
         *out += c;
     }
   }
+}
+
+namespace {
+
+void escape(std::string* out, std::string_view s) {
+  appendHtmlEscaped(out, s);
 }
 
 class HtmlOut : public DiffSink {

@@ -150,24 +150,7 @@ class JsonOut : public Writer {
 
  private:
   void writeValue(JsonWriter* w, const Field& f, const FieldValue& v) {
-    switch (v.kind) {
-      case FieldValue::Kind::Absent:
-        w->null();  // an empty cell: the key is absent in the stream, null here
-        break;
-      case FieldValue::Kind::Number:
-        w->number(v.text);
-        break;
-      case FieldValue::Kind::Bool:
-        w->boolean(v.boolean);
-        break;
-      case FieldValue::Kind::Array:
-        w->beginArray();
-        for (const std::string& item : v.items) w->string(item);
-        w->endArray();
-        break;
-      default:
-        w->string(maskedValue(f, v.text, o_.mask));
-    }
+    writeJsonValue(w, f, v, o_.mask);
   }
 };
 
@@ -275,6 +258,34 @@ std::string displayValue(const Schema& schema, const Field& field, const FieldVa
     default:
       return value.text;
   }
+}
+
+void writeJsonValue(JsonWriter* w, const Field& f, const FieldValue& v, bool mask) {
+  switch (v.kind) {
+    case FieldValue::Kind::Absent:
+      w->null();  // an empty cell: the key is absent in the stream, null here
+      break;
+    case FieldValue::Kind::Number:
+      w->number(v.text);
+      break;
+    case FieldValue::Kind::Bool:
+      w->boolean(v.boolean);
+      break;
+    case FieldValue::Kind::Array:
+      w->beginArray();
+      for (const std::string& item : v.items) w->string(item);
+      w->endArray();
+      break;
+    default:
+      w->string(maskedValue(f, v.text, mask));
+  }
+}
+
+DiffFormat diffFormatNamed(const std::string& name) {
+  return name == "json"   ? DiffFormat::Json
+         : name == "csv"  ? DiffFormat::Csv
+         : name == "html" ? DiffFormat::Html
+                          : DiffFormat::Text;
 }
 
 std::string diffSummary(const Schema& schema, const DiffStats& s, Lang lang) {

@@ -8,11 +8,15 @@
 
 #include "core/line_output.h"
 #include "diff/diff.h"
+#include "record/json_writer.h"
 #include "schema/schema.h"
 
 namespace vetkit {
 
 enum class DiffFormat { Text, Json, Csv, Html };
+
+/// The format --format names (text, json, csv, html); Text for anything else.
+DiffFormat diffFormatNamed(const std::string& name);
 
 struct DiffOutputOptions {
   DiffFormat format = DiffFormat::Text;
@@ -35,6 +39,13 @@ std::unique_ptr<DiffSink> makeHtmlDiffWriter(const Schema& schema, const DiffOut
 /// identity and phone numbers masked when `mask`.
 std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
                          Lang lang, bool mask);
+
+/// A value in JSON as the stream has it (codes, true/false, arrays; null when empty), identity
+/// and phone numbers masked when `mask`.
+void writeJsonValue(JsonWriter* w, const Field& field, const FieldValue& value, bool mask);
+
+/// Appends `s` with the characters HTML gives a meaning (< > & ") escaped.
+void appendHtmlEscaped(std::string* out, std::string_view s);
 
 /// The one-line summary for standard error: counts of added, removed, changed, unchanged.
 std::string diffSummary(const Schema& schema, const DiffStats& stats, Lang lang);

@@ -128,6 +128,39 @@ bool candidate(od::object o, MergeCandidate* c) {
   return a && b;
 }
 
+bool crossItem(od::object o, CrossItem* c) {
+  for (auto f : o) {
+    std::string_view k;
+    if (f.unescaped_key().get(k)) return false;
+    od::value v = f.value();
+    if (k == "theirs_rows") {
+      od::array a;
+      if (v.get_array().get(a)) return false;
+      for (auto item : a) {
+        c->theirs_rows.emplace_back();
+        if (!text(item.value(), &c->theirs_rows.back())) return false;
+      }
+      continue;
+    }
+    std::string* out = k == "id"               ? &c->id
+                       : k == "dept"           ? &c->dept
+                       : k == "department"     ? &c->department
+                       : k == "key"            ? &c->key
+                       : k == "name"           ? &c->name
+                       : k == "field"          ? &c->field
+                       : k == "kind"           ? &c->kind
+                       : k == "ours"           ? &c->ours
+                       : k == "theirs"         ? &c->theirs
+                       : k == "hukou_division" ? &c->hukou_division
+                       : k == "unit"           ? &c->unit
+                       : k == "county"         ? &c->county
+                       : k == "ours_at"        ? &c->ours_at
+                                               : nullptr;
+    if (out && !text(v, out)) return false;
+  }
+  return !c->id.empty() && !c->key.empty() && !c->kind.empty();
+}
+
 template <typename Parse>
 bool readLines(const std::string& path, const char* what, Parse parse, std::string* err) {
   std::ifstream in(path, std::ios::binary);
@@ -141,7 +174,7 @@ bool readLines(const std::string& path, const char* what, Parse parse, std::stri
     if (line.empty() || line == "\r") continue;
     od::object o;
     if (!json.open(line, &o) || !parse(o)) {
-      *err = path + ":" + std::to_string(n) + ": not a " + what + " line of vetmerge";
+      *err = path + ":" + std::to_string(n) + ": not a " + what;
       return false;
     }
   }
@@ -156,7 +189,7 @@ bool readLines(const std::string& path, const char* what, Parse parse, std::stri
 
 bool readConflicts(const std::string& path, MergeFindings* out, std::string* err) {
   return readLines(
-      path, "--conflicts",
+      path, "--conflicts line of vetmerge",
       [&](od::object o) {
         out->conflicts.emplace_back();
         return conflict(o, &out->conflicts.back());
@@ -164,9 +197,19 @@ bool readConflicts(const std::string& path, MergeFindings* out, std::string* err
       err);
 }
 
+bool readCrossItems(const std::string& path, std::vector<CrossItem>* out, std::string* err) {
+  return readLines(
+      path, "--findings line of vetdiff --dept --format json",
+      [&](od::object o) {
+        out->emplace_back();
+        return crossItem(o, &out->back());
+      },
+      err);
+}
+
 bool readCandidates(const std::string& path, MergeFindings* out, std::string* err) {
   return readLines(
-      path, "--candidates",
+      path, "--candidates line of vetmerge",
       [&](od::object o) {
         out->candidates.emplace_back();
         return candidate(o, &out->candidates.back());

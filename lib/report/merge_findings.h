@@ -36,6 +36,14 @@ struct MergeCandidate {
   CandidatePerson a, b;
 };
 
+/// One finding of a cross-check with a department (vetdiff --dept --format json), to be sent
+/// back to the county it names: values as the check wrote them (a set as its JSON array).
+struct CrossItem {
+  std::string id, dept, department, key, name, field, kind, ours, theirs, hukou_division, unit,
+      county, ours_at;
+  std::vector<std::string> theirs_rows;
+};
+
 struct MergeFindings {
   std::vector<MergeConflict> conflicts;
   std::vector<MergeCandidate> candidates;
@@ -44,6 +52,8 @@ struct MergeFindings {
 /// Reads a --conflicts file into `out->conflicts`; false with `err` ("FILE:LINE: …") when a
 /// line is not a conflict.
 bool readConflicts(const std::string& path, MergeFindings* out, std::string* err);
+/// Reads a --findings file of vetdiff --dept into `out`; false with `err` as above.
+bool readCrossItems(const std::string& path, std::vector<CrossItem>* out, std::string* err);
 /// Reads a --candidates file into `out->candidates`; false with `err` as above.
 bool readCandidates(const std::string& path, MergeFindings* out, std::string* err);
 

@@ -7,12 +7,16 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "core/atomic_file.h"
+#include "core/stable_id.h"
 #include "io/workbook_file.h"
 #include "record/csv_output.h"
 #include "record/mask.h"
 #include "report/table.h"
+#include "schema/divisions.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
 
@@ -45,6 +49,39 @@ std::string safeName(std::string s) {
   return s;
 }
 
+// The packages of an earlier round in `dir` (the files its index.csv lists, and the index) go
+// to dir/rounds/N/, N one more than the last round kept: the folder holds the current round
+// only, and nothing else in it is touched.
+bool moveEarlierRound(const std::string& dir, std::string* err) {
+  namespace fs = std::filesystem;
+  std::ifstream index(dir + "/index.csv");
+  if (!index) return true;
+  std::vector<std::string> files{"index.csv"};
+  std::string line;
+  std::getline(index, line);  // the heading
+  while (std::getline(index, line)) {
+    // county,name,file,...: the file is the third cell (names never hold a comma or quote).
+    size_t a = line.find(','), b = a == std::string::npos ? a : line.find(',', a + 1);
+    size_t c = b == std::string::npos ? b : line.find(',', b + 1);
+    if (c == std::string::npos) continue;
+    std::string file = line.substr(b + 1, c - b - 1);
+    if (!file.empty() && file.find('/') == std::string::npos && file.front() != '"')
+      files.push_back(file);
+  }
+  int n = 1;
+  std::error_code ec;
+  while (fs::exists(dir + "/rounds/" + std::to_string(n), ec)) ++n;
+  std::string to = dir + "/rounds/" + std::to_string(n);
+  fs::create_directories(to, ec);
+  if (ec) return *err = to + ": cannot create: " + ec.message(), false;
+  for (const std::string& f : files) {
+    if (!fs::exists(dir + "/" + f, ec)) continue;
+    fs::rename(dir + "/" + f, to + "/" + f, ec);
+    if (ec) return *err = dir + "/" + f + ": cannot move to " + to + ": " + ec.message(), false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Sendback::Sendback(const Schema& schema, SendbackOptions options)
@@ -61,13 +98,8 @@ std::string Sendback::countyOf(const Record& r) const {
     const FieldValue& v = r.fields[f->index];
     return v.kind == FieldValue::Kind::String ? v.text : "";
   };
-  const CodeTable* units = schema_.table("units");
-  if (options_.by == SendbackOptions::By::Hukou) {
-    if (std::string county = schema_.countyOf(text(hukou_)); !county.empty()) return county;
-  }
-  std::string u = text(unit_);
-  if (units && units->find(u)) return u;
-  return isCountyCode(u) ? u : "";
+  return sendbackCounty(schema_.table("units"), text(hukou_), text(unit_),
+                        options_.by == SendbackOptions::By::Hukou);
 }
 
 void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
@@ -86,10 +118,13 @@ void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
     if (!f || f->index >= r.fields.size()) return "";
     return r.fields[f->index].text;
   };
-  std::string name = text(name_), id = text(id_);
+  std::string name = text(name_), full_id = text(id_), id = full_id;
   if (options_.mask && !id.empty()) id = maskIdNumber(id);
   for (const Diagnostic& d : diags) {
     SendbackItem item;
+    // A person without a number is named by where they are: the same row, the same id.
+    item.id = stableItemId(
+        'V', {full_id.empty() ? r.src + ":" + std::to_string(r.row) : full_id, d.field, d.code});
     item.file = merged ? file : d.file.empty() ? r.src : d.file;
     item.sheet = merged ? sheet : d.sheet;
     item.row = merged ? row : d.row;
@@ -131,6 +166,7 @@ void Sendback::addConflict(const MergeConflict& c) {
     // Every value goes to every unit concerned, each row naming whose sheet it is in.
     for (const ConflictValue& v : c.values) {
       SendbackItem item;
+      item.id = stableItemId('M', {c.key, c.field, units.size() > 1 ? "cross" : "merge"});
       item.file = v.src;
       item.sheet = v.sheet;
       item.row = int(v.row);
@@ -146,6 +182,69 @@ void Sendback::addConflict(const MergeConflict& c) {
       (units.size() > 1 ? p.cross : p.problems).push_back(std::move(item));
     }
   }
+}
+
+void Sendback::addCross(const CrossItem& c) {
+  Lang lang = options_.lang;
+  const Field* f = schema_.field(c.field);
+  std::string county =
+      options_.by == SendbackOptions::By::Hukou
+          ? c.county
+          : sendbackCounty(schema_.table("units"), c.hukou_division, c.unit, false);
+  SendbackPackage& p = packages_[county];
+  p.county = county;
+  // A person with findings of several departments is one person of the package.
+  if (cross_people_.insert(county + '\x1f' + c.key).second) ++p.people;
+  auto shown = [&](const std::string& v) {
+    if (v.empty()) return reportLabel(schema_, lang, "absent");
+    if (!f || v.front() != '[') return f ? valueLabel(schema_, lang, *f, v) : v;
+    // A set, as its JSON array of codes: their labels.
+    std::string out;
+    for (size_t q = v.find('"'); q != std::string::npos; q = v.find('"', q + 1)) {
+      size_t e = v.find('"', q + 1);
+      if (e == std::string::npos) break;
+      out += (out.empty()        ? ""
+              : lang == Lang::Zh ? "、"
+                                 : ", ") +
+             valueLabel(schema_, lang, *f, v.substr(q + 1, e - q - 1));
+      q = e;
+    }
+    return out.empty() ? reportLabel(schema_, lang, "absent") : out;
+  };
+  SendbackItem item;
+  item.id = c.id;
+  // Where our record is: "file:sheet:row" (the file may itself hold a colon).
+  std::string at = c.ours_at;
+  size_t colon = at.rfind(':');
+  if (colon != std::string::npos && colon + 1 < at.size() &&
+      at.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+    item.row = std::atoi(at.c_str() + colon + 1);
+    at.resize(colon);
+    size_t sheet = at.rfind(':');
+    if (sheet != std::string::npos) item.sheet = at.substr(sheet + 1), at.resize(sheet);
+  }
+  item.file = at;
+  item.field = c.field;
+  item.rule = c.dept + ":" + c.kind;
+  item.name = c.name;
+  item.id_number = c.key;  // as the check wrote it: masked unless it ran with --no-mask
+  item.value = c.kind == "disagree" || c.kind == "only-ours" ? shown(c.ours) : "";
+  item.severity =
+      c.kind == "disagree" && c.field != "_status" ? Severity::Warning : Severity::Error;
+  std::string rows;
+  for (const std::string& r : c.theirs_rows) rows += (rows.empty() ? "" : " ") + r;
+  MessageArgs args{{"dept", c.department}, {"rows", rows}};
+  std::string where = schema_.messages().format(
+      rows.empty() ? "sendback-dept-unlisted" : "sendback-dept-rows", lang, args);
+  args.insert(args.end(), {{"theirs", shown(c.theirs)}, {"status", c.theirs}, {"where", where}});
+  item.message = schema_.messages().format(
+      "sendback-dept-" + c.kind + (c.field == "_status" ? "-status" : ""), lang, args);
+  if (c.kind == "not-collected")
+    p.to_collect.push_back(std::move(item));
+  else if (c.kind == "disagree" && f && c.ours.empty())
+    p.missing.push_back(std::move(item));
+  else
+    p.problems.push_back(std::move(item));
 }
 
 bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const {
@@ -166,7 +265,10 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
   format_set_bold(header);
   format_set_bg_color(header, 0xE8EEF7);
   lxw_format* text = workbook_add_format(wb);
-  format_set_num_format(text, "@");  // an ID number typed back in stays text
+  format_set_num_format(text, "@");             // an ID number typed back in stays text
+  lxw_format* reply = workbook_add_format(wb);  // what the county fills in
+  format_set_bold(reply);
+  format_set_bg_color(reply, 0xFFF2CC);
   lxw_format* error = workbook_add_format(wb);
   format_set_font_color(error, 0x9C0006);
 
@@ -182,12 +284,17 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
     // Items from a merge conflict say whose sheet each value is in: one column more.
     bool by_unit = std::any_of(items.begin(), items.end(),
                                [](const SendbackItem& it) { return !it.source_unit.empty(); });
-    lxw_col_t columns = lxw_col_t(std::size(heads) + (by_unit ? 1 : 0));
+    // Then the item's id and the county's reply: what it found, the corrected value, a note.
+    std::vector<std::string> titles;
+    for (const char* h : heads) titles.push_back(L(h));
+    if (by_unit) titles.push_back(L("col-source-unit"));
+    for (const char* h : {"col-item", "reply-result", "reply-value", "reply-note"})
+      titles.push_back(L(h));
+    lxw_col_t columns = lxw_col_t(titles.size());
     std::vector<size_t> widths;
     for (lxw_col_t c = 0; c < columns; ++c) {
-      std::string h = L(c < std::size(heads) ? heads[c] : "col-source-unit");
-      worksheet_write_string(ws, 0, c, h.c_str(), header);
-      widths.push_back(displayWidth(h));
+      worksheet_write_string(ws, 0, c, titles[c].c_str(), c + 3 < columns ? header : reply);
+      widths.push_back(displayWidth(titles[c]));
     }
     lxw_row_t r = 1;
     for (const SendbackItem& it : items) {
@@ -205,6 +312,11 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
                              it.value,
                              it.source_unit};
       for (lxw_col_t c = 0; c < columns; ++c) {
+        if (c + 4 >= columns) {  // the id, then the reply columns, left empty for the county
+          if (c + 4 == columns) worksheet_write_string(ws, r, c, it.id.c_str(), text);
+          widths[c] = std::max(widths[c], c + 4 == columns ? it.id.size() : size_t(12));
+          continue;
+        }
         if (c == 2) {
           worksheet_write_number(ws, r, c, it.row, nullptr);
           continue;
@@ -223,6 +335,7 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
     return true;
   };
   if (!sheet("problem-sheet", p.problems) || !sheet("missing-sheet", p.missing)) return false;
+  if (!p.to_collect.empty() && !sheet("tocollect-sheet", p.to_collect)) return false;
   if (!p.cross.empty() && !sheet("cross-sheet", p.cross)) return false;
   return file.commit(err);
 }
@@ -232,7 +345,8 @@ bool Sendback::write(const std::string& dir, std::string* err) {
     *err = dir + ": cannot create: " + std::strerror(errno);
     return false;
   }
-  std::string index = "county,name,file,people,problems,missing\n";
+  if (!moveEarlierRound(dir, err)) return false;
+  std::string index = "county,name,file,people,problems,missing,to_collect\n";
   for (auto& [county, p] : packages_) {
     // Problems in the order the county's operator walks their files.
     auto order = [](const SendbackItem& a, const SendbackItem& b) {
@@ -242,10 +356,11 @@ bool Sendback::write(const std::string& dir, std::string* err) {
     std::stable_sort(p.problems.begin(), p.problems.end(), order);
     std::stable_sort(p.missing.begin(), p.missing.end(), order);
     std::stable_sort(p.cross.begin(), p.cross.end(), order);
+    std::stable_sort(p.to_collect.begin(), p.to_collect.end(), order);
     if (!writePackage(dir, p, err)) return false;
     for (const std::string& s : {p.county, p.name, p.file}) appendCsvField(&index, s), index += ',';
     index += std::to_string(p.people) + ',' + std::to_string(p.problems.size()) + ',' +
-             std::to_string(p.missing.size()) + '\n';
+             std::to_string(p.missing.size()) + ',' + std::to_string(p.to_collect.size()) + '\n';
   }
   AtomicFile out;
   if (!out.open(dir + "/index.csv", err)) return false;

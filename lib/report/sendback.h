@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct SendbackOptions {
 
 /// One finding to be corrected: where it is in the county's own file, and what is wrong.
 struct SendbackItem {
+  std::string id;  // stable across rounds: the same person, field and rule give the same id
   std::string file, sheet, column, field, rule, message, value, name, id_number;
   std::string source_unit;  // a merge conflict's value: the unit whose sheet holds it
   int row = 0;
@@ -32,8 +34,9 @@ struct SendbackPackage {
   std::string county;  // code; "" when neither registration nor unit is known
   std::string name, file;
   std::vector<SendbackItem> problems, missing;
-  std::vector<SendbackItem> cross;  // values of one person that two units' sheets disagree on
-  size_t people = 0;                // records with at least one item
+  std::vector<SendbackItem> cross;       // values of one person that two units' sheets disagree on
+  std::vector<SendbackItem> to_collect;  // on a department's roster, collected by nobody
+  size_t people = 0;                     // records with at least one item
 };
 
 class Sendback {
@@ -49,8 +52,13 @@ class Sendback {
   /// with the unit, file, row and column it came from (a conflict within one unit is that
   /// unit's to correct and is filed under it alone).
   void addConflict(const MergeConflict& c);
+  /// Files a finding of a cross-check with a department (vetdiff --dept) under the county it
+  /// names (or, split by unit, its unit's): a person no county collected is to be collected,
+  /// a value ours lacks is missing data, anything else problem data.
+  void addCross(const CrossItem& c);
   /// Writes DIR/<code>-<name>.xlsx per county with items, and DIR/index.csv listing them;
-  /// false with `err` on the first failure.
+  /// the files of an earlier round there (those its index.csv lists) move to DIR/rounds/N/
+  /// first, so that DIR holds only the current round. False with `err` on the first failure.
   bool write(const std::string& dir, std::string* err);
   const std::map<std::string, SendbackPackage>& packages() const { return packages_; }
 
@@ -61,6 +69,7 @@ class Sendback {
   SendbackOptions options_;
   const Field *hukou_ = nullptr, *unit_ = nullptr, *name_ = nullptr, *id_ = nullptr;
   std::map<std::string, SendbackPackage> packages_;
+  std::set<std::string> cross_people_;  // county \x1f key of each person with a department item
 };
 
 }  // namespace vetkit

@@ -58,6 +58,15 @@ bool ReportSession::readMergeFindings(const std::string& conflicts, const std::s
   return true;
 }
 
+bool ReportSession::readCrossFindings(const std::vector<std::string>& files, std::string* err) {
+  std::vector<CrossItem> items;
+  for (const std::string& f : files)
+    if (!readCrossItems(f, &items, err)) return false;
+  if (sendback_)
+    for (const CrossItem& c : items) sendback_->addCross(c);
+  return true;
+}
+
 ReportSession::Written ReportSession::writeReport(ReportFormat format, const std::string& path,
                                                   std::string* err) {
   report_ = aggregator_.finish();

@@ -39,6 +39,10 @@ class ReportSession {
   /// under each of them. False with `err` when a file cannot be read or is not the merge's.
   bool readMergeFindings(const std::string& conflicts, const std::string& candidates,
                          std::string* err);
+  /// Reads findings of cross-checks with departments (vetdiff --dept --format json files);
+  /// with send-back, each is filed under the county it names. False with `err` when a file
+  /// cannot be read or is not such findings.
+  bool readCrossFindings(const std::vector<std::string>& files, std::string* err);
   /// Reads the city store (vetmerge --db): its current set, and its batches for the report.
   bool runStore(const std::string& db, std::string* err);
 

@@ -1,5 +1,7 @@
 #include "schema/divisions.h"
 
+#include "schema/schema.h"
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -46,12 +48,6 @@ bool Divisions::load(const std::string& path, std::string* err) {
   for (const auto& [name, idx] : short_names)
     if (idx.size() == 1 && !by_name_.count(name)) by_name_.emplace(name, entries_[idx[0]].code);
   return true;
-}
-
-bool isCountyCode(std::string_view s) {
-  return s.size() == 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         s.compare(4, 2, "00") != 0;  // a province or city code names no county
 }
 
 std::string Divisions::prefectureOf(std::string_view code) {
@@ -101,6 +97,24 @@ std::string Divisions::codeForLeadingName(std::string_view text) const {
     if (!code.empty()) best = code;  // later (longer) prefixes are more precise
   }
   return best;
+}
+
+bool isCountyCode(std::string_view s) {
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         s.substr(4, 2) != "00";  // a province or city code names no county
+}
+
+std::string sendbackCounty(const CodeTable* units, std::string_view hukou, std::string_view unit,
+                           bool by_hukou) {
+  if (by_hukou) {
+    if (isCountyCode(hukou)) return std::string(hukou);
+    // A zone without a code of its own is registered in the division it lies in.
+    if (const CodeEntry* e = units ? units->find(hukou) : nullptr)
+      if (e->local && !e->division.empty()) return e->division;
+  }
+  if (units && units->find(unit)) return std::string(unit);
+  return isCountyCode(unit) ? std::string(unit) : "";
 }
 
 }  // namespace vetkit

@@ -9,14 +9,23 @@
 
 namespace vetkit {
 
+class CodeTable;
+
+/// A six-digit code of a county-level division (not a province's or a city's: ..00).
+bool isCountyCode(std::string_view code);
+
+/// The county a person's items go back to (根据对象户籍下发各地): the county of the hukou
+/// division when `by_hukou` (a local zone stands for the division it lies in), else — or when
+/// the hukou names no county — the collecting unit; "" when neither is known. `units` is the
+/// schema's unit table.
+std::string sendbackCounty(const CodeTable* units, std::string_view hukou, std::string_view unit,
+                           bool by_hukou);
+
 struct Division {
   std::string code;  // six digits
   std::string name;  // full name with its parents: 湖南省娄底市双峰县
   bool current = true;
 };
-
-/// Whether `code` is six digits naming a county-level division (not a province or prefecture).
-bool isCountyCode(std::string_view code);
 
 class Divisions {
  public:

@@ -341,12 +341,7 @@ bool Schema::isRequired(const Field& f, std::string_view category) const {
 }
 
 std::string Schema::countyOf(std::string_view division) const {
-  if (isCountyCode(division)) return std::string(division);
-  // A zone without a code of its own is registered in the division it lies in.
-  if (const CodeTable* units = table("units"))
-    if (const CodeEntry* e = units->find(division); e && e->local && isCountyCode(e->division))
-      return e->division;
-  return "";
+  return sendbackCounty(table("units"), division, "", true);
 }
 
 bool Schema::applies(const Field& f, std::string_view category) const {

@@ -3,6 +3,7 @@ static const char kUsage[] =
     R"(Compare two batches of records field by field: who was added, removed or changed.
 
 Usage: vetdiff [OPTIONS] OLD NEW
+       vetdiff --dept PROFILE [OPTIONS] OURS THEIRS
 
 OLD and NEW are record streams (vetimport's JSON Lines), spreadsheets or CSV files; - is
 standard input (for one of them). Records are paired by the identity number (folded, 15
@@ -15,8 +16,8 @@ Examples:
   vetdiff --format csv -o 变更.csv 县报.xlsx 市存.jsonl  # for the auditor's sheet
   vetdiff --stat --lang en old.jsonl new.jsonl         # counts only
   vetdiff --db city.sqlite 3 8          # two batches of the city store (ids or file names)
-  vetimport --profile schemas/profiles/hukou-extract.yaml 公安户籍.csv |
-    vetdiff --only name,gender,hukou_division ours.jsonl -   # a department's extract)";
+  vetdiff --dept gongan 市库.jsonl 公安户籍.csv        # cross-check with 公安 户籍
+  vetdiff --dept renshe --format json -o 人社.jsonl --db city.sqlite - 人社参保.xlsx)";
 
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ Examples:
 #include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
+#include "crosscheck/crosscheck_run.h"
 #include "diff/diff.h"
 #include "diff/diff_output.h"
 #include "store/store_source.h"
@@ -66,6 +68,12 @@ int main(int argc, char** argv) {
   app.add_option("--db", db,
                  "OLD and NEW are batches of this city store (vetmerge --db): ids or file names")
       ->type_name("STORE");
+  CrossRun cross;
+  app.add_option("--dept", cross.profile,
+                 "Cross-check OURS against a department's extract THEIRS through its profile "
+                 "(schemas/departments/NAME.yaml, or a file)")
+      ->type_name("PROFILE")
+      ->excludes("--key", "--only", ignore);
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
   MappingOptions mapping;
@@ -97,6 +105,16 @@ int main(int argc, char** argv) {
     for (const Field* f : ignored) options.compared[f->index] = false;
     options.import.lang = common.lang;
     options.mask = !common.no_mask;
+    if (!cross.profile.empty()) {  // the cross-check with a department
+      cross.schema_path = common.schemaPath(), cross.ours = files[0], cross.theirs = files[1];
+      cross.output = common.output, cross.db = db, cross.stat = stat, cross.import = options.import;
+      cross.out = {diffFormatNamed(common.format), common.lang, !common.no_mask};
+      int status = runCrossCheck(
+          *schema, &cross, [&](const Diagnostic& d) { printDiagnostic(tool, d); }, &err);
+      if (status == kExitTrouble && !err.empty()) return printError(tool, err), int(kExitTrouble);
+      if (!common.quiet && !stat) std::fprintf(stderr, "%s\n", cross.summary.c_str());
+      return status;
+    }
     if (!db.empty())
       options.read = [&](const std::string& batch, const RecordSourceEvents& events,
                          std::string* read_err) {
@@ -104,10 +122,7 @@ int main(int argc, char** argv) {
       };
 
     DiffOutputOptions out_options;
-    out_options.format = common.format == "json"   ? DiffFormat::Json
-                         : common.format == "csv"  ? DiffFormat::Csv
-                         : common.format == "html" ? DiffFormat::Html
-                                                   : DiffFormat::Text;
+    out_options.format = diffFormatNamed(common.format);
     out_options.stat = stat;
     out_options.lang = common.lang;
     out_options.mask = !common.no_mask;

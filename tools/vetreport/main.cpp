@@ -15,6 +15,7 @@ Examples:
   vetreport -o 报告.xlsx city.jsonl                      # a workbook (format from the name)
   vetreport --format json --lang en city.jsonl | jq .by_unit_category
   vetreport --split-by hukou --outdir 退回 city.jsonl    # 根据对象户籍下发各地
+  vetreport --split-by hukou --outdir 退回 --findings 公安.jsonl 民政.jsonl -- city.jsonl
   vetreport --db city.sqlite --format html -o 报告.html  # the store: its set and its batches
   vetreport --db city.sqlite --conflicts c.jsonl --candidates d.jsonl -o 报告.xlsx
   vetimport *.xlsx | vetreport --format csv > 报告.csv
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
   app.add_option("--conflicts", conflicts,
                  "vetmerge's --conflicts file: a table of them; with --split-by, conflicts "
                  "between units go back to each")
+      ->type_name("FILE");
+  std::vector<std::string> findings;
+  app.add_option("--findings", findings,
+                 "With --split-by: findings of vetdiff --dept --format json, sent back too")
       ->type_name("FILE");
   app.add_option("--candidates", candidates,
                  "vetmerge's --candidates file: a table of the possible duplicates")
@@ -114,6 +119,8 @@ int main(int argc, char** argv) {
                           [&](const Diagnostic& d) { printDiagnostic(tool, d); });
     if (!session.readMergeFindings(conflicts, candidates, &err))
       return printError(tool, err), int(kExitTrouble);
+    if (!findings.empty() && (split_by.empty() || !session.readCrossFindings(findings, &err)))
+      return printError(tool, split_by.empty() ? "--findings needs --split-by" : err), 2;
     if (!db.empty() && !session.runStore(db, &err)) return printError(tool, err), int(kExitTrouble);
     if (files.empty() && db.empty()) files.push_back("-");
     {

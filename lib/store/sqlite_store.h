@@ -120,6 +120,7 @@ class SqliteStore final : public Store {
   bool setUp(const std::string& path, bool bulk, std::string* err);
   bool migrate();
   bool migrateSignerStatus();
+  bool setUserVersion();
   void discard();
   void finalizeAll();
 

@@ -153,8 +153,10 @@ CREATE TABLE IF NOT EXISTS decision(
   batch INTEGER,
   PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
-PRAGMA user_version = 2;
 )";
+// The layout's number, set only when it differs: setting it is a write, which would make
+// every reader (a report, a diff) wait for a merge's transaction to end.
+static const int kUserVersion = 2;
 
 SqliteStore::~SqliteStore() {
   discard();
@@ -216,7 +218,8 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
              "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
-  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() || !exec(kIndexes)) {
+  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() || !exec(kIndexes) ||
+      !setUserVersion()) {
     *err = file + ": " + err_;
     return false;
   }
@@ -224,10 +227,11 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
       current_row_.prepare(db_.get(),
                            (std::string(kCurrentColumns) + " FROM current WHERE key = ?").c_str(),
                            &err_) &&
-      add_batch_.prepare(db_.get(),
-                         "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
-                         "key_id, signer_status, signed_at, unit_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &err_) &&
+      add_batch_.prepare(
+          db_.get(),
+          "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
+          "key_id, signer_status, signed_at, unit_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          &err_) &&
       set_records_.prepare(db_.get(),
                            "UPDATE batch SET records = ?, sha256 = ?, signed_at = ? WHERE id = ?",
                            &err_) &&
@@ -255,6 +259,15 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
       mark_absent_.prepare(db_.get(), "UPDATE current SET absent_from = ? WHERE key = ?", &err_);
   if (!ok) *err = file + ": " + err_;
   return ok;
+}
+
+bool SqliteStore::setUserVersion() {
+  Statement s;
+  if (!s.prepare(db_.get(), "PRAGMA user_version", &err_)) return false;
+  if (!s.step()) return fail(s);
+  bool same = s.integer(0) == kUserVersion;
+  s.finalize();
+  return same || exec(("PRAGMA user_version = " + std::to_string(kUserVersion)).c_str());
 }
 
 // A store of the first layout (user_version 1) kept each line in record_version.json: the

@@ -124,6 +124,7 @@ class SqliteStore final : public Store {
   bool migrateSignerStatus();
   bool migrateSignedAt();
   bool migrateUnitSource();
+  bool setUserVersion();
   void discard();
   void finalizeAll();
 

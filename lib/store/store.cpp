@@ -4,19 +4,17 @@
 
 #include <cerrno>
 
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 
 namespace vetkit {
 
 namespace {
 
-// The backend a `--db` string names: sqlite:PATH or a plain path is SQLite. A server's URL
-// (postgresql://...) names a backend not built in yet: refused, never taken for a file name.
+// The backend a `--db` string names: a postgres(ql):// URL or a libpq keyword string
+// ('host=… dbname=…') is PostgreSQL (isPostgresConninfo); sqlite:PATH or a plain path is
+// SQLite.
 bool sqlitePath(const std::string& where, std::string* path, std::string* err) {
-  if (where.starts_with("postgres://") || where.starts_with("postgresql://")) {
-    *err = where + ": PostgreSQL stores are not supported by this build";
-    return false;
-  }
   *path = where.starts_with("sqlite:") ? where.substr(7) : where;
   if (path->empty()) return *err = "--db: no store named", false;
   return true;
@@ -25,6 +23,12 @@ bool sqlitePath(const std::string& where, std::string* path, std::string* err) {
 }  // namespace
 
 std::unique_ptr<Store> Store::openOrCreate(const std::string& where, std::string* err) {
+  if (isPostgresConninfo(where)) {
+    // The database exists on the server; its tables are made on first use (in a transaction).
+    auto store = std::make_unique<PgStore>();
+    if (!store->open(where, err)) return nullptr;
+    return store;
+  }
   std::string path;
   if (!sqlitePath(where, &path, err)) return nullptr;
   auto store = std::make_unique<SqliteStore>();
@@ -36,6 +40,11 @@ std::unique_ptr<Store> Store::openOrCreate(const std::string& where, std::string
 }
 
 std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err) {
+  if (isPostgresConninfo(where)) {
+    auto store = std::make_unique<PgStore>();
+    if (!store->openReader(where, err)) return nullptr;
+    return store;
+  }
   std::string path;
   if (!sqlitePath(where, &path, err)) return nullptr;
   struct stat st;

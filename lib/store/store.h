@@ -1,7 +1,8 @@
 // The city store: every batch merged, every version of every record with the batch it came
 // from, the current merged set and the adjudicated pairs. What the merge writes through and
 // what vetdiff, vetreport and vetmerge --export read through; a backend is one implementation
-// of these two interfaces (SQLite: sqlite_store.h), chosen by the `--db` string (openStore).
+// of these two interfaces (SQLite: sqlite_store.h; PostgreSQL: pg_store.h), chosen by the
+// `--db` string (openStore).
 //
 // The model every backend keeps:
 //   batch(id, source, sha256, unit, merged_at, records, signer, key_id, signer_status,
@@ -158,6 +159,8 @@ class Store : public StoreReader, public StoreWriter {
  public:
   /// The store `where` names (a path, or sqlite:PATH): opened when it exists; when it does
   /// not, built aside and put in place by finish() — a run that dies first leaves none.
+  /// A postgresql:// URL or a libpq string (host=… dbname=…): the database on that server,
+  /// its tables made on first use.
   /// Null with `err` when it cannot be opened or `where` names no backend built in.
   static std::unique_ptr<Store> openOrCreate(const std::string& where, std::string* err);
 };

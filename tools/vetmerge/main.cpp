@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
   app.get_option("--format")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
   app.add_option("files", req.files, "Record streams, spreadsheets or CSV files; - is stdin")
       ->type_name("FILE");
-  app.add_option("--db", req.db, "Merge into (or read) this SQLite store, created if missing")
+  app.add_option("--db", req.db,
+                 "Merge into (or read) this store: a SQLite file, created if missing, or a "
+                 "PostgreSQL database (postgresql://… or 'host=… dbname=…')")
       ->type_name("STORE");
   app.add_flag("--export", req.do_export, "With --db: write the current merged set");
   app.add_option("--history", req.history, "With --db: write every version of the person KEY")

@@ -1,0 +1,486 @@
+// One contract, both backends: every test here runs on the SQLite store and on the PostgreSQL
+// store (a server started by tests/pg/start-server.sh; VETKIT_PG_STATE names its state
+// directory). Without a server the PostgreSQL half is reported SKIPPED with the reason.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "store/pg_store.h"
+#include "store/store.h"
+
+using namespace vetkit;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+// A new, empty store for test `name` on `backend`; empty with `*skip` when it cannot be had.
+std::string newStore(const std::string& backend, const std::string& name, std::string* skip) {
+  if (backend == "sqlite") {
+    std::string path = testing::TempDir() + "/contract-" + name + ".sqlite";
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(path + suffix);
+    return path;
+  }
+  const char* env = getenv("VETKIT_PG_STATE");
+  std::string state = env ? env : "";
+  if (state.empty()) {
+    *skip = "VETKIT_PG_STATE is not set: no test server (tests/pg/start-server.sh DIR)";
+    return {};
+  }
+  if (std::filesystem::exists(state + "/skip")) {
+    *skip = "no PostgreSQL server: " + slurp(state + "/skip");
+    return {};
+  }
+  std::string admin = slurp(state + "/conninfo");
+  if (admin.empty()) {
+    *skip = "no test server running (" + state + "/conninfo missing)";
+    return {};
+  }
+  std::string db = "t_" + name + "_" + std::to_string(getpid());
+  PGconn* c = PQconnectdb(admin.c_str());
+  bool ok = PQstatus(c) == CONNECTION_OK;
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
+  for (std::string sql : {"DROP DATABASE IF EXISTS " + db, "CREATE DATABASE " + db}) {
+    if (!ok) break;
+    PGresult* r = PQexec(c, sql.c_str());
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+  }
+  std::string why = PQerrorMessage(c);
+  PQfinish(c);
+  if (!ok) {
+    ADD_FAILURE() << "cannot create database " << db << ": " << why;
+    return {};
+  }
+  return admin.substr(0, admin.find("dbname=")) + "dbname=" + db;
+}
+
+BatchInfo batchOf(const char* unit, const char* source = "batch.jsonl") {
+  BatchInfo b;
+  b.source = source;
+  b.sha256 = std::string(64, '0');
+  b.unit = unit;
+  b.merged_at = "2026-11-29T00:00:00Z";
+  return b;
+}
+
+std::string lineOf(const std::string& key, const char* unit) {
+  return R"({"name":"某某","id_number":")" + key + R"(","unit":")" + unit +
+         R"(","note":"tab\there \\ back","_src":"x","_row":1})";
+}
+
+// Merges one batch of `keys` (each its own new person, or its unit's earlier version
+// replaced); calls `midway` after half of them.
+bool writeBatch(Store& store, const char* unit, const std::vector<std::string>& keys,
+                const std::function<void()>& midway = nullptr, int64_t* batch = nullptr,
+                bool lookup = true) {
+  if (!store.begin()) return false;
+  BatchInfo info = batchOf(unit);
+  int64_t bid, version;
+  if (!store.addBatch(info, &bid)) return false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string& key = keys[i];
+    CurrentRow old;
+    bool had = lookup && store.currentRow(key, &old);
+    if (!had && !store.error().empty()) return false;
+    if (!store.addVersion(key, bid, unit, lineOf(key, unit), &version)) return false;
+    if (had && !store.retireVersion(old.version, bid)) return false;
+    CurrentRow row;
+    row.person.key = key, row.person.unit = unit, row.person.name = "某某";
+    row.person.birth_date = "1960-01-01", row.version = version;
+    if (!store.putCurrent(row, {})) return false;
+    if (i == keys.size() / 2 && midway) midway();
+  }
+  if (batch) *batch = bid;
+  return store.setBatchRecords(bid, int64_t(keys.size()), info.sha256, info.signed_at) &&
+         store.commit();
+}
+
+std::vector<std::string> keysOf(const char* prefix, int n) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < n; ++i) keys.push_back(prefix + std::to_string(100000 + i));
+  return keys;
+}
+
+struct Counts {
+  int64_t batches = 0, current = 0, records = 0;
+};
+Counts countsOf(StoreReader& s) {
+  Counts c;
+  EXPECT_TRUE(s.forEachBatch([&](int64_t id, const BatchInfo&) {
+    ++c.batches;
+    EXPECT_TRUE(s.forEachBatchRecord(id, [&](std::string_view) { return ++c.records, true; }));
+  })) << s.error();
+  EXPECT_TRUE(s.exportCurrent([&](const CurrentRecord&) { return ++c.current, true; }))
+      << s.error();
+  return c;
+}
+
+class StoreContract : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+    name = name.substr(0, name.find('/'));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    where_ = newStore(GetParam(), name, &skip);
+    if (where_.empty() && !skip.empty()) GTEST_SKIP() << skip;
+    ASSERT_FALSE(where_.empty());
+  }
+  std::unique_ptr<Store> open() {
+    std::string err;
+    std::unique_ptr<Store> s = Store::openOrCreate(where_, &err);
+    EXPECT_TRUE(s) << err;
+    return s;
+  }
+  // A store that exists (SQLite builds a new one aside until finish()).
+  std::unique_ptr<Store> openExisting() {
+    {
+      std::unique_ptr<Store> s = open();
+      if (!s) return nullptr;
+      EXPECT_TRUE(s->finish()) << s->error();
+    }
+    return open();
+  }
+  std::string where_;
+};
+
+}  // namespace
+
+TEST_P(StoreContract, BatchesVersionsAndTheCurrentSet) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(writeBatch(*store, "431302", keysOf("43", 5))) << store->error();
+  ASSERT_TRUE(writeBatch(*store, "431302", {"43100001", "43100002"})) << store->error();
+  Counts c = countsOf(*store);
+  EXPECT_EQ(c.batches, 2);
+  EXPECT_EQ(c.current, 5);
+  EXPECT_EQ(c.records, 7);
+  std::vector<int64_t> records;
+  ASSERT_TRUE(store->forEachBatch([&](int64_t id, const BatchInfo& b) {
+    records.push_back(b.records);
+    EXPECT_EQ(b.signer_status, "none");
+    EXPECT_EQ(b.unit, "431302");
+    EXPECT_EQ(id, int64_t(records.size()));  // numbered from 1, as SQLite's rowids
+  }));
+  EXPECT_EQ(records, (std::vector<int64_t>{5, 2}));
+  // The re-sent person: one live version (the second batch's), the first retired by it.
+  std::vector<std::pair<int64_t, int64_t>> versions;
+  ASSERT_TRUE(store->history(
+      "43100001", [&](const LiveVersion& v, int64_t retired_by, std::string_view merged_at) {
+        versions.emplace_back(v.batch, retired_by);
+        EXPECT_EQ(merged_at, "2026-11-29T00:00:00Z");
+        EXPECT_EQ(v.json, lineOf("43100001", "431302"));  // tab and backslash kept
+      }));
+  EXPECT_EQ(versions, (std::vector<std::pair<int64_t, int64_t>>{{1, 2}, {2, 0}}));
+  int live = 0;
+  ASSERT_TRUE(store->forEachLive("43100001", [&](const LiveVersion& v) {
+    ++live;
+    EXPECT_EQ(v.batch, 2);
+    EXPECT_EQ(v.version, 6);  // versions numbered in order, as SQLite's rowids
+    EXPECT_EQ(v.source, "batch.jsonl");
+  }));
+  EXPECT_EQ(live, 1);
+  CurrentRow row;
+  ASSERT_TRUE(store->currentRow("43100001", &row)) << store->error();
+  EXPECT_EQ(row.version, 6);
+  EXPECT_EQ(row.person.name, "某某");
+  EXPECT_FALSE(store->currentRow("nobody", &row));
+  EXPECT_TRUE(store->error().empty()) << store->error();
+  std::string detail;
+  EXPECT_TRUE(store->integrityOk(&detail)) << detail;
+}
+
+TEST_P(StoreContract, ExportIsInByteOrderOfKeys) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  std::vector<std::string> keys = {"?a.csv:Sheet1:2",
+                                   "430302196202289030",
+                                   "张三|1960-01-01",
+                                   "43030219620228903X",
+                                   "Zeta",
+                                   "aleph",
+                                   "?B"};
+  ASSERT_TRUE(writeBatch(*store, "431302", keys)) << store->error();
+  std::vector<std::string> got;
+  ASSERT_TRUE(store->exportCurrent([&](const CurrentRecord& c) {
+    got.emplace_back(c.key);
+    EXPECT_TRUE(c.merged.empty());
+    EXPECT_EQ(c.unit, "431302");
+    return true;
+  }));
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(got, keys);
+  // A reader that stops early leaves the store usable.
+  int seen = 0;
+  ASSERT_TRUE(store->exportCurrent([&](const CurrentRecord&) { return ++seen < 2; }))
+      << store->error();
+  EXPECT_EQ(seen, 2);
+  EXPECT_EQ(countsOf(*store).current, int64_t(keys.size()));
+}
+
+TEST_P(StoreContract, RolledBackBatchLeavesNothing) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(writeBatch(*store, "431302", keysOf("43", 3))) << store->error();
+  ASSERT_TRUE(store->begin()) << store->error();
+  int64_t bid, version;
+  ASSERT_TRUE(store->addBatch(batchOf("431321"), &bid));
+  for (int i = 0; i < 100; ++i) {
+    std::string key = "99" + std::to_string(i);
+    ASSERT_TRUE(store->addVersion(key, bid, "431321", lineOf(key, "431321"), &version));
+    CurrentRow row;
+    row.person.key = key, row.person.unit = "431321", row.version = version;
+    ASSERT_TRUE(store->putCurrent(row, {}));
+  }
+  ASSERT_TRUE(store->retireOlder("43100000", "431302", bid));
+  store->rollback();
+  Counts c = countsOf(*store);
+  EXPECT_EQ(c.batches, 1);
+  EXPECT_EQ(c.current, 3);
+  int live = 0;
+  ASSERT_TRUE(store->forEachLive("43100000", [&](const LiveVersion&) { ++live; }));
+  EXPECT_EQ(live, 1);
+  // The next batch takes the numbers the rolled-back one had.
+  int64_t batch = 0;
+  ASSERT_TRUE(writeBatch(*store, "431321", {"9900"}, nullptr, &batch)) << store->error();
+  EXPECT_EQ(batch, 2);
+}
+
+TEST_P(StoreContract, CurrentRowsDecisionsAndRekey) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(writeBatch(*store, "431302", {"A1", "A2", "A3"})) << store->error();
+  ASSERT_TRUE(store->begin());
+  CurrentRow row;
+  ASSERT_TRUE(store->currentRow("A1", &row));
+  row.sources = 2, row.person.unit = "431302,431321", row.person.id15 = "430302620228903";
+  // Many writes of one key in one transaction: the last one stands.
+  for (int i = 0; i < 40; ++i) {
+    row.person.row = i;
+    ASSERT_TRUE(store->putCurrent(row, R"({"merged":true})"));
+  }
+  ASSERT_TRUE(store->markAbsent("A2", 1));
+  ASSERT_TRUE(store->addDecision("A3", "A1", "same", 0));
+  ASSERT_TRUE(store->addDecision("A1", "A2", "different", 1));
+  ASSERT_TRUE(store->addDecision("A1", "A2", "same", 1));  // decided again: replaced
+  ASSERT_TRUE(store->rekey("A3", "A1"));
+  ASSERT_TRUE(store->commit()) << store->error();
+
+  CurrentRow got;
+  ASSERT_TRUE(store->currentRow("A1", &got));
+  EXPECT_EQ(got.sources, 2);
+  EXPECT_EQ(got.person.row, 39);
+  EXPECT_EQ(got.person.unit, "431302,431321");
+  EXPECT_EQ(got.person.id15, "430302620228903");
+  EXPECT_FALSE(store->currentRow("A3", &got));
+  ASSERT_TRUE(store->currentRow("A2", &got));
+  EXPECT_EQ(got.absent_from, 1);
+  std::vector<std::string> decisions;
+  ASSERT_TRUE(
+      store->forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
+        decisions.push_back(std::string(a) + " " + std::string(b) + " " + std::string(d));
+      }));
+  EXPECT_EQ(decisions, (std::vector<std::string>{"A1 A2 same", "A3 A1 same"}));
+  int live = 0;
+  ASSERT_TRUE(store->forEachLive("A1", [&](const LiveVersion&) { ++live; }));
+  EXPECT_EQ(live, 2);  // A3's version moved to A1
+  int merged = 0, briefs = 0;
+  ASSERT_TRUE(store->exportCurrent([&](const CurrentRecord& c) {
+    merged += c.merged == R"({"merged":true})";
+    return true;
+  }));
+  ASSERT_TRUE(store->forEachCurrentBrief([&](const CurrentBrief& b) {
+    ++briefs;
+    if (b.key == "A2") {
+      EXPECT_EQ(b.absent_from, 1);
+    }
+  }));
+  EXPECT_EQ(merged, 1);
+  EXPECT_EQ(briefs, 2);
+}
+
+TEST_P(StoreContract, SignerAndHowItWasEstablished) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->begin());
+  BatchInfo b = batchOf("431302", "娄星区.jsonl");
+  b.signer = "娄星区退役军人事务局", b.key_id = "ab12", b.signer_status = "verified";
+  int64_t id;
+  ASSERT_TRUE(store->addBatch(b, &id));
+  ASSERT_TRUE(store->setBatchRecords(id, 0, std::string(64, 'f'), {}));
+  ASSERT_TRUE(store->commit()) << store->error();
+  ASSERT_TRUE(store->forEachBatch([&](int64_t, const BatchInfo& got) {
+    EXPECT_EQ(got.signer, "娄星区退役军人事务局");
+    EXPECT_EQ(got.key_id, "ab12");
+    EXPECT_EQ(got.signer_status, "verified");
+    EXPECT_EQ(got.source, "娄星区.jsonl");
+    EXPECT_EQ(got.sha256, std::string(64, 'f'));
+  }));
+}
+
+// Another writer's commit is seen once, by the next call; the store's own never.
+TEST_P(StoreContract, ChangedElsewhereSeesOtherWritersOnly) {
+  auto a = openExisting();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  bool changed = true;
+  ASSERT_TRUE(a->changedElsewhere(&changed));
+  EXPECT_FALSE(changed);
+  ASSERT_TRUE(b->changedElsewhere(&changed));
+  ASSERT_TRUE(writeBatch(*a, "431302", {"1"})) << a->error();
+  ASSERT_TRUE(a->changedElsewhere(&changed));
+  EXPECT_FALSE(changed);
+  ASSERT_TRUE(b->changedElsewhere(&changed));
+  EXPECT_TRUE(changed);
+  ASSERT_TRUE(b->changedElsewhere(&changed));
+  EXPECT_FALSE(changed);
+}
+
+// Two writers: the second's begin() waits until the first commits, then sees its batch.
+TEST_P(StoreContract, WritersEndAsIfOneAfterTheOther) {
+  auto a = openExisting();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->begin());
+  int64_t bid;
+  ASSERT_TRUE(a->addBatch(batchOf("431302"), &bid));
+  std::atomic<bool> committed{false};
+  auto second = std::async(std::launch::async, [&] {
+    if (!b->begin()) return std::string("begin: ") + b->error();
+    std::string seen = committed ? "after" : "before";
+    int batches = 0;
+    b->forEachBatch([&](int64_t, const BatchInfo&) { ++batches; });
+    b->rollback();
+    return seen + " " + std::to_string(batches);
+  });
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  committed = true;
+  ASSERT_TRUE(a->commit()) << a->error();
+  EXPECT_EQ(second.get(), "after 1");
+}
+
+// A reader opens and reads while a writer holds the store, and sees its last commit only.
+TEST_P(StoreContract, ReadersNeverWaitForWriters) {
+  auto w = openExisting();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(writeBatch(*w, "431302", {"1", "2"})) << w->error();
+  ASSERT_TRUE(w->begin());
+  int64_t bid;
+  ASSERT_TRUE(w->addBatch(batchOf("431321"), &bid));
+  auto reading = std::async(std::launch::async, [&] {
+    std::string err;
+    std::unique_ptr<StoreReader> r = openStoreReader(where_, &err);
+    if (!r) return "open: " + err;
+    Counts c = countsOf(*r);
+    return std::to_string(c.batches) + " " + std::to_string(c.current);
+  });
+  bool quick = reading.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  EXPECT_TRUE(quick) << "the reader waited for the writer";
+  ASSERT_TRUE(w->commit()) << w->error();  // lets a waiting reader go, so the test can end
+  std::string got = reading.get();
+  if (quick) {
+    EXPECT_EQ(got, "1 2");
+  }
+}
+
+TEST_P(StoreContract, ReaderNeverCreatesAStore) {
+  std::string err;
+  EXPECT_FALSE(openStoreReader(where_, &err));
+  EXPECT_NE(err.find("no such store"), std::string::npos) << err;
+  // And opening it for reading made nothing: a writer still finds it new.
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(countsOf(*s).batches, 0);
+}
+
+// A writer killed half-way through a big batch (SIGKILL: no cleanup of its own) leaves the
+// store with the earlier batch whole and none of the killed one, and it takes the next batch.
+TEST_P(StoreContract, KilledMidBatchLeavesTheBatchAllOrNothing) {
+  {
+    auto store = openExisting();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(writeBatch(*store, "431302", keysOf("43", 1000))) << store->error();
+  }
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string err;
+    std::unique_ptr<Store> store = Store::openOrCreate(where_, &err);
+    if (!store) _exit(3);
+    // Half of it is more than the PostgreSQL store buffers: rows are on the server.
+    writeBatch(
+        *store, "431321", keysOf("13", 100000),
+        [&] {
+          char c = 'x';
+          (void)!write(fds[1], &c, 1);
+          pause();
+        },
+        nullptr, false);
+    _exit(0);
+  }
+  close(fds[1]);
+  char c;
+  ASSERT_EQ(read(fds[0], &c, 1), 1);
+  kill(child, SIGKILL);
+  int st;
+  waitpid(child, &st, 0);
+  ASSERT_TRUE(WIFSIGNALED(st));
+  close(fds[0]);
+
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::string detail;
+  EXPECT_TRUE(store->integrityOk(&detail)) << detail;
+  Counts counts = countsOf(*store);
+  EXPECT_EQ(counts.batches, 1);
+  EXPECT_EQ(counts.current, 1000);
+  EXPECT_EQ(counts.records, 1000);
+  ASSERT_TRUE(writeBatch(*store, "431321", keysOf("13", 10))) << store->error();
+  EXPECT_EQ(countsOf(*store).batches, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::Values("sqlite", "pg"),
+                         [](const testing::TestParamInfo<std::string>& i) { return i.param; });
+
+TEST(StoreWhere, PostgresStringsAreRecognisedAndPasswordsNeverShown) {
+  EXPECT_TRUE(isPostgresConninfo("postgresql://u@h/db"));
+  EXPECT_TRUE(isPostgresConninfo("postgres://h/db"));
+  EXPECT_TRUE(isPostgresConninfo("host=/tmp dbname=vet"));
+  EXPECT_TRUE(isPostgresConninfo("dbname=vet"));
+  EXPECT_FALSE(isPostgresConninfo("city.sqlite"));
+  EXPECT_FALSE(isPostgresConninfo("sqlite:host=x"));
+  EXPECT_FALSE(isPostgresConninfo("a=b.sqlite"));
+  EXPECT_EQ(redactConninfo("postgresql://u:s3cret@h/db"), "postgresql://u:***@h/db");
+  EXPECT_EQ(redactConninfo("postgresql://h/db?password=s3cret&sslmode=disable"),
+            "postgresql://h/db?password=***&sslmode=disable");
+  EXPECT_EQ(redactConninfo("host=h password=s3cret dbname=d"), "host=h password=*** dbname=d");
+  EXPECT_EQ(redactConninfo("host=h password = 'a b' dbname=d"), "host=h password = *** dbname=d");
+  std::string err;
+  // No server there: the error names the store without its password.
+  EXPECT_FALSE(Store::openOrCreate("host=/nonexistent-vetkit password=s3cret dbname=x", &err));
+  EXPECT_EQ(err.find("s3cret"), std::string::npos) << err;
+  EXPECT_NE(err.find("/nonexistent-vetkit"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists("host=/nonexistent-vetkit password=s3cret dbname=x"));
+}

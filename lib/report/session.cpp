@@ -138,4 +138,15 @@ ReportFormat reportFormatFromName(const std::string& path) {
   return ReportFormat::Text;
 }
 
+ReportFormat reportFormatFor(const std::string& name, const std::string& path) {
+  static const std::pair<const char*, ReportFormat> kNames[] = {{"text", ReportFormat::Text},
+                                                                {"csv", ReportFormat::Csv},
+                                                                {"json", ReportFormat::Json},
+                                                                {"html", ReportFormat::Html},
+                                                                {"xlsx", ReportFormat::Xlsx}};
+  for (const auto& [n, format] : kNames)
+    if (name == n) return format;
+  return reportFormatFromName(path);
+}
+
 }  // namespace vetkit

@@ -83,5 +83,8 @@ class ReportSession {
 
 /// The format a file name asks for (.html, .xlsx, .csv, .json) when none is given; else Text.
 ReportFormat reportFormatFromName(const std::string& path);
+/// The format --format names (text, csv, json, html, xlsx); with `name` empty, the one `path`
+/// asks for (reportFormatFromName()).
+ReportFormat reportFormatFor(const std::string& name, const std::string& path);
 
 }  // namespace vetkit

@@ -5,16 +5,13 @@ static const char kUsage[] =
 Usage: vetdiff [OPTIONS] OLD NEW
        vetdiff --dept PROFILE [OPTIONS] OURS THEIRS
 
-OLD and NEW are record streams (vetimport's JSON Lines), spreadsheets or CSV files; - is
-standard input (for one of them). Records are paired by the identity number (folded, 15
-digits upgraded to 18) or by --key, and compared on their canonical values: row order,
-blanks, full-width forms, date spellings and a 15-digit number beside its 18-digit form are
-not changes. A key seen twice on one side is reported on standard error with both rows.
+OLD and NEW are record streams, spreadsheets or CSV files; - is standard input (for one of
+them). Records are paired by the identity number or --key and compared on canonical values
+(vetdiff(1) tells what is no change); a key seen twice on one side is reported on stderr.
 
 Examples:
   vetdiff 2026-10.jsonl 2026-11.jsonl                 # this month against last
   vetdiff --format csv -o 变更.csv 县报.xlsx 市存.jsonl  # for the auditor's sheet
-  vetdiff --stat --lang en old.jsonl new.jsonl         # counts only
   vetdiff --db city.sqlite 3 8          # two batches of the city store (ids or file names)
   vetdiff --dept gongan 市库.jsonl 公安户籍.csv        # cross-check with 公安 户籍
   vetdiff --dept renshe --format json -o 人社.jsonl --db city.sqlite - 人社参保.xlsx)";
@@ -78,15 +75,12 @@ int main(int argc, char** argv) {
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
   MappingOptions mapping;
   addMappingOptions(app, &mapping);
-
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetdiff";
     std::string err;
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
-    if (files[0] == "-" && files[1] == "-") {
-      printError(tool, "OLD and NEW cannot both be standard input");
-      return kExitTrouble;
-    }
+    if (files[0] == "-" && files[1] == "-")
+      return printError(tool, "OLD and NEW cannot both be standard input"), int(kExitTrouble);
     auto schema = Schema::load(common.schemaPath(), &err);
     if (!schema) return printError(tool, err), int(kExitTrouble);
     Profile profile;
@@ -121,14 +115,10 @@ int main(int argc, char** argv) {
         return readBatchRecords(*schema, db, batch, events, read_err);
       };
 
-    DiffOutputOptions out_options;
-    out_options.format = diffFormatNamed(common.format);
-    out_options.stat = stat;
-    out_options.lang = common.lang;
-    out_options.mask = !common.no_mask;
-    out_options.key = options.key;
-    out_options.color = color == "always" || (color == "auto" && common.output == "-" &&
-                                              isatty(1) && !std::getenv("NO_COLOR"));
+    bool colour = color == "always" || (color == "auto" && common.output == "-" && isatty(1) &&
+                                        !std::getenv("NO_COLOR"));
+    DiffOutputOptions out_options{
+        diffFormatNamed(common.format), stat, common.lang, !common.no_mask, colour, options.key};
 
     AtomicFile out;
     if (!out.open(common.output, &err)) return printError(tool, err), int(kExitTrouble);

@@ -9,27 +9,13 @@ Usage: vetmerge [OPTIONS] FILE...
        vetmerge --db STORE --history KEY          every version of one person
        vetmerge --check-set --trusted DIR [--inputs DIR] SET   the province's check
 
-FILE is a record stream or a spreadsheet / CSV; - is standard input. Each merged record
-lists its sources in _sources. With --db each FILE is one batch, merged in one transaction:
-a unit's corrected re-submission replaces that unit's earlier version of each person in it;
-people it leaves out stay current, marked _absent_from (or are retired: --retire-absent).
-Each batch belongs to one unit: --unit, else its records' 采集单位, the sheet's 填报单位
-note or title, the verified signer's unit, the file name (recorded in batch.unit_source;
-sources that disagree are reported); with --db a batch no source names is refused.
-A new store is built beside STORE and appears only when complete. With --trusted each
-batch is verified against FILE.vsig (vetsign) and its signers recorded; a bad signature is
-refused, and so is an unsigned batch with --require-signed (exit 1 either way). Batches go
-oldest first (a verified seal's signed-at, else the latest collected_at); one older than its
-unit's newest merged batch is refused (exit 1) unless --allow-older. --format csv writes
-UTF-8 CSV: field ids, then _id15, _extra, _sources, _absent_from and _version (as JSON).
+FILE is a record stream or a spreadsheet / CSV; - is standard input. With --db each FILE
+is one batch of one unit, merged in one transaction, oldest first; vetmerge(1) tells how its
+unit is found, signatures checked, absent people kept and the city's manifest written.
 
 Examples:
   vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
-  vetmerge --db city.sqlite --unit 431321 双峰县-更正.jsonl   # a corrected re-submission
-  vetmerge --db city.sqlite 冷水江市.xlsx   # unit from its 填报单位 row or the file name
   vetmerge --db city.sqlite --trusted keys/ --require-signed 娄星区.jsonl  # signed batches only
-  vetmerge --db city.sqlite --decisions pairs-decided.jsonl   # apply adjudicated pairs
-  vetmerge --db city.sqlite --export -o city.jsonl --manifest city.jsonl.manifest
   vetmerge --check-set --trusted keys/ --inputs batches/ city.jsonl  # vs city.jsonl.manifest)";
 
 #include "cli/common.h"
@@ -47,6 +33,7 @@ int main(int argc, char** argv) {
   MergeRequest req;
   std::string key = "id_number", policy_path, conflicts_path, candidates_path, encoding = "auto";
   MergeOptions options;
+  MappingOptions mapping;
   common.format = "jsonl";
   addCommonOptions(app, &common,
                    kOptOutput | kOptSchema | kOptFormat | kOptLang | kOptQuiet | kOptNoMask,
@@ -105,7 +92,6 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
-  MappingOptions mapping;
   addMappingOptions(app, &mapping);
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";

@@ -78,13 +78,7 @@ int main(int argc, char** argv) {
                                       : "--outdir is only used with --split-by hukou|unit");
       return kExitTrouble;
     }
-    const std::map<std::string, ReportFormat> formats = {{"text", ReportFormat::Text},
-                                                         {"csv", ReportFormat::Csv},
-                                                         {"json", ReportFormat::Json},
-                                                         {"html", ReportFormat::Html},
-                                                         {"xlsx", ReportFormat::Xlsx}};
-    ReportFormat format =
-        common.format.empty() ? reportFormatFromName(common.output) : formats.at(common.format);
+    ReportFormat format = reportFormatFor(common.format, common.output);
     if (format == ReportFormat::Xlsx && common.output == "-") {
       printError(tool, "--format xlsx needs -o FILE.xlsx");
       return kExitTrouble;

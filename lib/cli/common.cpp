@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "cli/progress.h"
 #include "core/exit_status.h"
+#include "text/nearest.h"
 #include "text/utf8.h"
 
 namespace vetkit {
@@ -123,6 +125,28 @@ std::string beijingNow() {
   return buf;
 }
 
+namespace {
+
+// " (did you mean --conflicts?)" for the first long option on the command line that the tool
+// does not have but nearly has; "" when there is none.
+std::string didYouMean(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options())
+    for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (!arg.starts_with("--")) continue;
+    std::string name(arg.substr(0, arg.find('=')));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    if (std::string near = nearestName(name, names); !near.empty())
+      return " (did you mean " + near + "?)";
+  }
+  return "";
+}
+
+}  // namespace
+
 int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   // A closed pipe shows up as EPIPE on write, which the writers treat as a clean end.
   std::signal(SIGPIPE, SIG_IGN);
@@ -139,7 +163,7 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
     std::string message = e.what();
     for (char& c : message)
       if (c == '\n') c = ' ';
-    printError(app.get_name(), message + " (see --help)");
+    printError(app.get_name(), message + didYouMean(app, argc, argv) + " (see --help)");
     return kExitTrouble;
   }
   try {

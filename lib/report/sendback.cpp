@@ -306,7 +306,7 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
                              it.name,
                              it.id_number,
                              f ? f->name(lang) : it.field,
-                             it.rule,
+                             schema_.messages().ruleName(it.rule, lang),
                              L(severityName(it.severity)),
                              it.message,
                              it.value,

@@ -207,7 +207,8 @@ class Builder {
     for (const auto& [u, st] : r_.units) t.columns.push_back(unit(u));
     t.columns.push_back(L("total"));
     for (const auto& [code, sev] : r_.rule_severity) {
-      std::vector<TableCell> row{text(code), text(L(severityName(sev)))};
+      std::vector<TableCell> row{text(s_.messages().ruleName(code, lang_)),
+                                 text(L(severityName(sev)))};
       size_t sum = 0;
       for (const auto& [u, st] : r_.units) {
         auto it = st.problems.find(code);

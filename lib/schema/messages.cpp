@@ -52,4 +52,12 @@ std::string Messages::format(std::string_view code, Lang lang, const MessageArgs
   return out;
 }
 
+std::string Messages::ruleName(std::string_view code, Lang lang) const {
+  std::string key = "rule-" + std::string(code), name = format(key, lang, {});
+  if (name == key) return std::string(code);
+  // The code stays beside the name: it is what the manuals, --config and scripts use.
+  return name + (lang == Lang::Zh ? "（" : " (") + std::string(code) +
+         (lang == Lang::Zh ? "）" : ")");
+}
+
 }  // namespace vetkit

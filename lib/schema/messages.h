@@ -21,6 +21,9 @@ class Messages {
   /// The message for `code` in `lang` with {name} placeholders filled; falls back to English,
   /// then to the code itself.
   std::string format(std::string_view code, Lang lang, const MessageArgs& args) const;
+  /// How people are shown a rule: its name (messages key "rule-" + code) and the code, as in
+  /// "身份证号码校验位错误（id-checksum）"; the code alone when the catalogue has no name.
+  std::string ruleName(std::string_view code, Lang lang) const;
 
  private:
   std::unordered_map<std::string, std::string> text_;  // "code\tlang" -> template

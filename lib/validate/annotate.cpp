@@ -223,7 +223,7 @@ SummaryTable summaryTable(const std::string& input, const std::vector<const Diag
       int col = std::max(columnIndex(d.column), 0);
       link = "'" + quoted + "'!" + columnLetter(col) + std::to_string(d.row);
     }
-    t.rows.push_back({{d.code, false, S::Plain, ""},
+    t.rows.push_back({{l.m.ruleName(d.code, l.lang), false, S::Plain, ""},
                       {l.severities[int(d.severity)], false, styleOf(d.severity), ""},
                       {std::to_string(tally.count), true, S::Plain, ""},
                       {describeLocation(d, l), false, S::Plain, link},

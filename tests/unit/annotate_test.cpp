@@ -342,16 +342,18 @@ TEST_F(AnnotateTest, CsvCopyKeepsEveryCellAndMarksTheFindings) {
   EXPECT_EQ(sum.at("A1"), "文件");
   EXPECT_EQ(sum.at("B1"), "双峰县.csv");
   EXPECT_EQ(sum.at("A3"), "规则代码");
-  EXPECT_EQ(sum.at("A4"), "id-checksum");  // errors first, the commonest first
-  EXPECT_EQ(sum.at("D4"), "B2");           // the first example, where the operator finds it
+  EXPECT_EQ(sum.at("A4"),
+            "身份证号码校验位错误（id-checksum）");  // the rule by its name  // errors first, the
+                                                     // commonest first
+  EXPECT_EQ(sum.at("D4"), "B2");  // the first example, where the operator finds it
   EXPECT_EQ(summaryCounts(sum), (std::map<std::string, std::string>{
-                                    {"id-checksum 错误", "2"},
-                                    {"id-birth-mismatch 错误", "1"},
+                                    {"身份证号码校验位错误（id-checksum） 错误", "2"},
+                                    {"出生日期与身份证号码不一致（id-birth-mismatch） 错误", "1"},
                                     {"duplicate-person 错误", "1"},
-                                    {"phone-format 警告", "1"},
-                                    {"missing-value 警告", "1"},
-                                    {"unknown-column 警告", "1"},
-                                    {"encoding 警告", "1"},
+                                    {"联系电话格式错误（phone-format） 警告", "1"},
+                                    {"必填项为空（missing-value） 警告", "1"},
+                                    {"无法识别的列（unknown-column） 警告", "1"},
+                                    {"文字编码问题（encoding） 警告", "1"},
                                     {"合计 错误", "4"},
                                     {"合计 警告", "4"},
                                     {"合计 全部", "8"},
@@ -467,9 +469,9 @@ TEST_F(AnnotateTest, XlsxCopyIsTheOperatorsPackageWithMarks) {
             std::string::npos);
   Cells sum = summaryCells(out, "Summary");
   EXPECT_EQ(summaryCounts(sum), (std::map<std::string, std::string>{
-                                    {"id-checksum error", "1"},
+                                    {"ID check digit (id-checksum) error", "1"},
                                     {"duplicate-person error", "1"},
-                                    {"phone-format error", "1"},
+                                    {"phone number format (phone-format) error", "1"},
                                     {"birth-range warning", "1"},
                                     {"x-sheet warning", "1"},
                                     {"name-space note", "1"},
@@ -715,7 +717,7 @@ TEST_F(AnnotateTest, LibreOfficeOpensIt) {
   ASSERT_TRUE(libreOfficeToCsv("annotated.xlsx", &log)) << log;
   std::ifstream summary(path("lo/annotated-汇总.csv"));
   std::string s((std::istreambuf_iterator<char>(summary)), {});
-  EXPECT_NE(s.find("id-checksum,错误,1"), std::string::npos) << s << log;
+  EXPECT_NE(s.find("身份证号码校验位错误（id-checksum）,错误,1"), std::string::npos) << s << log;
   std::ifstream data(path("lo/annotated-双峰县.csv"));
   std::string d((std::istreambuf_iterator<char>(data)), {});
   EXPECT_NE(d.find("张三,430521198001011234,1980-01-01,13800000000"), std::string::npos)
@@ -784,7 +786,8 @@ TEST_F(AnnotateTest, LibreOfficeOpensTheMarkedPackage) {
     EXPECT_EQ(slurp(std::string("marked-") + sheet + ".csv"), a) << sheet;
   }
   std::string summary = slurp("marked-汇总.csv");
-  EXPECT_NE(summary.find("id-checksum,错误,1"), std::string::npos) << summary << slurp("log");
+  EXPECT_NE(summary.find("身份证号码校验位错误（id-checksum）,错误,1"), std::string::npos)
+      << summary << slurp("log");
   EXPECT_NE(summary.find("合计,全部,2"), std::string::npos) << summary;
 }
 

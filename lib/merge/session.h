@@ -54,9 +54,9 @@ struct MergeCounts {
   size_t inputs = 0, failed = 0, records = 0, people = 0, merged = 0;
   size_t conflicts = 0, candidates = 0, duplicates = 0, unit_conflicts = 0, absent = 0;
   size_t retired = 0;
-  size_t refused = 0;   // batches refused for their signature (or a unit it may not vouch for)
-  size_t replayed = 0;  // batches skipped: the same bytes were merged before
-  size_t older = 0;     // batches refused: older than their unit's newest merged batch
+  size_t refused = 0;    // batches refused for their signature (or a unit it may not vouch for)
+  size_t replayed = 0;   // batches skipped: the same bytes were merged before
+  size_t older = 0;      // batches refused: older than their unit's newest merged batch
   size_t no_unit = 0;    // batches refused: no source names their unit (--allow-no-unit)
   size_t corrected = 0;  // people brought back under the valid form of their number
 };

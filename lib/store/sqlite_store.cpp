@@ -218,7 +218,7 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
              "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
-  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() || !exec(kIndexes) ||
+  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateBatchColumns() || !exec(kIndexes) ||
       !setUserVersion()) {
     *err = file + ": " + err_;
     return false;
@@ -273,7 +273,6 @@ bool SqliteStore::setUserVersion() {
 // A store of the first layout (user_version 1) kept each line in record_version.json: the
 // lines move to record_json, in one transaction.
 bool SqliteStore::migrate() {
-  if (!migrateSignerStatus() || !migrateSignedAt()) return false;
   Statement s;
   if (!s.prepare(db_.get(), "SELECT 1 FROM pragma_table_info('record_version') WHERE name = 'json'",
                  &err_))
@@ -294,90 +293,50 @@ bool SqliteStore::migrate() {
   return false;
 }
 
-// batch.unit_source (issue 15): where each batch's unit came from. Added to any store that
-// lacks it, new or old, after the tables exist; an old batch keeps NULL (not recorded).
-bool SqliteStore::migrateUnitSource() {
-  auto has = [&](bool* yes) {
+// A column added to `batch` after the first layout, by one statement (`sql`: the ALTER TABLE
+// and any filling of old rows). Nothing to do in a store without the table yet (kSchema makes
+// it) or that has the column; otherwise done under the write lock, checking again, since
+// another run may have added it while this one waited.
+bool SqliteStore::addBatchColumn(const char* column, const char* sql) {
+  auto look = [&](bool* table, bool* has) {
     Statement s;
-    if (!s.prepare(db_.get(),
-                   "SELECT count(*) FROM pragma_table_info('batch') WHERE name = 'unit_source'",
+    if (!s.prepare(db_.get(), "SELECT count(*), sum(name = ?) FROM pragma_table_info('batch')",
                    &err_))
       return false;
+    s.bind(1, column);
     s.step();
-    *yes = s.integer(0) > 0;
+    *table = s.integer(0) > 0;
+    *has = s.integer(1) > 0;
     return s.reset() || fail(s);
   };
-  bool yes = false;
-  if (!has(&yes)) return false;
-  if (yes) return true;
+  bool table = false, has = false;
+  if (!look(&table, &has)) return false;
+  if (!table || has) return true;
   if (!exec("BEGIN IMMEDIATE")) return false;
-  // Another run may have added it while this one waited for the lock.
-  if (!has(&yes)) return rollback(), false;
-  if (!yes && !exec("ALTER TABLE batch ADD COLUMN unit_source TEXT")) {
+  if (!look(&table, &has)) return rollback(), false;
+  if (!has && !exec(sql)) {
     std::string why = err_;
     rollback();
-    err_ = "cannot add batch.unit_source: " + why;
+    err_ = std::string("cannot add batch.") + column + ": " + why;
     return false;
   }
   return exec("COMMIT");
 }
 
-// A store made before batches recorded how their signer was established (issue 13): the
-// column is added, and an old batch with a signer is marked "declared" — it may have been
-// verified, but nothing in the old row proves it, and the status must never overstate.
-bool SqliteStore::migrateSignerStatus() {
-  auto columns = [&](const char* where, int64_t* n) {
-    Statement s;
-    std::string sql = std::string("SELECT count(*) FROM pragma_table_info('batch')") + where;
-    if (!s.prepare(db_.get(), sql.c_str(), &err_)) return false;
-    s.step();
-    *n = s.integer(0);
-    return s.reset() || fail(s);
-  };
-  int64_t all = 0, has = 0;
-  if (!columns("", &all) || !columns(" WHERE name = 'signer_status'", &has)) return false;
-  if (all == 0 || has) return true;  // a new store, or one already moved
-  if (!exec("BEGIN IMMEDIATE")) return false;
-  // Another run may have moved it while this one waited for the lock.
-  if (!columns(" WHERE name = 'signer_status'", &has)) return rollback(), false;
-  if (!has && !exec("ALTER TABLE batch ADD COLUMN signer_status TEXT;"
-                    "UPDATE batch SET signer_status = CASE WHEN signer IS NULL OR signer = '' "
-                    "THEN 'none' ELSE 'declared' END;")) {
-    std::string why = err_;
-    rollback();
-    err_ = "cannot add batch.signer_status: " + why;
-    return false;
-  }
-  return exec("COMMIT");
-}
-
-// A store made before batches recorded their time (issue 13, ordering): the column is added
-// empty. An old batch's time is unknown, so it never makes a new batch "older".
-bool SqliteStore::migrateSignedAt() {
-  auto has = [&](bool* yes, bool* any) {
-    Statement s;
-    if (!s.prepare(db_.get(),
-                   "SELECT count(*), sum(name = 'signed_at') FROM pragma_table_info('batch')",
-                   &err_))
-      return false;
-    s.step();
-    *any = s.integer(0) > 0;
-    *yes = s.integer(1) > 0;
-    return s.reset() || fail(s);
-  };
-  bool yes = false, any = false;
-  if (!has(&yes, &any)) return false;
-  if (!any || yes) return true;  // a new store, or one already moved
-  if (!exec("BEGIN IMMEDIATE")) return false;
-  // Another run may have moved it while this one waited for the lock.
-  if (!has(&yes, &any)) return rollback(), false;
-  if (!yes && !exec("ALTER TABLE batch ADD COLUMN signed_at TEXT")) {
-    std::string why = err_;
-    rollback();
-    err_ = "cannot add batch.signed_at: " + why;
-    return false;
-  }
-  return exec("COMMIT");
+// The columns of batch added since the first layout, each to any store that lacks it:
+// - signer_status (issue 13): how the signer was established; an old batch with a signer is
+//   "declared" — it may have been verified, but nothing in the old row proves it, and the
+//   status must never overstate;
+// - signed_at (issue 13, ordering): an old batch's time is unknown (NULL), so it never makes a
+//   new batch "older";
+// - unit_source (issue 15): where the unit came from; NULL for an old batch (not recorded).
+bool SqliteStore::migrateBatchColumns() {
+  return addBatchColumn("signer_status",
+                        "ALTER TABLE batch ADD COLUMN signer_status TEXT;"
+                        "UPDATE batch SET signer_status = CASE WHEN signer IS NULL OR signer = '' "
+                        "THEN 'none' ELSE 'declared' END;") &&
+         addBatchColumn("signed_at", "ALTER TABLE batch ADD COLUMN signed_at TEXT") &&
+         addBatchColumn("unit_source", "ALTER TABLE batch ADD COLUMN unit_source TEXT");
 }
 
 bool SqliteStore::finish() {

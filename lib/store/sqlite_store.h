@@ -121,9 +121,8 @@ class SqliteStore final : public Store {
   bool fail(const Statement& s);
   bool setUp(const std::string& path, bool bulk, std::string* err);
   bool migrate();
-  bool migrateSignerStatus();
-  bool migrateSignedAt();
-  bool migrateUnitSource();
+  bool migrateBatchColumns();
+  bool addBatchColumn(const char* column, const char* sql);
   bool setUserVersion();
   void discard();
   void finalizeAll();

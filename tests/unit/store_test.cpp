@@ -175,3 +175,36 @@ TEST(Store, UnitSourceAddedToAnOldStore) {
     EXPECT_EQ(sources, (std::vector<std::string>{"", "note"}));
   }
 }
+
+// batch.signer_status (issue 13): a store made before it gains the column when opened, and
+// an old batch with a signer is "declared", never "verified" (nothing in the old row proves
+// it was checked); one without a signer is "none".
+TEST(Store, SignerStatusAddedToAnOldStoreNeverOverstates) {
+  std::string path = testing::TempDir() + "/old-signer-status.sqlite";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::string err;
+  {
+    std::unique_ptr<Store> store = Store::openOrCreate(path, &err);
+    ASSERT_TRUE(store) << err;
+    ASSERT_TRUE(writeBatch(*store, "431302", 1, nullptr)) << store->error();
+    ASSERT_TRUE(writeBatch(*store, "431381", 1, nullptr)) << store->error();
+    ASSERT_TRUE(store->finish()) << store->error();
+  }
+  // As a store of the layout before: a signer typed on one batch, no signer_status column.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE batch SET signer = '娄星区' WHERE unit = '431302';"
+                         "ALTER TABLE batch DROP COLUMN signer_status",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  for (int run = 0; run < 2; ++run) {  // idempotent
+    std::unique_ptr<Store> store = Store::openOrCreate(path, &err);
+    ASSERT_TRUE(store) << err;
+    std::vector<std::string> status;
+    ASSERT_TRUE(store->forEachBatch(
+        [&](int64_t, const BatchInfo& b) { status.push_back(b.unit + ":" + b.signer_status); }));
+    EXPECT_EQ(status, (std::vector<std::string>{"431302:declared", "431381:none"}));
+  }
+}

@@ -31,7 +31,7 @@ int runCrossCheck(const Schema& schema, CrossRun* r, const DiagnosticSink& diag,
   check.import = run.import;
   if (!run.db.empty())
     check.read_ours = [&](const std::string&, const RecordSourceEvents& events, std::string* e) {
-      return readStoreRecords(schema, run.db, events, nullptr, e);
+      return readStoreRecords(schema, run.db, events, nullptr, e, run.out.lang);
     };
   CrossStats stats;
   int status = crossCheck(schema, dept, run.ours, run.theirs, check, sink.get(), diag, &stats, err);

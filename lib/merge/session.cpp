@@ -226,6 +226,10 @@ MergeSession::MergeSession(const Schema& schema, const MergePolicy& policy, Merg
                                    counts_)) {}
 MergeSession::~MergeSession() = default;
 
+std::unique_ptr<Store> MergeSession::openStore(const std::string& where, std::string* err) const {
+  return Store::openOrCreate(where, err, {&impl_->schema.messages(), impl_->options.lang});
+}
+
 bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
   std::ifstream in(path);
   if (!in) return *err = path + ": " + std::strerror(errno), false;

@@ -103,6 +103,9 @@ class MergeSession {
   /// Reads adjudicated pairs (one JSON object a line: a, b — keys or candidate objects —
   /// and decision "same" or "different"); false with `err` for an unreadable or bad file.
   bool loadDecisions(const std::string& path, std::string* err);
+  /// The store `--db` names, opened (or built aside when new), its own reasons worded in the
+  /// session's language; null with `err`.
+  std::unique_ptr<Store> openStore(const std::string& where, std::string* err) const;
   /// Does what `request` asks, in `store` (null: a stream merge). Returns the exit status.
   int run(const MergeRequest& request, Store* store);
   /// Merges `files` in memory and writes the merged stream. Returns the exit status.

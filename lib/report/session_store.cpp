@@ -23,7 +23,7 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
   };
   RecordSourceEvents records = events();
   records.diagnostic = nullptr;  // the store's rows were records when they were merged
-  if (readStoreRecords(schema_, db, records, onBatch, err)) return true;
+  if (readStoreRecords(schema_, db, records, onBatch, err, options_.report.lang)) return true;
   trouble_ = true;
   return false;
 }

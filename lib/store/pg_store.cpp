@@ -267,7 +267,8 @@ void PgStore::Closer::operator()(pg_conn* c) const {
   PQfinish(c);
 }
 
-PgStore::PgStore() : pending_(std::make_unique<PgPending>()) {}
+PgStore::PgStore(const StoreWording& wording)
+    : wording_(wording), pending_(std::make_unique<PgPending>()) {}
 
 PgStore::~PgStore() = default;
 
@@ -465,8 +466,8 @@ bool PgStore::migrate() {
   if (have < 0) return false;
   if (have == kLayout) return true;
   if (have > kLayout) {
-    err_ = "the store's layout (" + std::to_string(have) + ") is newer than this vetkit's (" +
-           std::to_string(kLayout) + ")";
+    err_ = wording_("store-layout-newer",
+                    {{"have", std::to_string(have)}, {"mine", std::to_string(kLayout)}});
     return false;
   }
   if (!exec("BEGIN") ||
@@ -481,7 +482,7 @@ bool PgStore::migrate() {
                                     Params().integer(v).text(m.what))) {
       std::string why = err_;
       rollback();
-      err_ = "cannot bring the store to layout " + std::to_string(v) + ": " + why;
+      err_ = wording_("store-migrate", {{"step", std::to_string(v)}, {"reason", why}});
       return false;
     }
   }
@@ -510,10 +511,11 @@ bool PgStore::openReader(const std::string& conninfo, std::string* err) {
   bool has = false;
   int64_t have = storedLayout(&has);
   if (have < 0) return *err = where_ + ": " + err_, false;
-  if (!has || have == 0) return *err = where_ + ": no such store", false;
+  if (!has || have == 0) return *err = where_ + ": " + wording_("store-missing"), false;
   if (have != kLayout) {
-    *err = where_ + ": the store's layout (" + std::to_string(have) + ") is not this vetkit's (" +
-           std::to_string(kLayout) + "): open it once with vetmerge --db to migrate it";
+    *err = where_ + ": " +
+           wording_(have > kLayout ? "store-layout-newer" : "store-layout-older",
+                    {{"have", std::to_string(have)}, {"mine", std::to_string(kLayout)}});
     return false;
   }
   // One snapshot for the whole run: a report's batches and people agree.

@@ -54,7 +54,7 @@ std::string redactConninfo(const std::string& where);
 
 class PgStore final : public Store {
  public:
-  PgStore();
+  explicit PgStore(const StoreWording& wording = {});
   PgStore(const PgStore&) = delete;
   PgStore& operator=(const PgStore&) = delete;
   ~PgStore() override;
@@ -124,6 +124,7 @@ class PgStore final : public Store {
   };
   std::unique_ptr<pg_conn, Closer> conn_;
   std::string err_, where_;
+  StoreWording wording_;
   int64_t commits_ = -1;  // store_state.commits when last asked
   int64_t next_version_ = 0, next_batch_ = 0;
   bool in_tx_ = false, reader_ = false;

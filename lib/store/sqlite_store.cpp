@@ -289,7 +289,7 @@ bool SqliteStore::migrate() {
     return true;
   std::string why = err_;
   rollback();
-  err_ = "cannot move to the new store layout: " + why;
+  err_ = wording_("store-migrate", {{"step", "record_json"}, {"reason", why}});
   return false;
 }
 
@@ -317,7 +317,7 @@ bool SqliteStore::addBatchColumn(const char* column, const char* sql) {
   if (!has && !exec(sql)) {
     std::string why = err_;
     rollback();
-    err_ = std::string("cannot add batch.") + column + ": " + why;
+    err_ = wording_("store-migrate", {{"step", std::string("batch.") + column}, {"reason", why}});
     return false;
   }
   return exec("COMMIT");

@@ -63,7 +63,7 @@ class Statement {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore() = default;
+  explicit SqliteStore(const StoreWording& wording = {}) : wording_(wording) {}
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
   ~SqliteStore() override;
@@ -133,6 +133,7 @@ class SqliteStore final : public Store {
   // Declared before the statements, so that they are finalized before it closes.
   std::unique_ptr<sqlite3, Closer> db_;
   std::string err_;
+  StoreWording wording_;
   std::string path_, tmp_path_;  // tmp_path_: a created store not yet in place
   int64_t data_version_ = -1;    // PRAGMA data_version when last asked
   Statement current_row_, add_batch_, set_records_, add_version_, add_json_, retire_version_,

@@ -14,24 +14,33 @@ namespace {
 // The backend a `--db` string names: a postgres(ql):// URL or a libpq keyword string
 // ('host=… dbname=…') is PostgreSQL (isPostgresConninfo); sqlite:PATH or a plain path is
 // SQLite.
-bool sqlitePath(const std::string& where, std::string* path, std::string* err) {
+bool sqlitePath(const std::string& where, std::string* path, std::string* err,
+                const StoreWording& wording) {
   *path = where.starts_with("sqlite:") ? where.substr(7) : where;
-  if (path->empty()) return *err = "--db: no store named", false;
+  if (path->empty()) return *err = "--db: " + wording("store-no-name"), false;
   return true;
 }
 
 }  // namespace
 
-std::unique_ptr<Store> Store::openOrCreate(const std::string& where, std::string* err) {
+std::string StoreWording::operator()(std::string_view code, const MessageArgs& args) const {
+  if (messages) return messages->format(code, lang, args);
+  std::string text(code);
+  for (const auto& [name, value] : args) text += " " + name + "=" + value;
+  return text;
+}
+
+std::unique_ptr<Store> Store::openOrCreate(const std::string& where, std::string* err,
+                                           const StoreWording& wording) {
   if (isPostgresConninfo(where)) {
     // The database exists on the server; its tables are made on first use (in a transaction).
-    auto store = std::make_unique<PgStore>();
+    auto store = std::make_unique<PgStore>(wording);
     if (!store->open(where, err)) return nullptr;
     return store;
   }
   std::string path;
-  if (!sqlitePath(where, &path, err)) return nullptr;
-  auto store = std::make_unique<SqliteStore>();
+  if (!sqlitePath(where, &path, err, wording)) return nullptr;
+  auto store = std::make_unique<SqliteStore>(wording);
   struct stat st;
   bool missing = stat(path.c_str(), &st) != 0 && errno == ENOENT;
   // A new store is built aside and renamed into place when complete.
@@ -39,20 +48,21 @@ std::unique_ptr<Store> Store::openOrCreate(const std::string& where, std::string
   return store;
 }
 
-std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err) {
+std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err,
+                                             const StoreWording& wording) {
   if (isPostgresConninfo(where)) {
-    auto store = std::make_unique<PgStore>();
+    auto store = std::make_unique<PgStore>(wording);
     if (!store->openReader(where, err)) return nullptr;
     return store;
   }
   std::string path;
-  if (!sqlitePath(where, &path, err)) return nullptr;
+  if (!sqlitePath(where, &path, err, wording)) return nullptr;
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": no such store";
+    *err = path + ": " + wording("store-missing");
     return nullptr;
   }
-  auto store = std::make_unique<SqliteStore>();
+  auto store = std::make_unique<SqliteStore>(wording);
   if (!store->open(path, err)) return nullptr;
   return store;
 }

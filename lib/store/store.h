@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "schema/messages.h"
+
 namespace vetkit {
 
 /// A person as the current set keeps them (and candidate detection needs them).
@@ -77,6 +79,15 @@ struct CurrentRecord {
   int64_t batch = 0;
   std::string_view source;
   int64_t absent_from = 0;
+};
+
+/// How a store words the reasons it gives itself ("no such store", a layout newer than this
+/// build's): from messages.yaml ("store-*" keys) in the user's language. Without a catalogue
+/// (a unit test) a reason is its key and arguments. Reasons from SQLite or libpq are theirs.
+struct StoreWording {
+  const Messages* messages = nullptr;
+  Lang lang = Lang::Zh;
+  std::string operator()(std::string_view code, const MessageArgs& args = {}) const;
 };
 
 /// Reading a store: what diff, report and vetmerge --export/--history need.
@@ -162,11 +173,13 @@ class Store : public StoreReader, public StoreWriter {
   /// A postgresql:// URL or a libpq string (host=… dbname=…): the database on that server,
   /// its tables made on first use.
   /// Null with `err` when it cannot be opened or `where` names no backend built in.
-  static std::unique_ptr<Store> openOrCreate(const std::string& where, std::string* err);
+  static std::unique_ptr<Store> openOrCreate(const std::string& where, std::string* err,
+                                             const StoreWording& wording = {});
 };
 
 /// An existing store for reading (a report or a diff never creates one); null with `err`
 /// ("WHERE: no such store" when there is none).
-std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err);
+std::unique_ptr<StoreReader> openStoreReader(const std::string& where, std::string* err,
+                                             const StoreWording& wording = {});
 
 }  // namespace vetkit

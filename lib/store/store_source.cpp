@@ -6,9 +6,9 @@ namespace vetkit {
 
 bool readStoreRecords(const Schema& schema, const std::string& path,
                       const RecordSourceEvents& events,
-                      const std::function<void(int64_t, const BatchInfo&)>& batch,
-                      std::string* err) {
-  std::unique_ptr<StoreReader> opened = openStoreReader(path, err);
+                      const std::function<void(int64_t, const BatchInfo&)>& batch, std::string* err,
+                      Lang lang) {
+  std::unique_ptr<StoreReader> opened = openStoreReader(path, err, {&schema.messages(), lang});
   if (!opened) return false;
   StoreReader& store = *opened;
   if (batch && !store.forEachBatch(batch)) {
@@ -28,8 +28,8 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
 }
 
 bool readBatchRecords(const Schema& schema, const std::string& path, const std::string& batch,
-                      const RecordSourceEvents& events, std::string* err) {
-  std::unique_ptr<StoreReader> opened = openStoreReader(path, err);
+                      const RecordSourceEvents& events, std::string* err, Lang lang) {
+  std::unique_ptr<StoreReader> opened = openStoreReader(path, err, {&schema.messages(), lang});
   if (!opened) return false;
   StoreReader& store = *opened;
   int64_t id = -1;
@@ -40,7 +40,9 @@ bool readBatchRecords(const Schema& schema, const std::string& path, const std::
       id = bid;
   });
   if (!listed || id < 0) {
-    *err = listed ? path + ": no batch '" + batch + "'" : path + ": " + store.error();
+    *err = path + ": " +
+           (listed ? schema.messages().format("store-no-batch", lang, {{"batch", batch}})
+                   : store.error());
     return false;
   }
   RecordReader reader(schema);

@@ -16,11 +16,11 @@ namespace vetkit {
 bool readStoreRecords(const Schema& schema, const std::string& path,
                       const RecordSourceEvents& events,
                       const std::function<void(int64_t id, const BatchInfo&)>& batch,
-                      std::string* err);
+                      std::string* err, Lang lang = Lang::Zh);
 
 /// Reads the records one batch of the store brought (as vetmerge kept them), for comparing
 /// two batches: `batch` is its id or its source file's name as the batch table holds it.
 bool readBatchRecords(const Schema& schema, const std::string& path, const std::string& batch,
-                      const RecordSourceEvents& events, std::string* err);
+                      const RecordSourceEvents& events, std::string* err, Lang lang = Lang::Zh);
 
 }  // namespace vetkit

@@ -126,7 +126,7 @@ TEST(Store, ReaderNeverCreatesAndAServerIsNeverAFile) {
   std::filesystem::remove(path);
   std::string err;
   EXPECT_FALSE(openStoreReader(path, &err));
-  EXPECT_NE(err.find("no such store"), std::string::npos) << err;
+  EXPECT_NE(err.find("store-missing"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(path));
   err.clear();
   EXPECT_FALSE(Store::openOrCreate("postgresql:///vet?host=/nonexistent-vetkit", &err));

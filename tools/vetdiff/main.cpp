@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
     if (!db.empty())
       options.read = [&](const std::string& batch, const RecordSourceEvents& events,
                          std::string* read_err) {
-        return readBatchRecords(*schema, db, batch, events, read_err);
+        return readBatchRecords(*schema, db, batch, events, read_err, common.lang);
       };
 
     bool colour = color == "always" || (color == "auto" && common.output == "-" && isatty(1) &&

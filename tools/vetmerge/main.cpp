@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
         !reading && ProgressDisplay::wanted(common.quiet, to_stdout && common.output == "-"));
     if (!req.decisions.empty() && !session.loadDecisions(req.decisions, &err)) return usage(err);
     std::unique_ptr<Store> store;  // a missing one is built aside, in place when complete
-    if (!req.db.empty() && !(store = Store::openOrCreate(req.db, &err))) return usage(err);
+    if (!req.db.empty() && !(store = session.openStore(req.db, &err))) return usage(err);
     int status = session.run(req, store.get());
     progress.stop();
     if (bad_lines) status = worstStatus(status, kExitTrouble);

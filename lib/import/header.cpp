@@ -307,6 +307,27 @@ class Detector {
     return 2 * mapped >= cells || 2 * under <= best_cells;
   }
 
+  // The set field and member a header names as one of its codes: of `heading` when given (a
+  // set field), else of the one set field whose table has it, spelled in three characters or
+  // more (其他 or 医保 alone could be anything).
+  std::pair<const Field*, const CodeEntry*> memberOf(const Field* heading, std::string_view text) {
+    if (heading) {
+      const CodeTable* t = heading->type == FieldType::CodeSet ? heading->table : nullptr;
+      const CodeEntry* e = t ? t->lookup(text) : nullptr;
+      return {e ? heading : nullptr, e};
+    }
+    if (foldLetters(text).size() < 3) return {};
+    std::pair<const Field*, const CodeEntry*> found{};
+    for (const Field& f : schema_.fields()) {
+      const CodeTable* t = f.type == FieldType::CodeSet ? f.table : nullptr;
+      const CodeEntry* e = t ? t->lookup(text) : nullptr;
+      if (!e || e->code == text) continue;  // a bare code (1, 2) is no header
+      if (found.first) return {};
+      found = {&f, e};
+    }
+    return found;
+  }
+
   HeaderColumn column(int col, const std::string& text) {
     HeaderColumn h;
     h.col = col;
@@ -315,6 +336,12 @@ class Detector {
     if (!m.field && !m.nearest && schema_.isIgnoredColumn(text)) {
       h.ignored = true;
       return h;
+    }
+    if (!m.field) {
+      if (auto [field, entry] = memberOf(nullptr, text); field) {
+        h.field = field, h.member = entry;
+        return h;
+      }
     }
     if (!m.field && !m.nearest) m = match(text);
     h.field = m.field;
@@ -327,6 +354,14 @@ class Detector {
   // one a merged heading left in the first column of its span); `spans` when that heading
   // stands over more than this column.
   HeaderColumn subColumn(int col, const std::string& group, const std::string& sub, bool spans) {
+    // A member of the set its heading names (伤残抚恤 under 享受国家抚恤和补助, 其他 too).
+    if (!group.empty() && !matcher_.certain(sub).field) {
+      if (auto [field, entry] = memberOf(matcher_.certain(group).field, sub); field) {
+        HeaderColumn h;
+        h.col = col, h.text = sub, h.field = field, h.member = entry;
+        return h;
+      }
+    }
     HeaderColumn h = column(col, sub);
     if (h.field || h.ignored || group.empty()) return h;
     // The sub-header alone names nothing: read it under its heading (光荣牌 + 是否悬挂,
@@ -430,7 +465,10 @@ bool detectHeader(const Schema& schema, const Profile* profile, const std::vecto
           h.nearest = h.field, h.field = nullptr, h.guessed = false;
           continue;
         }
-        h.duplicate = true;
+        if (h.field->type == FieldType::CodeSet)
+          h.part = true;
+        else
+          h.duplicate = true;
       }
       seen[h.field->index] = true;
     }

@@ -23,10 +23,16 @@ namespace vetkit {
 
 struct HeaderColumn {
   int col = 0;
-  std::string text;                // the header cell as written (the sub-header under a group)
-  const Field* field = nullptr;    // nullptr: unknown (kept under _extra) or ignored
-  bool ignored = false;            // a column such as 序号
-  bool duplicate = false;          // a second column for a field already mapped
+  std::string text;              // the header cell as written (the sub-header under a group)
+  const Field* field = nullptr;  // nullptr: unknown (kept under _extra) or ignored
+  bool ignored = false;          // a column such as 序号
+  bool duplicate = false;        // a second column for a field already mapped
+  // A set typed over several columns: `part`, one more column of a set field mapped before
+  // (养老保险 beside 医疗保险, both 社会保险), whose members join the first's; `member`, a
+  // column standing for one member (伤残抚恤 under 享受国家抚恤和补助), where a mark (√, 是)
+  // means that member.
+  bool part = false;
+  const CodeEntry* member = nullptr;
   bool guessed = false;            // mapped by resemblance, not by a label or synonym: reported
   const Field* nearest = nullptr;  // unknown column: the closest field, when one is close
 };
@@ -83,8 +89,9 @@ class HeaderMatcher {
 /// or synonym (at least two), merged with the row directly below or above when that one is a
 /// header row too (most of its cells name fields). In a two-row header the lower cell names
 /// its column, read alone or under its group heading; a group heading never overrides a
-/// sub-header that maps. With `forced_row` > 0 that row is the header. Returns false when no
-/// row qualifies.
+/// sub-header that maps. A set field may take several columns (see HeaderColumn::part and
+/// ::member); any other field, one. With `forced_row` > 0 that row is the header. Returns false
+/// when no row qualifies.
 bool detectHeader(const Schema& schema, const Profile* profile, const std::vector<Row>& rows,
                   int forced_row, HeaderMap* out);
 

@@ -1,6 +1,8 @@
 #include "import/importer.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "core/exit_status.h"
@@ -106,9 +108,14 @@ class Importer::SheetImport {
     header_text_.assign(size_t(max_col) + 1, std::string());
     for (const HeaderColumn& h : cols) header_text_[h.col] = h.text;
     std::vector<bool> present(imp_.schema_.fields().size());
+    member_.assign(size_t(max_col) + 1, nullptr);
     for (const HeaderColumn& h : cols) {
-      if (h.field && !h.duplicate) {
+      if (h.field && h.part) {  // a set over several columns: located by its first one
         slot_[h.col] = int(h.field->index);
+        member_[h.col] = h.member;
+      } else if (h.field && !h.duplicate) {
+        slot_[h.col] = int(h.field->index);
+        member_[h.col] = h.member;
         present[h.field->index] = true;
         columns_json_.emplace_back(h.field->id, columnLetter(h.col));
         // Read by resemblance: the operator confirms or says otherwise, once per file.
@@ -186,7 +193,13 @@ class Importer::SheetImport {
         continue;
       }
       Normalized& v = values_[size_t(s)];
-      normalizer_.normalize(fields[size_t(s)], c, &v);
+      const Field& field = fields[size_t(s)];
+      if (field.type == FieldType::CodeSet &&
+          (v.kind == Normalized::Kind::Array || member_[c.col])) {
+        addMembers(field, c, member_[c.col], &v);
+        continue;
+      }
+      normalizer_.normalize(field, c, &v);
       if (v.note)
         imp_.report(Severity::Warning, path_, sheet_, row.number, columnLetter(c.col), v.note,
                     {{"date", std::string(v.value)}}, c.text);
@@ -259,6 +272,30 @@ class Importer::SheetImport {
     ++records_;
   }
 
+  // A cell of a set typed over several columns joins the members read so far: in a member's
+  // column (伤残抚恤) a mark (√, 是) means that member and a blank or 否 nothing; any other
+  // text, and a cell of a part column (养老保险), is read as members in their own right.
+  void addMembers(const Field& field, const Cell& c, const CodeEntry* member, Normalized* v) {
+    part_.kind = Normalized::Kind::Empty;
+    part_.items.clear();
+    part_.verbatim = false;
+    if (member) {
+      if (std::optional<bool> mark = imp_.schema_.yesno(trimBlanks(c.text))) {
+        if (*mark) part_.kind = Normalized::Kind::Array, part_.items.push_back(member->code);
+      } else {
+        normalizer_.normalize(field, c, &part_);
+      }
+    } else {
+      normalizer_.normalize(field, c, &part_);
+    }
+    if (part_.kind != Normalized::Kind::Array) return;
+    if (v->kind != Normalized::Kind::Array) v->kind = Normalized::Kind::Array, v->items.clear();
+    for (std::string& item : part_.items)
+      if (std::find(v->items.begin(), v->items.end(), item) == v->items.end())
+        v->items.push_back(std::move(item));
+    v->verbatim = v->verbatim || part_.verbatim;
+  }
+
   // `"key":{"k":"v",...},` for _extra and _columns.
   void nested(std::string_view key, const std::vector<std::pair<std::string, std::string>>& kv) {
     size_t need = key.size() + 3;
@@ -285,6 +322,8 @@ class Importer::SheetImport {
   bool decided_ = false, header_ok_ = false;
   HeaderMap header_;
   std::vector<int> slot_;
+  std::vector<const CodeEntry*> member_;  // by column: the set member it stands for, if any
+  Normalized part_;                       // one column's members of a set over several
   std::vector<std::string> header_text_;  // by column, to spot a repeated header row
   std::vector<std::pair<std::string, std::string>> columns_json_;
   std::vector<std::pair<std::string, std::string>> note_json_;  // _unit_note, _title

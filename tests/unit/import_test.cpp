@@ -452,6 +452,44 @@ TEST(Import, UnknownColumnsKeptUnderExtraAndReportedOnce) {
   EXPECT_EQ(r.status, kExitFindings);
 }
 
+// A set typed over several columns, as forms lay it out: 医疗保险 | 养老保险 under a heading
+// 社会保险, and one column per benefit under 享受国家抚恤和补助 with a mark (√) where it
+// applies. Every column joins the one set; none is lost to _extra or called a duplicate.
+TEST(Import, ASetOverSeveralColumnsIsOneSet) {
+  std::string csv =
+      "姓名,性别,公民身份号码,出生日期,对象类别,社会保险,,享受国家抚恤和补助,,,低保\n"
+      ",,,,,医疗保险,养老保险,伤残抚恤,定期生活补助,其他,\n"
+      "甲,男,110105194912310038,1949-12-31,12,城乡居民医保,城乡居民养老,√,,,是\n"
+      "乙,男,110105194912310054,1949-12-31,12,新农合,,,√,✓,否\n"
+      "丙,男,110105194912310070,1949-12-31,12,,职工养老,否,,,否\n";
+  ImportResult r = import(writeTemp("set-columns.csv", csv));
+  for (const Diagnostic& d : r.diags) ADD_FAILURE() << d.code << " " << d.column << " " << d.value;
+  EXPECT_NE(r.output.find(R"("benefit_types":["1"],"insurance":["1","4"])"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(R"("benefit_types":["3","9"],"insurance":["2"])"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(R"("insurance":["3"],"dibao":false)"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("_extra"), std::string::npos) << r.output;
+  // Located by the set's first column.
+  EXPECT_NE(r.output.find(R"("insurance":"F")"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(R"("benefit_types":"H")"), std::string::npos) << r.output;
+}
+
+// A member's column standing alone (新农合, with 是/否) is that member; a header that is only a
+// code (1) or a short word any table has (其他) is not; a non-set field is still one column.
+TEST(Header, MemberColumnsOfASet) {
+  std::vector<Row> rows = {row(1, {"姓名", "性别", "新农合", "其他", "联系电话", "手机号码"})};
+  HeaderMap h;
+  ASSERT_TRUE(detectHeader(schema(), nullptr, rows, 0, &h));
+  ASSERT_TRUE(h.column(2)->field);  // columns count from 0
+  EXPECT_EQ(h.column(2)->field->id, "insurance");
+  ASSERT_TRUE(h.column(2)->member);
+  EXPECT_EQ(h.column(2)->member->code, "2");
+  EXPECT_FALSE(h.column(3)->member);
+  EXPECT_TRUE(h.column(5)->duplicate);  // 手机号码 is phone again: one column only
+  EXPECT_FALSE(h.column(5)->part);
+}
+
 TEST(Import, HeaderMessagesNameTheColumnTheOperatorsTextAndTheField) {
   std::string csv =
       "对象类别,姓名,性别,出生年月,公民身份号码,光荣牌悬挂情况,户籍所在乡镇,银行账号\n"

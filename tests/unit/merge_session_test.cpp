@@ -23,8 +23,11 @@ std::string id(const std::string& first17) {
 const std::string kA = id("43130219500101001"), kB = id("43130219520202002"),
                   kC = id("43130219540303003");
 
+// One directory per test: ctest runs the tests of this file as parallel processes, and
+// they write files of the same names (first.jsonl, again.jsonl) with other contents.
 std::string dir() {
-  std::string d = ::testing::TempDir() + "/merge_session";
+  std::string d = ::testing::TempDir() + "/merge_session." +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(d);
   return d;
 }

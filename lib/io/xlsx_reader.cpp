@@ -123,9 +123,16 @@ void decodeEscapes(std::string* s, size_t from) {
   s->append(out);
 }
 
-// Whether a number format code shows a date or time. Only tokens outside quoted text,
-// \-escapes, _/* padding and [..] brackets count; [h], [mm], [ss] elapsed times do.
-bool isDateFormatCode(std::string_view f) {
+// How much of a date a cell's number format shows.
+constexpr uint8_t kNoDate = 0, kYear = 1, kMonth = 2, kDay = 3;
+
+// How much of a date a number format code shows (DatePrecision): none (not a date or time),
+// the year, the month, or the day (a time counts as the day). Only tokens outside quoted
+// text, \-escapes, _/* padding and [..] brackets count; [h], [mm], [ss] elapsed times do.
+// A cell shown as 1986年10月 was typed as a month: read at that precision, it is not taken
+// for 1986-10-01 later (merge and diff compare dates by precision).
+uint8_t datePrecision(std::string_view f) {
+  bool year = false, month = false, day = false, time = false;
   for (size_t i = 0; i < f.size(); ++i) {
     char c = f[i];
     switch (c) {
@@ -144,7 +151,7 @@ bool isDateFormatCode(std::string_view f) {
         size_t j = f.find(']', i + 1);
         if (j == std::string_view::npos) return false;
         std::string_view in = f.substr(i + 1, j - i - 1);
-        if (!in.empty() && in.find_first_not_of("hHmMsS") == std::string_view::npos) return true;
+        if (!in.empty() && in.find_first_not_of("hHmMsS") == std::string_view::npos) time = true;
         i = j;
         break;
       }
@@ -154,7 +161,8 @@ bool isDateFormatCode(std::string_view f) {
           ++i;
           break;
         }
-        return true;
+        year = true;  // e and ee: the era year in East Asian locales
+        break;
       case 'G':
       case 'g':
         if (f.size() - i >= 7) {
@@ -166,28 +174,41 @@ bool isDateFormatCode(std::string_view f) {
         break;
       case 'd':
       case 'D':
+        day = true;
+        break;
       case 'm':
       case 'M':
+        month = true;  // or minutes, beside h or s: a time counts as the day anyway
+        break;
       case 'y':
       case 'Y':
+        year = true;
+        break;
       case 'h':
       case 'H':
       case 's':
       case 'S':
-        return true;
+        time = true;
+        break;
       default:
         // 年 E5 B9 B4, 月 E6 9C 88, 日 E6 97 A5
-        if (f.substr(i, 3) == "\xE5\xB9\xB4" || f.substr(i, 3) == "\xE6\x9C\x88" ||
-            f.substr(i, 3) == "\xE6\x97\xA5")
-          return true;
+        if (f.substr(i, 3) == "\xE5\xB9\xB4") year = true;
+        if (f.substr(i, 3) == "\xE6\x9C\x88") month = true;
+        if (f.substr(i, 3) == "\xE6\x97\xA5") day = true;
     }
   }
-  return false;
+  if (day || time) return kDay;
+  if (month) return kMonth;
+  return year ? kYear : kNoDate;
 }
 
-bool isBuiltinDateFormat(long id) {
-  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
-         (id >= 50 && id <= 58);
+// The built-in formats (ECMA-376 §18.8.30, as Excel shows them in zh-CN): 17 mmm-yy and
+// 27, 36, 50, 52, 57 yyyy"年"m"月" show the month; the others of these ranges a day or time.
+uint8_t builtinDatePrecision(long id) {
+  if (id == 17 || id == 27 || id == 36 || id == 50 || id == 52 || id == 57) return kMonth;
+  bool date = (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+              (id >= 50 && id <= 58);
+  return date ? kDay : kNoDate;
 }
 
 // Howard Hinnant's civil_from_days: days since 1970-01-01 to year, month, day.
@@ -472,7 +493,7 @@ class WorkbookParser : public Sax {
 
 class StylesParser : public Sax {
  public:
-  std::unordered_map<long, bool> customIsDate;
+  std::unordered_map<long, uint8_t> customPrecision;
   std::vector<long> xfFormats;
 
  protected:
@@ -484,7 +505,7 @@ class StylesParser : public Sax {
     } else if (inNumFmts_ && is(local, "numFmt")) {
       const char* id = attr(atts, "numFmtId");
       const char* code = attr(atts, "formatCode");
-      if (id && code) customIsDate[parseIndex(id)] = isDateFormatCode(code);
+      if (id && code) customPrecision[parseIndex(id)] = datePrecision(code);
     } else if (inCellXfs_ && is(local, "xf")) {
       const char* id = attr(atts, "numFmtId");
       xfFormats.push_back(id ? parseIndex(id) : 0);
@@ -791,6 +812,9 @@ class SheetHandler {
       case CellType::Number:
         if (size_t(style_) < dateXf_.size() && dateXf_[size_t(style_)] &&
             serialToIso(value_, date1904_, &scratch_)) {
+          uint8_t shown = dateXf_[size_t(style_)];
+          if (shown == kMonth) scratch_.resize(7);  // 1986-10
+          if (shown == kYear) scratch_.resize(4);   // 1986
           addCell(Cell::Kind::Date).text.assign(scratch_);
           return;
         }
@@ -1030,8 +1054,8 @@ class XlsxWorkbook : public Workbook {
       }
       dateXf_.reserve(p.xfFormats.size());
       for (long id : p.xfFormats) {
-        auto it = p.customIsDate.find(id);
-        dateXf_.push_back(it != p.customIsDate.end() ? it->second : isBuiltinDateFormat(id));
+        auto it = p.customPrecision.find(id);
+        dateXf_.push_back(it != p.customPrecision.end() ? it->second : builtinDatePrecision(id));
       }
     }
     return true;

@@ -364,7 +364,7 @@ TEST_F(XlsxTest, DateFormatsBuiltinAndCustom) {
   EXPECT_EQ(c["A1"], num);   // 0 General
   EXPECT_EQ(c["B1"], date);  // 14
   EXPECT_EQ(c["C1"], date);  // 31 yyyy"年"m"月"d"日" in zh-CN
-  EXPECT_EQ(c["D1"], date);  // 57
+  EXPECT_EQ(c["D1"], "d:1978-03");  // 57 yyyy"年"m"月": shown as a month, read as one
   EXPECT_EQ(c["E1"], date);  // 58
   EXPECT_EQ(c["F1"], date);  // yyyy"年"m"月"d"日"
   EXPECT_EQ(c["G1"], date);  // yyyy.mm.dd
@@ -378,7 +378,7 @@ TEST_F(XlsxTest, DateFormatsBuiltinAndCustom) {
   EXPECT_EQ(c["O1"], date);  // 22 m/d/yy h:mm
   EXPECT_EQ(c["P1"], date);  // LibreOffice's yyyy\-mm\-dd
   EXPECT_EQ(c["Q1"], num);   // 0"天(days)": letters in quotes are no date
-  EXPECT_EQ(c["R1"], date);  // bare 年/月 after DBNum and locale brackets
+  EXPECT_EQ(c["R1"], "d:1978-03");  // bare 年/月 after DBNum and locale brackets: a month
   EXPECT_EQ(c["S1"], num);   // \d is an escaped literal
   EXPECT_EQ(c["T1"], num);   // @
   EXPECT_EQ(c["A2"], "d:1978-03-05T12:00:00");
@@ -386,6 +386,38 @@ TEST_F(XlsxTest, DateFormatsBuiltinAndCustom) {
   EXPECT_EQ(c["C2"], date);
   EXPECT_EQ(c["D2"], num);  // style index past cellXfs
   EXPECT_EQ(c["E2"], "t:1978年3月5日");
+}
+
+// A date cell reads at the precision its format shows: 1986年10月 is a month, not
+// 1986-10-01 (merge and diff compare dates by precision); a time shows a day.
+TEST_F(XlsxTest, DateCellsReadAtThePrecisionTheirFormatShows) {
+  BookSpec b;
+  std::vector<int> ids = {17, 27, 36, 50, 52, 164, 165, 166, 167, 168, 31, 28, 14};
+  b.styles = styles(ids,
+                    "<numFmt numFmtId=\"164\" formatCode=\"yyyy\"/>"
+                    "<numFmt numFmtId=\"165\" formatCode=\"yyyy\\-mm\"/>"
+                    "<numFmt numFmtId=\"166\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;\"/>"
+                    "<numFmt numFmtId=\"167\" formatCode=\"yyyy/m/d h:mm\"/>"
+                    "<numFmt numFmtId=\"168\" formatCode=\"h:mm\"/>");
+  std::string row = "<row r=\"1\">";
+  for (size_t i = 0; i < ids.size(); ++i)
+    row +=
+        "<c r=\"" + columnLetter(int(i)) + "1\" s=\"" + std::to_string(i) + "\"><v>28554</v></c>";
+  b.sheetData = row + "</row>";
+  Cells c = readCells(write("a.xlsx", book(b)));
+  EXPECT_EQ(c["A1"], "d:1978-03");     // 17 mmm-yy
+  EXPECT_EQ(c["B1"], "d:1978-03");     // 27 yyyy"年"m"月" (zh-CN)
+  EXPECT_EQ(c["C1"], "d:1978-03");     // 36
+  EXPECT_EQ(c["D1"], "d:1978-03");     // 50
+  EXPECT_EQ(c["E1"], "d:1978-03");     // 52
+  EXPECT_EQ(c["F1"], "d:1978");        // yyyy
+  EXPECT_EQ(c["G1"], "d:1978-03");     // yyyy\-mm (LibreOffice)
+  EXPECT_EQ(c["H1"], "d:1978-03");     // yyyy"年"m"月"
+  EXPECT_EQ(c["I1"], "d:1978-03-05");  // yyyy/m/d h:mm
+  EXPECT_EQ(c["J1"], "d:1978-03-05");  // h:mm: a time shows the day
+  EXPECT_EQ(c["K1"], "d:1978-03-05");  // 31 yyyy"年"m"月"d"日"
+  EXPECT_EQ(c["L1"], "d:1978-03-05");  // 28 m"月"d"日"
+  EXPECT_EQ(c["M1"], "d:1978-03-05");  // 14
 }
 
 TEST_F(XlsxTest, Excel1900LeapYearBug) {

@@ -286,19 +286,20 @@ bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
 int MergeSession::checkSet(const MergeRequest& request) {
   Impl& m = *impl_;
   m.checked = true;
-  return checkSetManifest(
-      {request.files[0], request.manifest, request.inputs, m.options.trust, m.options.lang},
-      m.schema.messages(), m.out.diagnostic, &m.set_counts);
+  return checkSetManifest({request.files[0], request.manifest, request.inputs, m.options.trust,
+                           m.options.lang, m.options.key, m.options.import, m.options.mask},
+                          m.schema, m.out.diagnostic, &m.set_counts);
 }
 
 std::string MergeSession::summaryLine() const {
   if (impl_->checked) {
     const SetCheckCounts& c = impl_->set_counts;
-    return impl_->schema.messages().format("set-check-summary", impl_->options.lang,
+    return impl_->schema.messages().format("set-check-summary-values", impl_->options.lang,
                                            {{"records", std::to_string(c.records)},
                                             {"batches", std::to_string(c.batches)},
                                             {"bad", std::to_string(c.bad_batches)},
-                                            {"uncovered", std::to_string(c.uncovered)}});
+                                            {"uncovered", std::to_string(c.uncovered)},
+                                            {"forged", std::to_string(c.forged)}});
   }
   const MergeCounts& c = counts_;
   return impl_->schema.messages().format("merge-summary", impl_->options.lang,

@@ -8,7 +8,10 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "merge/set_values.h"
 #include "record/json_writer.h"
+#include "record/mask.h"
+#include "record/record_reader.h"
 #include "sign/digest.h"
 #include "sign/verify.h"
 
@@ -18,10 +21,12 @@ namespace {
 
 constexpr std::string_view kFormat = "vetkit-city-set/1";
 
-// The batch ids of a set line's `_sources`; false when the line is not a JSON object.
+// The batch ids of a set line's `_sources`; false when the line is not a JSON object. With
+// `keyless`, where its first source was ("?SHEET:ROW"): how a record without a key is found.
 bool sourceBatches(simdjson::ondemand::parser& parser, std::string_view line,
-                   std::vector<int64_t>* batches) {
+                   std::vector<int64_t>* batches, std::string* keyless = nullptr) {
   batches->clear();
+  if (keyless) keyless->clear();
   simdjson::padded_string padded(line);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
@@ -30,9 +35,20 @@ bool sourceBatches(simdjson::ondemand::parser& parser, std::string_view line,
   if (obj["_sources"].get_array().get(sources)) return true;  // none: no batch covers it
   for (auto item : sources) {
     simdjson::ondemand::object source;
-    int64_t id;
-    if (!item.get_object().get(source) && !source["batch"].get_int64().get(id))
-      batches->push_back(id);
+    if (item.get_object().get(source)) continue;
+    int64_t id = 0, row = 0;
+    std::string_view sheet;
+    for (auto member : source) {
+      std::string_view k;
+      if (member.unescaped_key().get(k)) break;
+      // A member of another type is as good as missing: the record is then uncovered.
+      if (k == "batch" && member.value().get_int64().get(id)) id = 0;
+      if (k == "sheet" && member.value().get_string().get(sheet)) sheet = {};
+      if (k == "row" && member.value().get_int64().get(row)) row = 0;
+    }
+    if (keyless && batches->empty())
+      *keyless = "?" + std::string(sheet) + ":" + std::to_string(row);
+    if (id) batches->push_back(id);
   }
   return true;
 }
@@ -100,20 +116,22 @@ bool SetManifestWriter::write(StoreReader& store, const std::string& set_name,
   return out.commit(err);
 }
 
-int checkSetManifest(const SetCheckRequest& r, const Messages& messages, const DiagnosticSink& sink,
+int checkSetManifest(const SetCheckRequest& r, const Schema& schema, const DiagnosticSink& sink,
                      SetCheckCounts* counts) {
+  const Messages& messages = schema.messages();
   const std::string manifest = r.manifest.empty() ? r.set + ".manifest" : r.manifest;
   std::string dir =
       r.inputs.empty() ? std::filesystem::path(r.set).parent_path().string() : r.inputs;
   if (dir.empty()) dir = ".";
   int status = 0;
   auto say = [&](Severity sev, const std::string& file, long row, const char* code,
-                 const MessageArgs& args) {
+                 const MessageArgs& args, const std::string& field = {}) {
     Diagnostic d;
     d.severity = sev;
     d.file = file;
     d.row = int(row);
     d.code = code;
+    d.field = field;
     d.message = messages.format(code, r.lang, args);
     if (sink) sink(d);
     status = std::max(status, sev == Severity::Error && std::string(code) == "unreadable" ? 2 : 1);
@@ -143,6 +161,7 @@ int checkSetManifest(const SetCheckRequest& r, const Messages& messages, const D
   simdjson::ondemand::parser parser;
   std::string line;
   std::map<int64_t, bool> covered;  // batch id -> its county seal verified
+  BatchRows rows(schema, r.key);    // the rows of the batches that passed, for step 5
   long n = 0;
   bool header = false;
   while (std::getline(in, line)) {
@@ -184,6 +203,11 @@ int checkSetManifest(const SetCheckRequest& r, const Messages& messages, const D
         say(Severity::Error, manifest, n, "set-batch-unverified",
             {{"batch", std::to_string(id)}, {"file", file}, {"reason", firstProblem(v)}});
     }
+    // Read only once the seal holds: the rows are those the county vouched for.
+    if (ok && !rows.load(id, path, r.import, &err)) {
+      say(Severity::Error, path, 0, "unreadable", {{"reason", err}});
+      status = 2, ok = false;
+    }
     if (!ok) ++counts->bad_batches;
     covered[id] = ok;
   }
@@ -191,15 +215,22 @@ int checkSetManifest(const SetCheckRequest& r, const Messages& messages, const D
     say(Severity::Error, manifest, 1, "unreadable", {{"reason", "not a vetkit city-set manifest"}});
     return 2;
   }
-  // 4. Each record comes from a covered, verified batch.
+  // 4. Each record comes from a covered, verified batch; 5. each of its values from a row of
+  // that person in one of them.
   std::ifstream set(r.set);
   std::vector<int64_t> batches;
+  std::vector<const Field*> key_fields;
+  if (!r.key.identity)
+    for (size_t f : r.key.fields) key_fields.push_back(&schema.fields()[f]);
+  RecordReader reader(schema);
+  Record record;
+  std::string keyless;
   n = 0;
   while (std::getline(set, line)) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++counts->records;
-    bool good = sourceBatches(parser, line, &batches) && !batches.empty();
+    bool good = sourceBatches(parser, line, &batches, &keyless) && !batches.empty();
     int64_t bad = 0;
     for (int64_t b : batches) {
       auto it = covered.find(b);
@@ -209,6 +240,21 @@ int checkSetManifest(const SetCheckRequest& r, const Messages& messages, const D
       ++counts->uncovered;
       say(Severity::Error, r.set, n, "set-record-uncovered",
           {{"batch", bad ? std::to_string(bad) : std::string("-")}});
+      continue;
+    }
+    if (!reader.parse(line, &record, &err)) continue;  // not an object: sourceBatches said so
+    std::string key = recordKey(record, r.key);
+    if (key.empty()) key = keyless;
+    std::vector<size_t> forged = unvouchedFields(record, key, batches, rows);
+    if (forged.empty()) continue;
+    std::string named;
+    for (int64_t b : batches) named += (named.empty() ? "" : ",") + std::to_string(b);
+    std::string shown = key.starts_with('?') ? key : displayKey(key, key_fields, r.mask, '|', '|');
+    for (size_t f : forged) {
+      ++counts->forged;
+      const Field& field = schema.fields()[f];
+      say(Severity::Error, r.set, n, "set-value-forged",
+          {{"key", shown}, {"field", field.name(r.lang)}, {"batches", named}}, field.id);
     }
   }
   return status;

@@ -9,7 +9,9 @@
 //   3. each batch it names is there with that SHA-256, and its county seal verifies (a county
 //      key, for the batch's unit);
 //   4. each record of the set comes from (`_sources`: batch ids) a batch of the manifest that
-//      passed 3. A record with no such batch is a finding.
+//      passed 3. A record with no such batch is a finding;
+//   5. each value of each record occurs in that person's row of one of the batches it names
+//      (set_values.h). A value no such row holds was changed after the county seal: a finding.
 //
 // Format, one JSON object a line (UTF-8):
 //   {"manifest":"vetkit-city-set/1","set":"city.jsonl","set_sha256":"…","records":N,"batches":M}
@@ -23,6 +25,8 @@
 #include <unordered_set>
 
 #include "core/diag.h"
+#include "import/importer.h"
+#include "merge/identity.h"
 #include "schema/messages.h"
 #include "sign/trust.h"
 #include "store/store.h"
@@ -50,15 +54,20 @@ struct SetCheckRequest {
   std::string set, manifest, inputs;  // manifest: empty = SET.manifest; inputs: empty = beside
   const TrustStore* trust = nullptr;
   Lang lang = Lang::Zh;
+  KeySpec key;           // the identity key the city merged on
+  ImportOptions import;  // how the batches are read (--profile, --map, --sheet)
+  bool mask = true;      // identity numbers masked in findings
 };
 
 struct SetCheckCounts {
   size_t records = 0, batches = 0, bad_batches = 0, uncovered = 0;
+  size_t forged = 0;  // values that no row of the record's batches holds (step 5)
 };
 
-/// Checks the set against its manifest (steps 1–4 above), reporting each finding to `sink`.
-/// Returns the exit status: 0 every record covered by a verified batch, 1 findings, 2 trouble.
-int checkSetManifest(const SetCheckRequest& request, const Messages& messages,
+/// Checks the set against its manifest (steps 1–5 above), reporting each finding to `sink`.
+/// Returns the exit status: 0 every record covered by a verified batch and every value found
+/// in one, 1 findings, 2 trouble.
+int checkSetManifest(const SetCheckRequest& request, const Schema& schema,
                      const DiagnosticSink& sink, SetCheckCounts* counts);
 
 }  // namespace vetkit

@@ -1,8 +1,10 @@
 // The merge session's side of identity corrections (identity_correction.h): the people a
 // unit's new batch left out, each matched against the people it brought under the valid form
 // of their number; a match is merged, recorded as an automatic decision of the batch, and no
-// longer counted absent.
+// longer counted absent. And the way back: people's later "different" for such a pair splits it.
 #include "merge/identity_correction.h"
+#include <algorithm>
+
 #include "merge/session_impl.h"
 
 namespace vetkit {
@@ -78,6 +80,56 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
            "id_number");
   }
   absent->swap(still_absent);
+  return true;
+}
+
+bool MergeSession::Impl::decideDifferent(Store& store, const std::string& a,
+                                         const std::string& b) {
+  // The pair as the store recorded it: a "different" replaces its "same" in place.
+  bool joined = false;
+  std::string x = a, y = b;
+  if (!store.forEachDecision([&](std::string_view da, std::string_view db, std::string_view d) {
+        if (!((da == a && db == b) || (da == b && db == a))) return;
+        x = da, y = db;
+        joined = d == "same";
+      }))
+    return false;
+  if (!store.addDecision(x, y, "different", 0)) return false;
+  if (!joined) return true;
+  // Each number's versions held under the other's key go back under their own. One that was
+  // retired by a batch that brought none of its number's versions was retired by the joining
+  // (the correction batch left that number out): it is live again, the person absent from
+  // that batch, as they would have been without the correction.
+  for (auto [holder, own] : {std::pair(&x, &y), std::pair(&y, &x)}) {
+    struct Moved {
+      int64_t version, batch, retired_by;
+    };
+    std::vector<Moved> moved;
+    std::string err;
+    Record r;
+    if (!store.history(*holder, [&](const LiveVersion& v, int64_t retired_by, std::string_view) {
+          if (reader.parse(v.json, &r, &err) && recordKey(r, options.key) == *own)
+            moved.push_back({v.version, v.batch, retired_by});
+        }))
+      return false;
+    if (moved.empty()) continue;
+    int64_t absent_from = 0;
+    for (const Moved& m : moved) {
+      bool by_own = std::any_of(moved.begin(), moved.end(),
+                                [&](const Moved& o) { return o.batch == m.retired_by; });
+      bool revive = m.retired_by && !by_own;
+      if (revive) absent_from = std::max(absent_from, m.retired_by);
+      if (!store.moveVersion(m.version, *own, revive)) return false;
+    }
+    uint32_t h = personFor(*holder);
+    int64_t holder_absent = people[h].absent_from;
+    if (!recompute(store, h, *holder, holder_absent)) return false;
+    uint32_t o = personFor(*own);
+    if (!recompute(store, o, *own, absent_from)) return false;
+    people[h].fresh = people[o].fresh = true;
+    report(Severity::Warning, "", "", 0, "id-correction-undone",
+           {{"old", shownKey(*own)}, {"new", shownKey(*holder)}});
+  }
   return true;
 }
 

@@ -167,3 +167,75 @@ TEST(MergeSession, AliasesJoinPeopleAndFailAtomically) {
     ASSERT_LT(n, 50);
   }
 }
+
+// An identity correction (a re-submission brings back 张三 under the valid form of his number)
+// undone by people's later "different": the old number is its own person again, its version
+// live and marked absent from the batch that left it out, the decision replaced; the pair is
+// no longer joined by later batches. A write failing while it splits leaves the store as it was.
+TEST(MergeSession, ADifferentDecisionSplitsAnIdentityCorrection) {
+  Fixture fx;
+  std::string good = kA, bad = kA.substr(0, 17) + (kA[17] == '0' ? '1' : '0');
+  auto line = [](const std::string& key) {
+    return R"({"id_number":")" + key +
+           R"(","name":"张三","gender":"1","birth_date":"1950-01-01","unit":"431302"})" "\n";
+  };
+  std::string first = writeFile("split-1.jsonl", line(bad) + person(kB, "李四"));
+  std::string again = writeFile("split-2.jsonl", line(good) + person(kB, "李四"));
+  std::string decisions = writeFile("split-decisions.jsonl", R"({"a":")" + bad + R"(","b":")" +
+                                                                 good +
+                                                                 R"(","decision":"different"})"
+                                                                 "\n");
+  std::string path = dir() + "/split.sqlite";
+  auto decided = [&]() {
+    std::string err, all;
+    std::unique_ptr<StoreReader> store = openStoreReader(path, &err);
+    EXPECT_TRUE(store) << err;
+    EXPECT_TRUE(store->forEachDecision([&](std::string_view a, std::string_view b,
+                                           std::string_view d) {
+      all.append(a).append(" ").append(b).append(" ").append(d).append("\n");
+    }));
+    return all;
+  };
+  for (int n = 1;; ++n) {
+    removeStore(path);
+    ASSERT_NE(merge(fx, path, {first}, 0), kExitTrouble);
+    ASSERT_NE(merge(fx, path, {again}, 0), kExitTrouble);
+    std::string joined = current(path);
+    ASSERT_EQ(joined.find(bad + " "), std::string::npos) << joined;  // corrected: one person
+    ASSERT_EQ(decided(), good + " " + bad + " same\n");
+    bool failed = false;
+    int status = merge(fx, path, {}, n, &failed, decisions);
+    if (failed) {
+      EXPECT_EQ(status, kExitTrouble) << "write " << n;
+      EXPECT_EQ(current(path), joined) << "write " << n;
+      ASSERT_LT(n, 50);
+      continue;
+    }
+    std::string split = current(path);
+    EXPECT_NE(split.find(bad + " "), std::string::npos) << split;
+    EXPECT_NE(split.find(good + " "), std::string::npos) << split;
+    size_t old_row = split.find(bad + " ");
+    EXPECT_EQ(split.substr(split.find(" absent=", old_row), 10), " absent=2\n") << split;
+    EXPECT_EQ(decided(), good + " " + bad + " different\n");
+    break;
+  }
+  // The old number's history is its own again: its one version, retired by nothing.
+  std::string err;
+  std::unique_ptr<StoreReader> store = openStoreReader(path, &err);
+  ASSERT_TRUE(store) << err;
+  std::vector<std::pair<int64_t, int64_t>> versions;  // batch, retired_by
+  ASSERT_TRUE(store->history(bad, [&](const LiveVersion& v, int64_t retired_by, std::string_view) {
+    versions.emplace_back(v.batch, retired_by);
+  }));
+  EXPECT_EQ(versions, (std::vector<std::pair<int64_t, int64_t>>{{1, 0}}));
+  versions.clear();
+  ASSERT_TRUE(store->history(good, [&](const LiveVersion& v, int64_t retired_by, std::string_view) {
+    versions.emplace_back(v.batch, retired_by);
+  }));
+  EXPECT_EQ(versions, (std::vector<std::pair<int64_t, int64_t>>{{2, 0}}));
+  store.reset();
+  // The next re-submission does not join them again.
+  merge(fx, path, {again}, 0);
+  std::string later = current(path);
+  EXPECT_NE(later.find(bad + " "), std::string::npos) << later;
+}

@@ -42,6 +42,7 @@ struct MergeSession::Impl {
   std::unordered_map<std::string, std::string> alias;  // key -> the key it is the same as
   std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
   std::unordered_set<std::string> different;           // CandidateFinder::pairKey
+  std::string decisions_file;                          // where `decisions` were read
   std::string conflict_buf;
   std::string manifest, set_name;  // --export --manifest: where, and the set's name
   bool checked = false;            // checkSet() ran: the summary is its counts

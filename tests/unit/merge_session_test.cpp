@@ -239,3 +239,26 @@ TEST(MergeSession, ADifferentDecisionSplitsAnIdentityCorrection) {
   std::string later = current(path);
   EXPECT_NE(later.find(bad + " "), std::string::npos) << later;
 }
+
+// An Excel-mangled number keeps a prefix that several of the new numbers can begin with (Calc
+// keeps 15 digits: 43138119820915 covers the day's sequence numbers 150-159): the one that is
+// the same person is the correction, the others are not in the way.
+TEST(MergeSession, AnExcelPrefixSharedByOthersStillFindsTheSamePerson) {
+  Fixture fx;
+  std::string zhang = id("43138119820915513"), other = id("43138119820915503");
+  auto line = [](const std::string& key, const std::string& name) {
+    return R"({"id_number":")" + key + R"(","name":")" + name +
+           R"(","gender":"1","birth_date":"1982-09-15","unit":"431381"})" "\n";
+  };
+  std::string first = writeFile("prefix-1.jsonl", line("4.31381198209155E+017", "张建华"));
+  std::string again =
+      writeFile("prefix-2.jsonl", line(other, "王建国") + line(zhang, "张建华"));
+  std::string path = dir() + "/prefix.sqlite";
+  removeStore(path);
+  ASSERT_NE(merge(fx, path, {first}, 0), kExitTrouble);
+  ASSERT_NE(merge(fx, path, {again}, 0), kExitTrouble);
+  std::string now = current(path);
+  EXPECT_EQ(now.find("E+017"), std::string::npos) << now;
+  EXPECT_NE(now.find(zhang + " "), std::string::npos) << now;
+  EXPECT_NE(now.find(other + " "), std::string::npos) << now;
+}

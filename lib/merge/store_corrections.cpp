@@ -2,9 +2,9 @@
 // unit's new batch left out, each matched against the people it brought under the valid form
 // of their number; a match is merged, recorded as an automatic decision of the batch, and no
 // longer counted absent. And the way back: people's later "different" for such a pair splits it.
-#include "merge/identity_correction.h"
 #include <algorithm>
 
+#include "merge/identity_correction.h"
 #include "merge/session_impl.h"
 
 namespace vetkit {
@@ -106,8 +106,7 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
   return true;
 }
 
-bool MergeSession::Impl::decideDifferent(Store& store, const std::string& a,
-                                         const std::string& b) {
+bool MergeSession::Impl::decideDifferent(Store& store, const std::string& a, const std::string& b) {
   // The pair as the store recorded it: a "different" replaces its "same" in place.
   bool joined = false;
   std::string x = a, y = b;

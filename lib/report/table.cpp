@@ -387,11 +387,11 @@ class Builder {
                                : b.verified                    ? "verified"
                                                                : "verify-failed"))});
       if (sourced)
-        t.rows.back().insert(t.rows.back().begin() + 3,
-                             text(b.unit_source.empty()
-                                      ? "-"
-                                      : s_.messages().format("unit-source-" + b.unit_source,
-                                                             lang_, {})));
+        t.rows.back().insert(
+            t.rows.back().begin() + 3,
+            text(b.unit_source.empty()
+                     ? "-"
+                     : s_.messages().format("unit-source-" + b.unit_source, lang_, {})));
     }
     return t;
   }

@@ -654,8 +654,9 @@ bool PgStore::rekey(std::string_view alias, std::string_view canonical) {
 
 bool PgStore::moveVersion(int64_t version, std::string_view key, bool revive) {
   return flush() &&
-         execParams(revive ? "UPDATE record_version SET key = $1, retired_by = NULL WHERE version = $2"
-                           : "UPDATE record_version SET key = $1 WHERE version = $2",
+         execParams(revive
+                        ? "UPDATE record_version SET key = $1, retired_by = NULL WHERE version = $2"
+                        : "UPDATE record_version SET key = $1 WHERE version = $2",
                     Params().text(key).integer(version));
 }
 

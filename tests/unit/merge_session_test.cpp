@@ -177,23 +177,24 @@ TEST(MergeSession, ADifferentDecisionSplitsAnIdentityCorrection) {
   std::string good = kA, bad = kA.substr(0, 17) + (kA[17] == '0' ? '1' : '0');
   auto line = [](const std::string& key) {
     return R"({"id_number":")" + key +
-           R"(","name":"张三","gender":"1","birth_date":"1950-01-01","unit":"431302"})" "\n";
+           R"(","name":"张三","gender":"1","birth_date":"1950-01-01","unit":"431302"})"
+           "\n";
   };
   std::string first = writeFile("split-1.jsonl", line(bad) + person(kB, "李四"));
   std::string again = writeFile("split-2.jsonl", line(good) + person(kB, "李四"));
-  std::string decisions = writeFile("split-decisions.jsonl", R"({"a":")" + bad + R"(","b":")" +
-                                                                 good +
-                                                                 R"(","decision":"different"})"
-                                                                 "\n");
+  std::string decisions =
+      writeFile("split-decisions.jsonl", R"({"a":")" + bad + R"(","b":")" + good +
+                                             R"(","decision":"different"})"
+                                             "\n");
   std::string path = dir() + "/split.sqlite";
   auto decided = [&]() {
     std::string err, all;
     std::unique_ptr<StoreReader> store = openStoreReader(path, &err);
     EXPECT_TRUE(store) << err;
-    EXPECT_TRUE(store->forEachDecision([&](std::string_view a, std::string_view b,
-                                           std::string_view d) {
-      all.append(a).append(" ").append(b).append(" ").append(d).append("\n");
-    }));
+    EXPECT_TRUE(
+        store->forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
+          all.append(a).append(" ").append(b).append(" ").append(d).append("\n");
+        }));
     return all;
   };
   for (int n = 1;; ++n) {
@@ -248,11 +249,11 @@ TEST(MergeSession, AnExcelPrefixSharedByOthersStillFindsTheSamePerson) {
   std::string zhang = id("43138119820915513"), other = id("43138119820915503");
   auto line = [](const std::string& key, const std::string& name) {
     return R"({"id_number":")" + key + R"(","name":")" + name +
-           R"(","gender":"1","birth_date":"1982-09-15","unit":"431381"})" "\n";
+           R"(","gender":"1","birth_date":"1982-09-15","unit":"431381"})"
+           "\n";
   };
   std::string first = writeFile("prefix-1.jsonl", line("4.31381198209155E+017", "张建华"));
-  std::string again =
-      writeFile("prefix-2.jsonl", line(other, "王建国") + line(zhang, "张建华"));
+  std::string again = writeFile("prefix-2.jsonl", line(other, "王建国") + line(zhang, "张建华"));
   std::string path = dir() + "/prefix.sqlite";
   removeStore(path);
   ASSERT_NE(merge(fx, path, {first}, 0), kExitTrouble);

@@ -23,8 +23,11 @@ std::string id(const std::string& first17) {
 const std::string kA = id("43130219500101001"), kB = id("43130219520202002"),
                   kC = id("43130219540303003");
 
+// One folder per test: ctest runs the tests of this file side by side, and two of them write
+// a "first.jsonl" of their own.
 std::string dir() {
-  std::string d = ::testing::TempDir() + "/merge_session";
+  std::string d = ::testing::TempDir() + "/merge_session/" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(d);
   return d;
 }

@@ -9,11 +9,12 @@
 namespace vetkit {
 
 std::string excelDigits(std::string_view key) {
-  // d.ddddE+17, as Excel shows an 18-digit number it has turned into a double.
+  // d.ddddE+17, as Excel shows an 18-digit number it has turned into a double; LibreOffice
+  // Calc writes the exponent with three digits (4.31381198209155E+017).
   size_t e = key.find_first_of("eE");
   if (key.size() < 4 || key[1] != '.' || e == std::string_view::npos) return {};
   std::string_view exp = key.substr(e + 1);
-  if (exp != "+17" && exp != "17") return {};
+  if (exp != "+17" && exp != "17" && exp != "+017") return {};
   std::string digits(1, key[0]);
   for (char c : key.substr(2, e - 2)) {
     if (c < '0' || c > '9') return {};

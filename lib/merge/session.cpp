@@ -233,6 +233,7 @@ std::unique_ptr<Store> MergeSession::openStore(const std::string& where, std::st
 bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
   std::ifstream in(path);
   if (!in) return *err = path + ": " + std::strerror(errno), false;
+  impl_->decisions_file = path;
   simdjson::ondemand::parser parser;
   std::string line;
   size_t n = 0;

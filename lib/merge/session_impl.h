@@ -42,6 +42,7 @@ struct MergeSession::Impl {
   std::unordered_map<std::string, std::string> alias;  // key -> the key it is the same as
   std::vector<std::array<std::string, 3>> decisions;   // a, b, decision as read
   std::unordered_set<std::string> different;           // CandidateFinder::pairKey
+  std::string decisions_file;                          // where `decisions` were read
   std::string conflict_buf;
   std::string manifest, set_name;  // --export --manifest: where, and the set's name
   bool checked = false;            // checkSet() ran: the summary is its counts
@@ -108,6 +109,9 @@ struct MergeSession::Impl {
   void addDecision(std::string a, std::string b, const std::string& d) {
     if (d == "different") {
       different.insert(CandidateFinder::pairKey(a, b));
+      // A "same" said before (an identity correction, people's decision) no longer holds.
+      for (auto [x, y] : {std::pair(&a, &b), std::pair(&b, &a)})
+        if (auto it = alias.find(*x); it != alias.end() && it->second == *y) alias.erase(it);
       return;
     }
     // The number that passes its check survives; else the first named.
@@ -231,6 +235,10 @@ struct MergeSession::Impl {
   bool correctIdentities(Store& store, int64_t bid, const std::string& unit,
                          std::vector<uint32_t>* absent,
                          std::vector<std::pair<uint32_t, Person>>* before);
+  /// Records people's "different" for `a` and `b`; when the store took them for one person
+  /// (an identity correction, an earlier "same"), splits them again: each number's versions
+  /// under their own key, those the joining retired live again (store_corrections.cpp).
+  bool decideDifferent(Store& store, const std::string& a, const std::string& b);
   bool phoneOf(Store& store, PersonRef* p);
 };
 

@@ -1,7 +1,9 @@
 // The merge session's side of identity corrections (identity_correction.h): the people a
 // unit's new batch left out, each matched against the people it brought under the valid form
 // of their number; a match is merged, recorded as an automatic decision of the batch, and no
-// longer counted absent.
+// longer counted absent. And the way back: people's later "different" for such a pair splits it.
+#include <algorithm>
+
 #include "merge/identity_correction.h"
 #include "merge/session_impl.h"
 
@@ -10,7 +12,10 @@ namespace vetkit {
 bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std::string& unit,
                                            std::vector<uint32_t>* absent,
                                            std::vector<std::pair<uint32_t, Person>>* before) {
-  std::vector<uint32_t> batch_people;  // this batch's people, for Excel-mangled numbers only
+  // This batch's people by number, sorted, for Excel-mangled numbers only: the digits Excel
+  // kept are a prefix, so the people they can be are one range (not a scan of the batch for
+  // each mangled number: 2,000 of them in a 200,000-record batch were 400 million probes).
+  std::vector<std::pair<std::string, uint32_t>> batch_keys;
   // A new person of this batch from this unit alone: the one a correction can be.
   auto newHere = [&](uint32_t who) {
     const Person& n = people[who];
@@ -27,11 +32,20 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
       if (std::find(found.begin(), found.end(), who) != found.end()) return;
       if (idCorrection(old_key, packer.unpack(people[who].key))) found.push_back(who);
     };
-    if (!valid && !excelDigits(old_key).empty()) {
-      if (batch_people.empty())
+    std::string digits = valid ? std::string() : excelDigits(old_key);
+    if (!digits.empty()) {
+      if (batch_keys.empty()) {
         for (uint32_t i = 0; i < people.size(); ++i)
-          if (people[i].seen == bid) batch_people.push_back(i);
-      for (uint32_t who : batch_people) consider(who);
+          if (people[i].seen == bid && people[i].live)
+            batch_keys.emplace_back(packer.unpack(people[i].key), i);
+        std::sort(batch_keys.begin(), batch_keys.end());
+      }
+      // All but the last digit (it may be rounded) begin the number (idCorrection decides).
+      std::string sure = digits.substr(0, digits.size() - 1);
+      for (auto it = std::lower_bound(batch_keys.begin(), batch_keys.end(),
+                                      std::pair<std::string, uint32_t>(sure, 0));
+           it != batch_keys.end() && it->first.starts_with(sure); ++it)
+        consider(it->second);
     } else if (!valid && looksLikeId18(old_key)) {
       PersonRef typed;
       typed.key = old_key;
@@ -40,6 +54,17 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
         if (!KeyPacker::packId(v, &packed)) return;
         if (const uint32_t* who = index.find(packed)) consider(*who);
       });
+    }
+    // Several numbers the old one can be (a short Excel prefix covers a hundred sequence
+    // numbers of one birth day): only those of the same person count.
+    if (found.size() > 1) {
+      if (!store.currentRow(old_key, &old_row)) return false;
+      std::vector<uint32_t> same;
+      for (uint32_t who : found) {
+        if (!store.currentRow(packer.unpack(people[who].key), &new_row)) return false;
+        if (samePersonButNumber(old_row.person, new_row.person)) same.push_back(who);
+      }
+      found.swap(same);
     }
     // One new person, the same but for the number: else people decide (candidates).
     if (found.size() != 1) {
@@ -78,6 +103,55 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
            "id_number");
   }
   absent->swap(still_absent);
+  return true;
+}
+
+bool MergeSession::Impl::decideDifferent(Store& store, const std::string& a, const std::string& b) {
+  // The pair as the store recorded it: a "different" replaces its "same" in place.
+  bool joined = false;
+  std::string x = a, y = b;
+  if (!store.forEachDecision([&](std::string_view da, std::string_view db, std::string_view d) {
+        if (!((da == a && db == b) || (da == b && db == a))) return;
+        x = da, y = db;
+        joined = d == "same";
+      }))
+    return false;
+  if (!store.addDecision(x, y, "different", 0)) return false;
+  if (!joined) return true;
+  // Each number's versions held under the other's key go back under their own. One that was
+  // retired by a batch that brought none of its number's versions was retired by the joining
+  // (the correction batch left that number out): it is live again, the person absent from
+  // that batch, as they would have been without the correction.
+  for (auto [holder, own] : {std::pair(&x, &y), std::pair(&y, &x)}) {
+    struct Moved {
+      int64_t version, batch, retired_by;
+    };
+    std::vector<Moved> moved;
+    std::string err;
+    Record r;
+    if (!store.history(*holder, [&](const LiveVersion& v, int64_t retired_by, std::string_view) {
+          if (reader.parse(v.json, &r, &err) && recordKey(r, options.key) == *own)
+            moved.push_back({v.version, v.batch, retired_by});
+        }))
+      return false;
+    if (moved.empty()) continue;
+    int64_t absent_from = 0;
+    for (const Moved& m : moved) {
+      bool by_own = std::any_of(moved.begin(), moved.end(),
+                                [&](const Moved& o) { return o.batch == m.retired_by; });
+      bool revive = m.retired_by && !by_own;
+      if (revive) absent_from = std::max(absent_from, m.retired_by);
+      if (!store.moveVersion(m.version, *own, revive)) return false;
+    }
+    uint32_t h = personFor(*holder);
+    int64_t holder_absent = people[h].absent_from;
+    if (!recompute(store, h, *holder, holder_absent)) return false;
+    uint32_t o = personFor(*own);
+    if (!recompute(store, o, *own, absent_from)) return false;
+    people[h].fresh = people[o].fresh = true;
+    report(Severity::Warning, decisions_file, "", 0, "id-correction-undone",
+           {{"old", shownKey(*own)}, {"new", shownKey(*holder)}});
+  }
   return true;
 }
 

@@ -515,6 +515,10 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
   if (!decisions.empty()) {
     if (!store.begin() || !reloadIfChanged(store)) return store.rollback(), storeTrouble();
     for (auto& d : decisions) {
+      if (d[2] == "different") {
+        if (!decideDifferent(store, d[0], d[1])) return store.rollback(), storeTrouble();
+        continue;
+      }
       if (!store.addDecision(d[0], d[1], d[2], 0)) return store.rollback(), storeTrouble();
       if (d[2] != "same") continue;
       for (const std::string* k : {&d[0], &d[1]}) {

@@ -67,6 +67,9 @@ struct BatchRow {
   // From the store: "verified", "declared" or "none" (how the merge established the signer);
   // empty for a stream, where verified_known/verified say what was checked.
   std::string signer_status;
+  // From the store: where the merge took the batch's unit from (BatchInfo::unit_source:
+  // option, records, note, title, signer, file-name, none); empty when not recorded.
+  std::string unit_source;
 };
 
 struct Report {

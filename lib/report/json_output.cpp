@@ -186,6 +186,7 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     num("records", b.records);
     str("signer", b.signer);
     str("key_id", b.key_id);
+    if (!b.unit_source.empty()) str("unit_source", b.unit_source);
     str("signature", !b.signer_status.empty() ? b.signer_status
                      : !b.verified_known      ? "not-verified"
                      : b.verified             ? "verified"

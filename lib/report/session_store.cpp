@@ -17,6 +17,7 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
     row.records = size_t(b.records);
     // Exactly what the merge recorded: a typed signer is not a verified one.
     row.signer_status = b.signer_status;
+    row.unit_source = b.unit_source;
     row.verified_known = b.signer_status == "verified";
     row.verified = row.verified_known;
     addBatch(row);

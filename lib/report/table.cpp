@@ -1,5 +1,6 @@
 #include "report/table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -363,6 +364,11 @@ class Builder {
                   {},
                   1,
                   false};
+    // Where each batch's unit came from, once the store recorded it (a stream has no such
+    // record): beside the unit, in words.
+    bool sourced = std::any_of(r_.batches.begin(), r_.batches.end(),
+                               [](const BatchRow& b) { return !b.unit_source.empty(); });
+    if (sourced) t.columns.insert(t.columns.begin() + 3, L("unit-source"));
     for (const BatchRow& b : r_.batches) {
       std::string units;
       for (size_t pos = 0; pos <= b.unit.size();) {
@@ -380,6 +386,12 @@ class Builder {
                                : !b.verified_known             ? "not-verified"
                                : b.verified                    ? "verified"
                                                                : "verify-failed"))});
+      if (sourced)
+        t.rows.back().insert(
+            t.rows.back().begin() + 3,
+            text(b.unit_source.empty()
+                     ? "-"
+                     : s_.messages().format("unit-source-" + b.unit_source, lang_, {})));
     }
     return t;
   }

@@ -654,6 +654,14 @@ bool PgStore::rekey(std::string_view alias, std::string_view canonical) {
          deleteCurrent(alias);
 }
 
+bool PgStore::moveVersion(int64_t version, std::string_view key, bool revive) {
+  return flush() &&
+         execParams(revive
+                        ? "UPDATE record_version SET key = $1, retired_by = NULL WHERE version = $2"
+                        : "UPDATE record_version SET key = $1 WHERE version = $2",
+                    Params().text(key).integer(version));
+}
+
 bool PgStore::addDecision(std::string_view a, std::string_view b, std::string_view decision,
                           int64_t batch) {
   Params p;

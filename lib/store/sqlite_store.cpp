@@ -568,6 +568,17 @@ bool SqliteStore::rekey(std::string_view alias, std::string_view canonical) {
   return deleteCurrent(alias);
 }
 
+bool SqliteStore::moveVersion(int64_t version, std::string_view key, bool revive) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 revive ? "UPDATE record_version SET key = ?, retired_by = NULL WHERE version = ?"
+                        : "UPDATE record_version SET key = ? WHERE version = ?",
+                 &err_))
+    return false;
+  s.bind(1, key).bind(2, version).step();
+  return s.ok() || fail(s);
+}
+
 bool SqliteStore::addDecision(std::string_view a, std::string_view b, std::string_view decision,
                               int64_t batch) {
   Statement s;

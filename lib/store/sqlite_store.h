@@ -96,6 +96,7 @@ class SqliteStore final : public Store {
   bool deleteCurrent(std::string_view key) override;
   bool markAbsent(std::string_view key, int64_t batch) override;
   bool rekey(std::string_view alias, std::string_view canonical) override;
+  bool moveVersion(int64_t version, std::string_view key, bool revive) override;
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch) override;
 

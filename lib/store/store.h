@@ -161,6 +161,9 @@ class StoreWriter {
   virtual bool markAbsent(std::string_view key, int64_t batch) = 0;
   /// Moves every version of `alias` to `canonical` (people adjudicated the same).
   virtual bool rekey(std::string_view alias, std::string_view canonical) = 0;
+  /// Moves one version to `key` (a "same" undone: the version goes back to its own number);
+  /// with `revive` it is live again (its retirement was the joining's doing).
+  virtual bool moveVersion(int64_t version, std::string_view key, bool revive) = 0;
   virtual bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                            int64_t batch) = 0;
 };

@@ -63,6 +63,9 @@ class FailingStore final : public Store {
   bool rekey(std::string_view alias, std::string_view canonical) override {
     return write() && inner_->rekey(alias, canonical);
   }
+  bool moveVersion(int64_t version, std::string_view key, bool revive) override {
+    return write() && inner_->moveVersion(version, key, revive);
+  }
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch) override {
     return write() && inner_->addDecision(a, b, decision, batch);

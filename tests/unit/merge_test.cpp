@@ -340,6 +340,8 @@ TEST(IdentityCorrection, OnlyTheValidFormOfTheOldNumber) {
   EXPECT_STREQ(idCorrection(swapped, good), "id-transposition");
   EXPECT_STREQ(idCorrection("4.313811982091551e+17", good), "id-excel-mangled");
   EXPECT_STREQ(idCorrection("4.313811982091551E+17", good), "id-excel-mangled");
+  // As LibreOffice Calc saves the number: 15 significant digits, a three-digit exponent.
+  EXPECT_STREQ(idCorrection("4.31381198209155E+017", good), "id-excel-mangled");
   EXPECT_STREQ(idCorrection("610104620927690", "610104196209276908"), "id-15-upgraded");
   // Not a correction: another number that is valid too, digits Excel kept that differ, a
   // new number that is itself wrong, a change of two digits.

@@ -319,6 +319,39 @@ TEST_P(StoreContract, CurrentRowsDecisionsAndRekey) {
   EXPECT_EQ(briefs, 2);
 }
 
+// A version moved under another key and retired (an identity correction) goes back under its
+// own key, live again (a "different" decided later); without `revive` it stays retired.
+TEST_P(StoreContract, MoveVersionBackAndRevive) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(writeBatch(*store, "431302", {"A1", "A2", "A3"})) << store->error();
+  auto versionsOf = [&](const std::string& key) {
+    std::vector<std::pair<int64_t, int64_t>> v;  // version, retired_by
+    EXPECT_TRUE(
+        store->history(key, [&](const LiveVersion& l, int64_t retired_by, std::string_view) {
+          v.emplace_back(l.version, retired_by);
+        }));
+    return v;
+  };
+  int64_t a2 = versionsOf("A2").at(0).first, a3 = versionsOf("A3").at(0).first;
+  ASSERT_TRUE(store->begin());
+  int64_t bid;
+  ASSERT_TRUE(store->addBatch(batchOf("431302"), &bid));
+  ASSERT_TRUE(store->retireVersion(a2, bid));
+  ASSERT_TRUE(store->retireVersion(a3, bid));
+  ASSERT_TRUE(store->rekey("A2", "A1"));
+  ASSERT_TRUE(store->rekey("A3", "A1"));
+  ASSERT_TRUE(store->commit()) << store->error();
+  EXPECT_EQ(versionsOf("A1").size(), 3u);
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->moveVersion(a2, "A2", true));
+  ASSERT_TRUE(store->moveVersion(a3, "A3", false));
+  ASSERT_TRUE(store->commit()) << store->error();
+  EXPECT_EQ(versionsOf("A1").size(), 1u);
+  EXPECT_EQ(versionsOf("A2"), (std::vector<std::pair<int64_t, int64_t>>{{a2, 0}}));
+  EXPECT_EQ(versionsOf("A3"), (std::vector<std::pair<int64_t, int64_t>>{{a3, bid}}));
+}
+
 TEST_P(StoreContract, SignerAndHowItWasEstablished) {
   auto store = openExisting();
   ASSERT_TRUE(store);

@@ -151,8 +151,12 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // refuses the whole batch (the records before it are rolled back).
   long unvouched_row = -1;
   std::string unvouched_unit;
-  if (vouch_check && !options.unit.empty() && !vouched(options.unit))
-    unvouched_row = 0, unvouched_unit = options.unit;
+  // A county's returned send-back package (--replies): the county's batch, whatever units
+  // its records name (sendback_replies.h); its signer must vouch for the county.
+  std::string reply_county = options.replies ? repliesCounty(options.unit, path) : "";
+  const std::string& declared = options.replies ? reply_county : options.unit;
+  if (vouch_check && !declared.empty() && !vouched(declared))
+    unvouched_row = 0, unvouched_unit = declared;
   if (unvouched_row < 0) {
     // The state this batch is merged against is read inside its write transaction: a merge
     // that committed meanwhile (another vetmerge on the same store) is seen, not overwritten.
@@ -197,9 +201,6 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       named.message = snapshot.original(d.message);
       out.diagnostic(named);
     };
-  // A county's returned send-back package (--replies): the county's batch, whatever units
-  // its records name (sendback_replies.h).
-  std::string reply_county = options.replies ? repliesCounty(options.unit, path) : "";
   RepliesRead replies;
   bool no_unit = options.replies && reply_county.empty();
   events.record = [&](Record& r) {

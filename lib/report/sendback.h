@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/diag.h"
@@ -87,7 +88,7 @@ class Sendback {
   void resolve();
   // Keys and counties wanted by items whose person is learnt from the records (learn()):
   // masked key \x1f name → full key; key → hukou county.
-  std::map<std::string, std::string> masked_keys_, hukou_of_;
+  std::unordered_map<std::string, std::string> masked_keys_, hukou_of_;
   bool resolved_ = false;
 };
 

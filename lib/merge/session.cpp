@@ -182,6 +182,7 @@ bool MergeRequest::check(const MergeOptions& options, const std::string& output,
   if (reading && !files.empty()) return no("merge-usage-read-no-file");
   if (!reading && files.empty() && (db.empty() || decisions.empty()))
     return no("merge-usage-no-input");
+  if (options.replies && (db.empty() || reading)) return no("merge-usage-replies");
   if (options.require_signed && trusted.empty()) return no("merge-usage-require-signed");
   if (!trusted.empty() && (db.empty() || reading)) return no("merge-usage-trusted-needs-db");
   if (!trusted.empty() && (!options.signer.empty() || !options.key_id.empty()))

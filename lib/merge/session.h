@@ -39,6 +39,10 @@ struct MergeOptions {
   // Test hook: called with a batch's path once its bytes are taken and its seal verified,
   // before its records are read (a test swaps the file there).
   std::function<void(const std::string& path)> after_verify;
+  // Each FILE is a county's returned send-back package (sendback_replies.h): its revised
+  // values merged as a batch of the county (--unit, else the file name's code), its replies
+  // recorded on the items; nobody is absent for it.
+  bool replies = false;
   std::string now;   // merged_at (UTC, ISO 8601); empty: the clock
   bool mask = true;  // mask identity numbers in diagnostics
 };

@@ -9,6 +9,7 @@
 #include "import/record_source.h"
 
 #include "merge/batch_snapshot.h"
+#include "merge/sendback_replies.h"
 #include "merge/session_impl.h"
 #include "record/json_writer.h"
 #include "record/value_equivalence.h"
@@ -150,8 +151,12 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // refuses the whole batch (the records before it are rolled back).
   long unvouched_row = -1;
   std::string unvouched_unit;
-  if (vouch_check && !options.unit.empty() && !vouched(options.unit))
-    unvouched_row = 0, unvouched_unit = options.unit;
+  // A county's returned send-back package (--replies): the county's batch, whatever units
+  // its records name (sendback_replies.h); its signer must vouch for the county.
+  std::string reply_county = options.replies ? repliesCounty(options.unit, path) : "";
+  const std::string& declared = options.replies ? reply_county : options.unit;
+  if (vouch_check && !declared.empty() && !vouched(declared))
+    unvouched_row = 0, unvouched_unit = declared;
   if (unvouched_row < 0) {
     // The state this batch is merged against is read inside its write transaction: a merge
     // that committed meanwhile (another vetmerge on the same store) is seen, not overwritten.
@@ -196,7 +201,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       named.message = snapshot.original(d.message);
       out.diagnostic(named);
     };
-  bool no_unit = false;
+  RepliesRead replies;
+  bool no_unit = options.replies && reply_county.empty();
   events.record = [&](Record& r) {
     if (unvouched_row >= 0) return false;
     if (!from_stdin && r.src == read_path) r.src = path;
@@ -205,13 +211,15 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       UnitAttribution unit = batchUnit(r, path);
       info.unit = std::move(unit.unit);
       info.unit_source = unitSourceName(unit.source);
+      if (options.replies) info.unit = reply_county, info.unit_source = "replies";
       if (info.unit.empty() && !options.allow_no_unit) return no_unit = true, false;
       if (!store.addBatch(info, &bid)) return failed_store = true, false;
     }
     if (vouch_check) {
-      const std::string& unit = unit_field != size_t(-1) && r.fields[unit_field].present()
-                                    ? r.fields[unit_field].text
-                                    : info.unit;
+      const std::string& unit =
+          !options.replies && unit_field != size_t(-1) && r.fields[unit_field].present()
+              ? r.fields[unit_field].text
+              : info.unit;
       if (!vouched(unit)) return unvouched_row = r.row, unvouched_unit = unit, false;
     }
     if (from_stdin) stdin_sha.update(r.line), stdin_sha.update("\n");
@@ -259,9 +267,21 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
       p.pending = false;
     }
   };
-  bool readable =
-      unvouched_row == 0 || readRecords(schema, read_path, options.import, events, &err);
+  bool readable = unvouched_row == 0 || no_unit ||
+                  (options.replies ? readReplies(schema, store, read_path, path, reply_county,
+                                                 events, &replies, &err)
+                                   : readRecords(schema, read_path, options.import, events, &err));
   err = snapshot.original(err);
+  // Answers without a revised value are a batch all the same: it carries the replies.
+  if (options.replies && readable && bid == 0 && !no_unit && !failed_store && unvouched_row < 0 &&
+      !replies.replies.empty()) {
+    info.unit = reply_county, info.unit_source = "replies";
+    failed_store = !store.addBatch(info, &bid);
+  }
+  for (const ReplyRefusal& r : replies.refused) {
+    if (*status == kExitOk) *status = kExitFindings;
+    report(Severity::Error, path, r.sheet, r.row, r.code, r.args);
+  }
   if (failed_store) return undo(), false;
   if (unvouched_row >= 0) {
     if (unvouched_row > 0) undo();
@@ -302,10 +322,11 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     report(Severity::Error, path, "", 0, "unreadable", {{"reason", err}});
     return true;
   }
-  // A batch older than its unit's newest: it would put back what a correction changed.
+  // A batch older than its unit's newest: it would put back what a correction changed. (A
+  // package of replies revises the current records: never older.)
   if (info.signed_at.empty()) info.signed_at = collection.latest();
   if (const UnitLatest::Entry* newer = unit_latest.newerThan(info.unit, info.signed_at);
-      newer && !options.allow_older) {
+      newer && !options.allow_older && !options.replies) {
     undo();
     ++counts.failed;
     ++counts.older;
@@ -335,7 +356,7 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
                                 ("," + units + ",").find("," + unit + ",") != std::string::npos);
   }
   std::vector<uint32_t> absent;
-  for (uint32_t i = 0; i < people.size(); ++i)
+  for (uint32_t i = 0; i < people.size() && !options.replies; ++i)  // replies: nobody absent
     if (people[i].live && people[i].seen != bid && ours[people[i].units]) absent.push_back(i);
   if (!absent.empty() && !correctIdentities(store, bid, unit, &absent, &before))
     return undo(), false;
@@ -358,6 +379,9 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   if (!absent.empty())
     report(Severity::Warning, path, "", 0, options.retire_absent ? "absent-retired" : "absent-kept",
            {{"count", std::to_string(absent.size())}, {"unit", unit}});
+  for (SendbackReply& r : replies.replies)
+    if (r.batch = bid; !store.sendbackLog() || !store.sendbackLog()->addReply(r))
+      return undo(), false;
   // The batch row was written before its size (and, from stdin, its digest) was known.
   if (!store.setBatchRecords(bid, int64_t(records), info.sha256, info.signed_at) || !store.commit())
     return undo(), false;

@@ -229,7 +229,7 @@ void Aggregator::add(const Record& r, const std::vector<Diagnostic>& diags) {
     const std::string& src = r.src.empty() ? std::string("-") : r.src;
     if (src != last_src_ || report_.batches.empty()) {
       auto [it, added] = batch_index_.emplace(src, report_.batches.size());
-      if (added) report_.batches.push_back({src, "", unit, "", "", "", 0, false, false, ""});
+      if (added) report_.batches.push_back({src, "", unit, "", "", "", 0, false, false, "", ""});
       last_src_ = src;
       last_batch_ = it->second;
     }

@@ -278,4 +278,15 @@ void writeHtmlReport(const Report& r, const Schema& s, Lang lang,
   *out += "</div>\n</body>\n</html>\n";
 }
 
+void writeHtmlTables(const Schema& s, Lang lang, const std::string& title,
+                     const std::vector<ReportTable>& tables, std::string* out) {
+  static const Report kNone{};
+  Page page(kNone, s, lang, out);
+  *out += "<!DOCTYPE html>\n<html lang=\"" + std::string(htmlLangCode(lang)) +
+          "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) + "</title>\n" + kStyle +
+          "</head>\n<body>\n<h1>" + esc(title) + "</h1>\n<div class=\"tables\">\n";
+  for (const ReportTable& t : tables) page.table(t);
+  *out += "</div>\n</body>\n</html>\n";
+}
+
 }  // namespace vetkit

@@ -20,6 +20,9 @@ void writeJsonReport(const Report& report, const Schema& schema, std::string* ou
 /// One self-contained HTML page: inline CSS and SVG charts, then every table.
 void writeHtmlReport(const Report& report, const Schema& schema, Lang lang,
                      const std::vector<ReportTable>& tables, std::string* out);
+/// A page of `tables` alone under `title` (vetreport --sendback-status), styled as the report.
+void writeHtmlTables(const Schema& schema, Lang lang, const std::string& title,
+                     const std::vector<ReportTable>& tables, std::string* out);
 /// A workbook at `path` (0600, temp file + rename): one sheet per table, native charts.
 bool writeXlsxReport(const Report& report, const std::vector<ReportTable>& tables,
                      const std::string& path, std::string* err);

@@ -102,24 +102,65 @@ std::string Sendback::countyOf(const Record& r) const {
                         options_.by == SendbackOptions::By::Hukou);
 }
 
+void Sendback::learn(const Record& r, const std::string& full_id, const std::string& county) {
+  if (full_id.empty()) return;
+  if (!masked_keys_.empty()) {
+    std::string name = name_ && name_->index < r.fields.size() ? r.fields[name_->index].text : "";
+    for (const std::string& shown : {displayKey(full_id, {}, true), full_id}) {
+      auto it = masked_keys_.find(shown + '\x1f' + name);
+      if (it != masked_keys_.end()) it->second = full_id;
+    }
+  }
+  if (!hukou_of_.empty()) {
+    auto it = hukou_of_.find(full_id);
+    if (it != hukou_of_.end() && options_.by == SendbackOptions::By::Hukou) it->second = county;
+    if (it != hukou_of_.end() && options_.by == SendbackOptions::By::Unit)
+      it->second = sendbackCounty(schema_.table("units"),
+                                  hukou_ && hukou_->index < r.fields.size()
+                                      ? std::string_view(r.fields[hukou_->index].text)
+                                      : std::string_view(),
+                                  "", true);
+  }
+}
+
 void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
-  if (diags.empty()) return;
+  auto text = [&](const Field* f) -> std::string {
+    if (!f || f->index >= r.fields.size()) return "";
+    return r.fields[f->index].text;
+  };
+  std::string county = countyOf(r), full_id = text(id_);
+  learn(r, full_id, county);
+  // Left out of its unit's re-submission and collected by no other (the store's
+  // `_absent_from`): to be collected again, like a roster's person nobody collected.
+  bool absent = r.line.find("\"_absent_from\":") != std::string::npos;
+  if (diags.empty() && !absent) return;
   // A record of the merged set (vetmerge --export) has no _src of its own: the county finds
   // the person where its first source put them.
   std::string file, sheet;
   int row = 0;
   if (r.src == "-" || r.src.empty()) firstSource(r.line, &file, &sheet, &row);
   bool merged = !file.empty();
-  std::string county = countyOf(r);
   SendbackPackage& p = packages_[county];
   p.county = county;
   ++p.people;
-  auto text = [&](const Field* f) -> std::string {
-    if (!f || f->index >= r.fields.size()) return "";
-    return r.fields[f->index].text;
-  };
-  std::string name = text(name_), full_id = text(id_), id = full_id;
+  std::string name = text(name_), id = full_id;
   if (options_.mask && !id.empty()) id = maskIdNumber(id);
+  std::string person_key = full_id.empty() ? r.src + ":" + std::to_string(r.row) : full_id;
+  if (absent) {
+    SendbackItem item;
+    item.id = stableItemId('A', {person_key, "absent"});
+    item.file = merged ? file : r.src;
+    item.sheet = merged ? sheet : r.sheet;
+    item.row = merged ? row : int(r.row);
+    item.rule = "absent";
+    item.name = name;
+    item.id_number = id;
+    item.key = person_key;
+    item.message =
+        schema_.messages().format("sendback-absent", options_.lang,
+                                  {{"unit", unitName(schema_, options_.lang, text(unit_))}});
+    p.to_collect.push_back(std::move(item));
+  }
   for (const Diagnostic& d : diags) {
     SendbackItem item;
     // A person without a number is named by where they are: the same row, the same id.
@@ -135,6 +176,7 @@ void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
     item.value = d.value;
     item.name = name;
     item.id_number = id;
+    item.key = person_key;
     item.severity = d.severity;
     (d.code == "missing-value" ? p.missing : p.problems).push_back(std::move(item));
   }
@@ -156,6 +198,7 @@ void Sendback::addConflict(const MergeConflict& c) {
     values += unitName(schema_, lang, v.unit) + (lang == Lang::Zh ? "「" : " \"") + shown(v.value) +
               (lang == Lang::Zh ? "」" : "\"");
   }
+  if (units.size() > 1) hukou_of_.emplace(c.key, "");  // the owner, learnt from the records
   const char* code = units.size() > 1 ? "sendback-cross-conflict" : "sendback-conflict";
   std::string message =
       schema_.messages().format(code, lang, {{"units", names}, {"values", values}});
@@ -178,6 +221,8 @@ void Sendback::addConflict(const MergeConflict& c) {
       item.name = c.name;
       item.id_number = displayKey(c.key, {}, options_.mask);
       item.source_unit = unitName(schema_, lang, v.unit);
+      item.key = c.key;
+      item.cross_county = units.size() > 1;
       item.severity = Severity::Warning;
       (units.size() > 1 ? p.cross : p.problems).push_back(std::move(item));
     }
@@ -191,10 +236,11 @@ void Sendback::addCross(const CrossItem& c) {
       options_.by == SendbackOptions::By::Hukou
           ? c.county
           : sendbackCounty(schema_.table("units"), c.hukou_division, c.unit, false);
-  SendbackPackage& p = packages_[county];
-  p.county = county;
-  // A person with findings of several departments is one person of the package.
-  if (cross_people_.insert(county + '\x1f' + c.key).second) ++p.people;
+  // Collected by a unit of another county than their hukou's: the item goes to both, the
+  // hukou county owning the fix.
+  std::string other = sendbackCounty(schema_.table("units"), "", c.unit, false);
+  bool cross = options_.by == SendbackOptions::By::Hukou && !c.county.empty() && !other.empty() &&
+               other != c.county && c.kind != "not-collected";
   auto shown = [&](const std::string& v) {
     if (v.empty()) return reportLabel(schema_, lang, "absent");
     if (!f || v.front() != '[') return f ? valueLabel(schema_, lang, *f, v) : v;
@@ -229,6 +275,12 @@ void Sendback::addCross(const CrossItem& c) {
   item.name = c.name;
   item.id_number = c.key;  // as the check wrote it: masked unless it ran with --no-mask
   item.value = c.kind == "disagree" || c.kind == "only-ours" ? shown(c.ours) : "";
+  // The check names the person masked (unless --no-mask): the full key is learnt from the
+  // records (learn()), for the store's log.
+  item.key = c.key;
+  masked_keys_.emplace(c.key + '\x1f' + c.name, "");
+  item.owner = c.county;
+  item.cross_county = cross;
   item.severity =
       c.kind == "disagree" && c.field != "_status" ? Severity::Warning : Severity::Error;
   std::string rows;
@@ -239,12 +291,54 @@ void Sendback::addCross(const CrossItem& c) {
   args.insert(args.end(), {{"theirs", shown(c.theirs)}, {"status", c.theirs}, {"where", where}});
   item.message = schema_.messages().format(
       "sendback-dept-" + c.kind + (c.field == "_status" ? "-status" : ""), lang, args);
-  if (c.kind == "not-collected")
-    p.to_collect.push_back(std::move(item));
-  else if (c.kind == "disagree" && f && c.ours.empty())
-    p.missing.push_back(std::move(item));
-  else
-    p.problems.push_back(std::move(item));
+  for (const std::string& to :
+       cross ? std::vector<std::string>{county, other} : std::vector<std::string>{county}) {
+    SendbackPackage& p = packages_[to];
+    p.county = to;
+    // A person with findings of several departments is one person of the package.
+    if (cross_people_.insert(to + '\x1f' + c.key).second) ++p.people;
+    if (cross)
+      p.cross.push_back(item);
+    else if (c.kind == "not-collected")
+      p.to_collect.push_back(item);
+    else if (c.kind == "disagree" && f && c.ours.empty())
+      p.missing.push_back(item);
+    else
+      p.problems.push_back(item);
+  }
+}
+
+void Sendback::resolve() {
+  if (resolved_) return;
+  resolved_ = true;
+  for (auto& [county, p] : packages_)
+    for (auto* items : {&p.problems, &p.missing, &p.cross, &p.to_collect})
+      for (SendbackItem& it : *items) {
+        if (it.id.front() == 'X') {
+          auto k = masked_keys_.find(it.key + '\x1f' + it.name);
+          if (k != masked_keys_.end() && !k->second.empty()) it.key = k->second;
+        }
+        auto h = hukou_of_.find(it.key);
+        if (it.owner.empty() && h != hukou_of_.end()) it.owner = h->second;
+        if (it.owner.empty()) it.owner = county;
+      }
+}
+
+std::vector<SendbackLogItem> Sendback::logItems() {
+  resolve();
+  std::vector<SendbackLogItem> out;
+  for (const auto& [county, p] : packages_) {
+    const std::pair<const char*, const std::vector<SendbackItem>*> kinds[] = {
+        {"problem", &p.problems},
+        {"missing", &p.missing},
+        {"to-collect", &p.to_collect},
+        {"cross", &p.cross}};
+    for (const auto& [kind, items] : kinds)
+      for (const SendbackItem& it : *items)
+        out.push_back({it.id, county, kind, it.rule, it.key, it.id_number, it.field, it.owner,
+                       it.cross_county});
+  }
+  return out;
 }
 
 bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const {
@@ -284,10 +378,14 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
     // Items from a merge conflict say whose sheet each value is in: one column more.
     bool by_unit = std::any_of(items.begin(), items.end(),
                                [](const SendbackItem& it) { return !it.source_unit.empty(); });
+    // An item of two counties says which one owns the fix: one column more.
+    bool owned = std::any_of(items.begin(), items.end(),
+                             [](const SendbackItem& it) { return it.cross_county; });
     // Then the item's id and the county's reply: what it found, the corrected value, a note.
     std::vector<std::string> titles;
     for (const char* h : heads) titles.push_back(L(h));
     if (by_unit) titles.push_back(L("col-source-unit"));
+    if (owned) titles.push_back(L("col-owner"));
     for (const char* h : {"col-item", "reply-result", "reply-value", "reply-note"})
       titles.push_back(L(h));
     lxw_col_t columns = lxw_col_t(titles.size());
@@ -310,7 +408,8 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
                              L(severityName(it.severity)),
                              it.message,
                              it.value,
-                             it.source_unit};
+                             by_unit ? it.source_unit : unitName(schema_, lang, it.owner),
+                             unitName(schema_, lang, it.owner)};
       for (lxw_col_t c = 0; c < columns; ++c) {
         if (c + 4 >= columns) {  // the id, then the reply columns, left empty for the county
           if (c + 4 == columns) worksheet_write_string(ws, r, c, it.id.c_str(), text);
@@ -341,6 +440,7 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
 }
 
 bool Sendback::write(const std::string& dir, std::string* err) {
+  resolve();
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     *err = dir + ": cannot create: " + std::strerror(errno);
     return false;

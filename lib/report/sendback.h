@@ -6,12 +6,14 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/diag.h"
 #include "record/record.h"
 #include "report/merge_findings.h"
 #include "schema/schema.h"
+#include "store/sendback_log.h"
 
 namespace vetkit {
 
@@ -26,6 +28,11 @@ struct SendbackItem {
   std::string id;  // stable across rounds: the same person, field and rule give the same id
   std::string file, sheet, column, field, rule, message, value, name, id_number;
   std::string source_unit;  // a merge conflict's value: the unit whose sheet holds it
+  // The person's identity key as the store holds it (the store's log of the round; never
+  // shown) and the county that owns the fix (their hukou county); an item that concerns two
+  // counties is in both packages (`cross_county`) and closes when either fixes it.
+  std::string key, owner;
+  bool cross_county = false;
   int row = 0;
   Severity severity = Severity::Error;
 };
@@ -61,6 +68,14 @@ class Sendback {
   /// first, so that DIR holds only the current round. False with `err` on the first failure.
   bool write(const std::string& dir, std::string* err);
   const std::map<std::string, SendbackPackage>& packages() const { return packages_; }
+  /// Every item filed, as the store's log keeps them (sendback_log.h), once the records are
+  /// read: the person's key and the owning county filled in from them.
+  std::vector<SendbackLogItem> logItems();
+
+  /// Identity keys and hukou counties learnt from every record read (add() is called for each,
+  /// with or without findings): a department's item names its person masked, a merge conflict
+  /// names no county.
+  void learn(const Record& r, const std::string& full_id, const std::string& county);
 
  private:
   bool writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const;
@@ -70,6 +85,11 @@ class Sendback {
   const Field *hukou_ = nullptr, *unit_ = nullptr, *name_ = nullptr, *id_ = nullptr;
   std::map<std::string, SendbackPackage> packages_;
   std::set<std::string> cross_people_;  // county \x1f key of each person with a department item
+  void resolve();
+  // Keys and counties wanted by items whose person is learnt from the records (learn()):
+  // masked key \x1f name → full key; key → hukou county.
+  std::unordered_map<std::string, std::string> masked_keys_, hukou_of_;
+  bool resolved_ = false;
 };
 
 }  // namespace vetkit

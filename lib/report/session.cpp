@@ -101,7 +101,33 @@ ReportSession::Written ReportSession::writeReport(ReportFormat format, const std
 
 bool ReportSession::writeSendback(const std::string& dir, std::string* err) {
   outdir_ = dir;
-  return sendback_->write(dir, err);
+  return sendback_->write(dir, err) && (db_.empty() || recordRound(dir, err));
+}
+
+ReportSession::Written ReportSession::writeSendbackStatus(ReportFormat format,
+                                                          const std::string& path,
+                                                          std::string* err) {
+  SendbackHistory history;
+  if (!readSendbackHistory(&history, err)) return Written::Failed;
+  std::vector<SendbackStatusRow> rows = sendbackStatus(history, sendback_->logItems());
+  Lang lang = options_.report.lang;
+  std::vector<ReportTable> tables{sendbackStatusTable(rows, schema_, lang)};
+  if (format == ReportFormat::Xlsx)
+    return writeXlsxReport(Report{}, tables, path, err) ? Written::Yes : Written::Failed;
+  std::string text;
+  if (format == ReportFormat::Json)
+    writeSendbackStatusJson(rows, schema_, lang, &text);
+  else if (format == ReportFormat::Html)
+    writeHtmlTables(schema_, lang, tables.front().title, tables, &text);
+  else if (format == ReportFormat::Csv)
+    writeCsvReport(tables, &text);
+  else
+    writeTextReport(tables, &text);
+  AtomicFile out;
+  if (!out.open(path, err)) return Written::Failed;
+  out.write(text);
+  if (out.commit(err)) return Written::Yes;
+  return out.brokenPipe() ? Written::ReaderGone : Written::Failed;
 }
 
 std::string ReportSession::summaryLine() const {

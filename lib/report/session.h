@@ -11,6 +11,7 @@
 #include "import/record_source.h"
 #include "report/aggregate.h"
 #include "report/sendback.h"
+#include "report/sendback_status.h"
 #include "schema/rules.h"
 #include "validate/validator.h"
 
@@ -50,8 +51,13 @@ class ReportSession {
   /// The report of everything read, in `format`, to `path` ("-" standard output); Failed with
   /// `err` when it could not be written, ReaderGone when standard output's reader went away.
   Written writeReport(ReportFormat format, const std::string& path, std::string* err);
-  /// The send-back packages into `dir`; false with `err` on the first failure.
+  /// The send-back packages into `dir`; false with `err` on the first failure. Read from the
+  /// store (runStore()), the round is recorded in it: the time, each package's SHA-256 and
+  /// every item (store/sendback_log.h).
   bool writeSendback(const std::string& dir, std::string* err);
+  /// Where the send-back loop stands (report/sendback_status.h): the store's rounds and
+  /// replies against the items filed in this run, in `format` (text, CSV, JSON or HTML).
+  Written writeSendbackStatus(ReportFormat format, const std::string& path, std::string* err);
 
   /// An input could not be read completely.
   bool trouble() const { return trouble_; }
@@ -67,6 +73,9 @@ class ReportSession {
 
  private:
   RecordSourceEvents events();
+  // In session_store.cpp: the round written to `dir` recorded in the store; its log read.
+  bool recordRound(const std::string& dir, std::string* err);
+  bool readSendbackHistory(SendbackHistory* out, std::string* err);
 
   const Schema& schema_;
   ReportSessionOptions options_;
@@ -78,6 +87,7 @@ class ReportSession {
   std::vector<Diagnostic> diags_;
   MergeFindings merge_;
   std::string outdir_;
+  std::string db_;  // the store read (runStore()), where a send-back round is recorded
   bool trouble_ = false;
 };
 

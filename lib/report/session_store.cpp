@@ -1,11 +1,13 @@
 // The one place where the report reads the city store: its current set as records, and each
 // batch merged as a row of the report's batch table.
 #include "report/session.h"
+#include "sign/digest.h"
 #include "store/store_source.h"
 
 namespace vetkit {
 
 bool ReportSession::runStore(const std::string& db, std::string* err) {
+  db_ = db;
   auto onBatch = [this](int64_t, const BatchInfo& b) {
     BatchRow row;
     row.file = b.source;
@@ -26,6 +28,46 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
   records.diagnostic = nullptr;  // the store's rows were records when they were merged
   if (readStoreRecords(schema_, db, records, onBatch, err, options_.report.lang)) return true;
   trouble_ = true;
+  return false;
+}
+
+// The round just written, in the store: its time, each package's digest, every item. In the
+// store's own write transaction (it waits for a merge), all or nothing.
+bool ReportSession::recordRound(const std::string& dir, std::string* err) {
+  std::unique_ptr<Store> store = Store::openOrCreate(db_, err);
+  if (!store) return false;
+  SendbackLog* log = store->sendbackLog();
+  if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;
+  std::vector<SendbackLogPackage> packages;
+  for (const auto& [county, p] : sendback_->packages()) {
+    FileDigest digest;
+    if (!digestFile(DigestAlgorithm::Sha256, dir + "/" + p.file, &digest, err)) return false;
+    packages.push_back(
+        {county, p.file, digest.hex,
+         int64_t(p.problems.size() + p.missing.size() + p.cross.size() + p.to_collect.size())});
+  }
+  SendbackRound round;
+  round.sent_at = options_.report.generated_at;
+  round.outdir = dir;
+  if (store->begin() && log->addRound(&round, packages, sendback_->logItems()) && store->commit() &&
+      store->finish())
+    return true;
+  *err = db_ + ": cannot record the send-back round: " + store->error();
+  store->rollback();
+  return false;
+}
+
+bool ReportSession::readSendbackHistory(SendbackHistory* out, std::string* err) {
+  std::unique_ptr<StoreReader> store = openStoreReader(db_, err);
+  if (!store) return false;
+  SendbackLog* log = store->sendbackLog();
+  if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;
+  if (log->forEachRound([&](const SendbackRound& r) { out->rounds.push_back(r); }) &&
+      log->forEachItem(
+          [&](int64_t round, const SendbackLogItem& it) { out->items.emplace_back(round, it); }) &&
+      log->forEachReply([&](const SendbackReply& r) { out->replies.push_back(r); }))
+    return true;
+  *err = db_ + ": " + store->error();
   return false;
 }
 

@@ -80,6 +80,26 @@ CREATE INDEX current_id15 ON current(id15) WHERE id15 IS NOT NULL;
      "ALTER TABLE batch ADD COLUMN signed_at text;"},
     {"batch.unit_source: where the batch's unit came from (issue 15)",
      "ALTER TABLE batch ADD COLUMN unit_source text;"},
+    {"the send-back loop: rounds, packages, items and the counties' replies (issue 16)", R"(
+CREATE TABLE sendback_round(round bigint PRIMARY KEY, sent_at text NOT NULL, outdir text NOT NULL);
+CREATE TABLE sendback_package(
+  round bigint NOT NULL, county text COLLATE "C" NOT NULL, file text NOT NULL,
+  sha256 text NOT NULL, items bigint NOT NULL,
+  PRIMARY KEY (round, county)
+);
+CREATE TABLE sendback_item(
+  round bigint NOT NULL, county text COLLATE "C" NOT NULL, item text COLLATE "C" NOT NULL,
+  kind text NOT NULL, rule text NOT NULL, key text COLLATE "C" NOT NULL, shown_key text NOT NULL,
+  field text NOT NULL, cross_county boolean NOT NULL, owner text NOT NULL,
+  PRIMARY KEY (round, county, item)
+);
+CREATE INDEX sendback_item_id ON sendback_item(item);
+CREATE TABLE sendback_reply(
+  item text COLLATE "C" NOT NULL, county text COLLATE "C" NOT NULL, batch bigint NOT NULL,
+  result text, value text, note text,
+  PRIMARY KEY (item, county, batch)
+);
+)"},
 };
 constexpr int kLayout = int(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -7,6 +7,7 @@
 //   schema_migration(version, applied_at, what)    -- the migrations applied, each once
 //   store_state(id = 1, commits)                    -- counts committed writes (changedElsewhere)
 //   batch, record_version, record_json, current, decision -- as in sqlite_store.h
+//   sendback_round, sendback_package, sendback_item, sendback_reply -- sendback_log.h (4)
 //
 // Concurrency. Every write transaction (a batch, a run's decisions) first takes one
 // transaction-scoped advisory lock, pg_advisory_xact_lock(kStoreLock), and then reads what it
@@ -52,7 +53,7 @@ bool isPostgresConninfo(const std::string& where);
 /// `where` without its password (password=… or the URL's user:password@), for messages.
 std::string redactConninfo(const std::string& where);
 
-class PgStore final : public Store {
+class PgStore final : public Store, public SendbackLog {
  public:
   explicit PgStore(const StoreWording& wording = {});
   PgStore(const PgStore&) = delete;
@@ -103,6 +104,17 @@ class PgStore final : public Store {
                                                 std::string_view d)>& fn) override;
   /// References between the tables hold (the server checks its own pages).
   bool integrityOk(std::string* detail) override;
+
+  // The send-back loop (sendback_log.h; in pg_sendback_log.cpp), migration 4.
+  SendbackLog* sendbackLog() override { return this; }
+  bool addRound(SendbackRound* round, const std::vector<SendbackLogPackage>& packages,
+                const std::vector<SendbackLogItem>& items) override;
+  bool forEachRound(const std::function<void(const SendbackRound&)>& fn) override;
+  bool forEachPackage(
+      const std::function<void(int64_t round, const SendbackLogPackage&)>& fn) override;
+  bool forEachItem(const std::function<void(int64_t round, const SendbackLogItem&)>& fn) override;
+  bool addReply(const SendbackReply& reply) override;
+  bool forEachReply(const std::function<void(const SendbackReply&)>& fn) override;
 
   /// The layout version this build writes (schema_migration).
   static int layoutVersion();

@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store.h"
 
@@ -61,7 +62,7 @@ class Statement {
   bool ok_ = true;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public SendbackLog {
  public:
   explicit SqliteStore(const StoreWording& wording = {}) : wording_(wording) {}
   SqliteStore(const SqliteStore&) = delete;
@@ -117,6 +118,17 @@ class SqliteStore final : public Store {
   /// PRAGMA integrity_check: true when "ok".
   bool integrityOk(std::string* detail) override;
 
+  // The send-back loop (sendback_log.h; in sqlite_sendback_log.cpp).
+  SendbackLog* sendbackLog() override { return this; }
+  bool addRound(SendbackRound* round, const std::vector<SendbackLogPackage>& packages,
+                const std::vector<SendbackLogItem>& items) override;
+  bool forEachRound(const std::function<void(const SendbackRound&)>& fn) override;
+  bool forEachPackage(
+      const std::function<void(int64_t round, const SendbackLogPackage&)>& fn) override;
+  bool forEachItem(const std::function<void(int64_t round, const SendbackLogItem&)>& fn) override;
+  bool addReply(const SendbackReply& reply) override;
+  bool forEachReply(const std::function<void(const SendbackReply&)>& fn) override;
+
  private:
   bool exec(const char* sql);
   bool fail(const Statement& s);
@@ -124,6 +136,7 @@ class SqliteStore final : public Store {
   bool migrate();
   bool migrateBatchColumns();
   bool addBatchColumn(const char* column, const char* sql);
+  bool migrateSendbackLog();
   bool setUserVersion();
   void discard();
   void finalizeAll();

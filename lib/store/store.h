@@ -11,6 +11,8 @@
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
 //   decision(a, b, decision, batch)                              -- adjudicated pairs
+//   sendback_round, sendback_package, sendback_item, sendback_reply -- the send-back loop
+//                                                                   (sendback_log.h)
 // A version is live while `retired_by` is unset. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
 // about the person, empty when the latest version is the record.
@@ -25,6 +27,7 @@
 #include <string_view>
 
 #include "schema/messages.h"
+#include "store/sendback_log.h"
 
 namespace vetkit {
 
@@ -122,6 +125,9 @@ class StoreReader {
                                                         std::string_view d)>& fn) = 0;
   /// The backend's own consistency check: true when sound, `detail` says what it found.
   virtual bool integrityOk(std::string* detail) = 0;
+  /// The send-back rounds, items and replies (sendback_log.h); null when the store keeps none.
+  /// Written only inside a write transaction of a store opened for merging.
+  virtual SendbackLog* sendbackLog() { return nullptr; }
 };
 
 /// Writing a store: the merge's one channel of change. A batch is one transaction.

@@ -18,8 +18,15 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
   RecordReader reader(schema);
   Record rec;
   std::string why;
+  std::string flagged;
   bool ok = store.exportCurrent([&](const CurrentRecord& c) {
     std::string_view line = c.merged.empty() ? c.json : c.merged;
+    // A person their unit's re-submission left out says so, as vetmerge --export writes it.
+    if (c.absent_from && line.size() > 1 && line.back() == '}') {
+      flagged.assign(line.substr(0, line.size() - 1));
+      flagged += ",\"_absent_from\":" + std::to_string(c.absent_from) + "}";
+      line = flagged;
+    }
     if (!reader.parse(line, &rec, &why)) return true;  // the store holds what vetmerge wrote
     return events.record(rec);
   });

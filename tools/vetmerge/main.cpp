@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
       ->type_name("DIR");
   app.add_flag("--require-signed", options.require_signed,
                "With --trusted: refuse a batch without a valid signature (exit 1)");
+  app.add_flag("--replies", options.replies, "With --db: FILEs are returned send-back packages");
   app.add_flag("--allow-older", options.allow_older,
                "With --db: merge a batch older than its unit's newest merged batch");
   app.add_option("--manifest", req.manifest,
@@ -122,8 +123,7 @@ int main(int argc, char** argv) {
     outputs.records = common.format == "csv" ? static_cast<LineOutput*>(&csv) : &records;
     if (!conflicts_path.empty()) outputs.conflicts = &conflicts;
     if (!candidates_path.empty()) outputs.candidates = &candidates;
-    // A stream line that is not a record: trouble (exit 2), the records around it merged.
-    bool bad_lines = false;
+    bool bad_lines = false;  // a stream line not a record: trouble (exit 2), the rest merged
     outputs.diagnostic = [&](const Diagnostic& d) {
       if (d.code == "bad-line") bad_lines = true;
       printDiagnostic(tool, d);

@@ -18,6 +18,7 @@ Examples:
   vetreport --split-by hukou --outdir 退回 --findings 公安.jsonl 民政.jsonl -- city.jsonl
   vetreport --db city.sqlite --format html -o 报告.html  # the store: its set and its batches
   vetreport --db city.sqlite --conflicts c.jsonl --candidates d.jsonl -o 报告.xlsx
+  vetreport --db city.sqlite --sendback-status --findings 公安.jsonl  # the loop, per county
   vetimport *.xlsx | vetreport --format csv > 报告.csv
 )";
 
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
   app.add_option("--findings", findings,
                  "With --split-by: findings of vetdiff --dept --format json, sent back too")
       ->type_name("FILE");
+  bool status = false;
+  app.add_flag("--sendback-status", status,
+               "With --db: per county and round, the send-back items closed, open and new");
   app.add_option("--candidates", candidates,
                  "vetmerge's --candidates file: a table of the possible duplicates")
       ->type_name("FILE");
@@ -73,16 +77,16 @@ int main(int argc, char** argv) {
 
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetreport";
-    if (split_by.empty() != outdir.empty()) {
-      printError(tool, outdir.empty() ? "--split-by needs --outdir DIR"
-                                      : "--outdir is only used with --split-by hukou|unit");
-      return kExitTrouble;
-    }
+    if (status && (db.empty() || !outdir.empty()))
+      return printError(tool, "--sendback-status reads the store (--db) and writes no --outdir"), 2;
+    if (status && split_by.empty()) split_by = "hukou";  // today's items, as a round files them
+    if (!status && split_by.empty() != outdir.empty())
+      return printError(tool, outdir.empty() ? "--split-by needs --outdir DIR"
+                                             : "--outdir is only used with --split-by hukou|unit"),
+             2;
     ReportFormat format = reportFormatFor(common.format, common.output);
-    if (format == ReportFormat::Xlsx && common.output == "-") {
-      printError(tool, "--format xlsx needs -o FILE.xlsx");
-      return kExitTrouble;
-    }
+    if (format == ReportFormat::Xlsx && common.output == "-")
+      return printError(tool, "--format xlsx needs -o FILE.xlsx"), 2;
     if (!db.empty() && !files.empty())
       return printError(tool, "--db reads the store: give no FILE"), 2;
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
@@ -124,23 +128,23 @@ int main(int argc, char** argv) {
       for (const std::string& f : files)
         if (!session.run(f, &err)) printError(tool, err);
     }
-    int status = session.trouble() ? kExitTrouble : kExitOk;
-
-    if (!split_by.empty()) {
+    int exit_status = session.trouble() ? kExitTrouble : kExitOk;
+    if (!split_by.empty() && !status) {
       if (!session.writeSendback(outdir, &err)) return printError(tool, err), int(kExitTrouble);
       if (!common.quiet) std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
       // Something to send back is a finding: exit 1, so that a script sees the lists close.
-      return worstStatus(status, session.sendingBack() ? kExitFindings : kExitOk);
+      return worstStatus(exit_status, session.sendingBack() ? kExitFindings : kExitOk);
     }
-    switch (session.writeReport(format, common.output, &err)) {
+    switch (status ? session.writeSendbackStatus(format, common.output, &err)
+                   : session.writeReport(format, common.output, &err)) {
       case ReportSession::Written::Failed:
         return printError(tool, err), int(kExitTrouble);
       case ReportSession::Written::ReaderGone:
-        return status;
+        return exit_status;
       case ReportSession::Written::Yes:
         break;
     }
-    if (!common.quiet) std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
-    return status;
+    if (!common.quiet && !status) std::fprintf(stderr, "%s\n", session.summaryLine().c_str());
+    return worstStatus(exit_status, status && session.sendingBack() ? kExitFindings : kExitOk);
   });
 }

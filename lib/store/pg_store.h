@@ -52,7 +52,7 @@ bool isPostgresConninfo(const std::string& where);
 /// `where` without its password (password=… or the URL's user:password@), for messages.
 std::string redactConninfo(const std::string& where);
 
-class PgStore final : public Store {
+class PgStore final : public Store, public ExtractLog {
  public:
   PgStore();
   PgStore(const PgStore&) = delete;
@@ -103,6 +103,11 @@ class PgStore final : public Store {
   /// References between the tables hold (the server checks its own pages).
   bool integrityOk(std::string* detail) override;
 
+  // The log of extracts (extract_log.h; pg_extract_log.cpp; migration 5).
+  ExtractLog* extractLog() override { return this; }
+  bool addExtract(const ExtractEntry& e, int64_t* id) override;
+  bool forEachExtract(const std::function<void(const ExtractEntry&)>& fn) override;
+
   /// The layout version this build writes (schema_migration).
   static int layoutVersion();
 
@@ -117,7 +122,7 @@ class PgStore final : public Store {
   bool copyIn(const char* sql, const std::string& data);
   bool flush();
   bool migrate();
-  int64_t storedLayout(bool* has_store);
+  bool storedLayout(bool* has_store, std::vector<int64_t>* applied);
 
   struct Closer {
     void operator()(pg_conn* c) const;

@@ -218,8 +218,8 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
              "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
              "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
-  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() || !exec(kIndexes) ||
-      !setUserVersion()) {
+  if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateUnitSource() ||
+      !migrateExtractLog() || !exec(kIndexes) || !setUserVersion()) {
     *err = file + ": " + err_;
     return false;
   }

@@ -11,6 +11,8 @@
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                  -- the merged set
 //   decision(a, b, decision, batch)                                -- adjudicated pairs
+//   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
+//                                                  -- extracts sent (sqlite_extract_log.cpp)
 //
 // A version is live while `retired_by` is NULL. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
@@ -61,7 +63,7 @@ class Statement {
   bool ok_ = true;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public ExtractLog {
  public:
   SqliteStore() = default;
   SqliteStore(const SqliteStore&) = delete;
@@ -116,6 +118,11 @@ class SqliteStore final : public Store {
   /// PRAGMA integrity_check: true when "ok".
   bool integrityOk(std::string* detail) override;
 
+  // The log of extracts (extract_log.h; sqlite_extract_log.cpp).
+  ExtractLog* extractLog() override { return this; }
+  bool addExtract(const ExtractEntry& e, int64_t* id) override;
+  bool forEachExtract(const std::function<void(const ExtractEntry&)>& fn) override;
+
  private:
   bool exec(const char* sql);
   bool fail(const Statement& s);
@@ -124,6 +131,7 @@ class SqliteStore final : public Store {
   bool migrateSignerStatus();
   bool migrateSignedAt();
   bool migrateUnitSource();
+  bool migrateExtractLog();
   bool setUserVersion();
   void discard();
   void finalizeAll();

@@ -11,6 +11,8 @@
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
 //   decision(a, b, decision, batch)                              -- adjudicated pairs
+//   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
+//                                                  -- extracts sent to departments
 // A version is live while `retired_by` is unset. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
 // about the person, empty when the latest version is the record.
@@ -23,6 +25,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "store/extract_log.h"
 
 namespace vetkit {
 
@@ -111,6 +115,9 @@ class StoreReader {
                                                         std::string_view d)>& fn) = 0;
   /// The backend's own consistency check: true when sound, `detail` says what it found.
   virtual bool integrityOk(std::string* detail) = 0;
+  /// The log of extracts sent to departments (extract_log.h); null when the backend keeps
+  /// none (a test double).
+  virtual ExtractLog* extractLog() { return nullptr; }
 };
 
 /// Writing a store: the merge's one channel of change. A batch is one transaction.

@@ -151,6 +151,10 @@ bool extractCells(std::string_view json, const std::vector<const Field*>& fields
         const CodeEntry* e = f.table ? f.table->find(s) : nullptr;
         cell += (cell.empty() ? "" : "、") + std::string(e ? std::string_view(e->label) : s);
       }
+    } else if (v.type() == simdjson::ondemand::json_type::boolean) {
+      bool yes = false;
+      if (v.get_bool().get(yes)) return false;
+      cell = yes ? "是" : "否";
     } else if (v.type() != simdjson::ondemand::json_type::null) {
       s = v.raw_json_token();
       cell.assign(s);

@@ -34,7 +34,8 @@ const char kRecord[] =
 // unless it is the department of that benefit; 公安 gets who the person is and nothing else.
 TEST(Extract, ProfilesSendOnlyWhatTheDepartmentMayReceive) {
   std::vector<std::string> gongan;
-  for (const Field* f : profile("gongan").send()) gongan.push_back(f->id);
+  DepartmentProfile g = profile("gongan");
+  for (const Field* f : g.send()) gongan.push_back(f->id);
   EXPECT_EQ(gongan, (std::vector<std::string>{"id_number", "name", "gender", "birth_date",
                                               "ethnicity", "hukou_division"}));
   for (const auto& e : std::filesystem::directory_iterator(VETKIT_SCHEMAS "/departments")) {

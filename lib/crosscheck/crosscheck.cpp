@@ -1,5 +1,7 @@
 #include "crosscheck/crosscheck.h"
 
+#include <string.h>
+
 #include <algorithm>
 #include <deque>
 
@@ -42,8 +44,12 @@ void encodeSlot(std::string* out, const FieldValue& v) {
   (*out)[at + 2] = char(n >> 8);
 }
 
-std::vector<FieldValue> decodeSlots(std::string_view enc, size_t count) {
-  std::vector<FieldValue> out(count);
+// Into `*into`, whose values (and their strings' buffers) are reused: this runs for every
+// person matched.
+void decodeSlots(std::string_view enc, size_t count, std::vector<FieldValue>* into) {
+  std::vector<FieldValue>& out = *into;
+  out.resize(count);
+  for (FieldValue& v : out) v.kind = FieldValue::Kind::Absent, v.text.clear(), v.items.clear();
   const char* p = enc.data();
   const char* end = p + enc.size();
   for (size_t i = 0; i < count && p + 3 <= end; ++i) {
@@ -68,6 +74,11 @@ std::vector<FieldValue> decodeSlots(std::string_view enc, size_t count) {
       v.text.assign(payload);
     }
   }
+}
+
+std::vector<FieldValue> decodeSlots(std::string_view enc, size_t count) {
+  std::vector<FieldValue> out;
+  decodeSlots(enc, count, &out);
   return out;
 }
 
@@ -118,12 +129,19 @@ FieldValue boolValue(bool b) {
 // The value of the department's status column on a row, from the line's `_extra` (the
 // importer keeps columns that name no field there, under their header as written): the first
 // of the headers the profile allows that the row has.
-std::string extraValue(const std::string& line, const std::vector<std::string>& headers) {
-  size_t extra = line.find("\"_extra\":{");
+// `needles`: each header as a JSON key with its opening quote ("户籍状态":"), made once.
+std::string extraValue(const std::string& line, const std::vector<std::string>& needles) {
+  if (needles.empty()) return "";
+  // memmem (two-way search), not std::string::find: a line has a quote every few bytes, and
+  // find stops at each to compare; this runs for every row of the extract.
+  auto find = [&](std::string_view needle, size_t from) {
+    const void* p = memmem(line.data() + from, line.size() - from, needle.data(), needle.size());
+    return p ? size_t(static_cast<const char*>(p) - line.data()) : std::string::npos;
+  };
+  size_t extra = find("\"_extra\":{", 0);
   if (extra == std::string::npos) return "";
-  for (const std::string& header : headers) {
-    std::string needle = "\"" + header + "\":\"";
-    size_t at = line.find(needle, extra);
+  for (const std::string& needle : needles) {
+    size_t at = find(needle, extra);
     if (at == std::string::npos) continue;
     size_t b = at + needle.size(), e = b;
     while (e < line.size() && line[e] != '"') e += line[e] == '\\' ? 2 : 1;
@@ -142,6 +160,12 @@ bool sameDateAtCoarser(const Field& f, const FieldValue& a, const FieldValue& b)
   const std::string& longer = a.text.size() < b.text.size() ? b.text : a.text;
   return shorter.size() >= 4 && longer.compare(0, shorter.size(), shorter) == 0 &&
          longer[shorter.size()] == '-';
+}
+
+std::string_view textView(const Record& r, const Field* f) {
+  if (!f || f->index >= r.fields.size()) return {};
+  const FieldValue& v = r.fields[f->index];
+  return v.kind == FieldValue::Kind::String ? std::string_view(v.text) : std::string_view();
 }
 
 std::string textOf(const Record& r, const Field* f) {
@@ -217,16 +241,18 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     if (d.code.rfind("unknown-column", 0) == 0 || d.code == "missing-column") return;
     diag(d);
   };
+  std::vector<std::string> status_needles;
+  for (const std::string& h : dept.statusColumns()) status_needles.push_back("\"" + h + "\":\"");
   RecordSourceEvents their_events;
   their_events.diagnostic = theirs_diag;
   their_events.record = [&](Record& r) {
     ++stats->theirs_rows;
-    uint64_t key = packIdNumber(textOf(r, id_field));
+    uint64_t key = packIdNumber(textView(r, id_field));
     if (!key) {
       ++stats->keyless;
       return true;
     }
-    std::string status = extraValue(r.line, dept.statusColumns());
+    std::string status = extraValue(r.line, status_needles);
     bool counts = !dept.statusInactive(status);
     bool created = false;
     uint32_t& slot = index.insert(key, &created);
@@ -288,10 +314,11 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     if (d.code == "bad-line") trouble = true;
     diag(d);
   };
+  std::vector<FieldValue> values;  // theirs of the person at hand, reused
   our_events.record = [&](Record& r) {
     if (sink->stopped()) return false;
     ++stats->ours;
-    std::string id = textOf(r, id_field);
+    std::string_view id = textView(r, id_field);
     uint64_t key = packIdNumber(id);
     if (!key) {
       ++stats->keyless;
@@ -306,7 +333,7 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
     // A finding's common part, built only when there is one: most people agree.
     auto base = [&] {
       CrossFinding f;
-      f.key = id;
+      f.key.assign(id);
       f.name = textOf(r, name_field);
       f.hukou_division = textOf(r, hukou_field);
       f.unit = textOf(r, unit_field);
@@ -314,11 +341,10 @@ int crossCheck(const Schema& schema, const DepartmentProfile& dept, const std::s
       if (t) f.theirs_at = splitRows(t->at);
       return f;
     };
-    std::vector<FieldValue> values;
     if (t) {
       ++stats->matched;
       t->matched = true;
-      values = decodeSlots(t->values, slots);
+      decodeSlots(t->values, slots, &values);
       if (!t->status.empty()) {
         CrossFinding f = base();
         f.status = t->status;

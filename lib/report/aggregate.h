@@ -14,6 +14,7 @@
 
 #include "core/diag.h"
 #include "record/record.h"
+#include "report/cross_summary.h"
 #include "report/merge_findings.h"
 #include "schema/schema.h"
 
@@ -89,6 +90,7 @@ struct Report {
   bool phrases_pruned = false;  // the cap was reached: counts of rare phrases are lower bounds
   std::vector<BatchRow> batches;
   MergeFindings merge;    // what the merge could not settle (vetreport --conflicts/--candidates)
+  CrossSummary cross;     // cross-checks with departments (vetreport --findings)
   bool mask_keys = true;  // identity numbers in the merge tables masked
 };
 

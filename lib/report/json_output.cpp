@@ -194,6 +194,51 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     w.endObject();
   }
   w.endArray();
+
+  // Cross-checks with departments (--findings): items by department, county and kind, and
+  // the people no county collected, per county. Present only when findings were read.
+  if (!r.cross.empty()) {
+    auto counts = [&](const CrossCounts& c) {
+      for (size_t k = 0; k < 4; ++k) num(kCrossKinds[k], c.by_kind[k]);
+      num("total", c.total());
+    };
+    w.key("cross_check");
+    w.beginObject();
+    w.key("departments");
+    w.beginArray();
+    for (const CrossDepartment& d : r.cross.departments) {
+      w.beginObject();
+      str("dept", d.dept);
+      str("department", d.department);
+      w.key("counties");
+      w.beginArray();
+      for (const auto& [county, c] : d.county) {
+        w.beginObject();
+        str("county", county);
+        counts(c);
+        w.endObject();
+      }
+      w.endArray();
+      w.key("total");
+      w.beginObject();
+      counts(d.total);
+      w.endObject();
+      w.endObject();
+    }
+    w.endArray();
+    w.key("not_collected");
+    w.beginArray();
+    for (const auto& [county, n] : r.cross.not_collected) {
+      w.beginObject();
+      str("county", county);
+      num("people", n);
+      w.endObject();
+    }
+    w.endArray();
+    num("not_collected_people", r.cross.not_collected_people);
+    num("items", r.cross.items);
+    w.endObject();
+  }
   w.endObject();
   out->push_back('\n');
 }

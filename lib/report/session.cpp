@@ -62,8 +62,13 @@ bool ReportSession::readCrossFindings(const std::vector<std::string>& files, std
   std::vector<CrossItem> items;
   for (const std::string& f : files)
     if (!readCrossItems(f, &items, err)) return false;
+  CrossSummary check;  // an unknown kind is refused before anything is filed
+  if (!summarizeCross(items, &check, err)) return false;
   if (sendback_)
     for (const CrossItem& c : items) sendback_->addCross(c);
+  else
+    cross_.insert(cross_.end(), std::make_move_iterator(items.begin()),
+                  std::make_move_iterator(items.end()));
   return true;
 }
 
@@ -71,6 +76,7 @@ ReportSession::Written ReportSession::writeReport(ReportFormat format, const std
                                                   std::string* err) {
   report_ = aggregator_.finish();
   report_->merge = std::move(merge_);
+  if (!summarizeCross(cross_, &report_->cross, err)) return Written::Failed;
   report_->mask_keys = options_.validate.mask;
   const Report& report = *report_;
   Lang lang = options_.report.lang;

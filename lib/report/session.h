@@ -40,9 +40,9 @@ class ReportSession {
   /// under each of them. False with `err` when a file cannot be read or is not the merge's.
   bool readMergeFindings(const std::string& conflicts, const std::string& candidates,
                          std::string* err);
-  /// Reads findings of cross-checks with departments (vetdiff --dept --format json files);
-  /// with send-back, each is filed under the county it names. False with `err` when a file
-  /// cannot be read or is not such findings.
+  /// Reads findings of cross-checks with departments (vetdiff --dept --format json files):
+  /// tables in the report; with send-back, each is filed under the county it names. False with
+  /// `err` when a file cannot be read or is not such findings.
   bool readCrossFindings(const std::vector<std::string>& files, std::string* err);
   /// Reads the city store (vetmerge --db): its current set, and its batches for the report.
   bool runStore(const std::string& db, std::string* err);
@@ -86,6 +86,7 @@ class ReportSession {
   std::optional<Report> report_;
   std::vector<Diagnostic> diags_;
   MergeFindings merge_;
+  std::vector<CrossItem> cross_;  // --findings, counted into the report's tables
   std::string outdir_;
   std::string db_;  // the store read (runStore()), where a send-back round is recorded
   bool trouble_ = false;

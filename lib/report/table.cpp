@@ -474,6 +474,7 @@ std::vector<ReportTable> reportTables(const Report& report, const Schema& schema
   out.push_back(b.photo());
   if (!report.merge.conflicts.empty()) out.push_back(b.conflicts());
   if (!report.merge.candidates.empty()) out.push_back(b.candidates());
+  appendCrossTables(report.cross, schema, lang, &out);
   out.push_back(b.provenance());
   return out;
 }

@@ -53,7 +53,7 @@ bool isPostgresConninfo(const std::string& where);
 /// `where` without its password (password=… or the URL's user:password@), for messages.
 std::string redactConninfo(const std::string& where);
 
-class PgStore final : public Store, public SendbackLog {
+class PgStore final : public Store, public SendbackLog, public ExtractLog {
  public:
   explicit PgStore(const StoreWording& wording = {});
   PgStore(const PgStore&) = delete;
@@ -115,6 +115,10 @@ class PgStore final : public Store, public SendbackLog {
   bool forEachItem(const std::function<void(int64_t round, const SendbackLogItem&)>& fn) override;
   bool addReply(const SendbackReply& reply) override;
   bool forEachReply(const std::function<void(const SendbackReply&)>& fn) override;
+  // The log of extracts (extract_log.h; pg_extract_log.cpp; migration 5).
+  ExtractLog* extractLog() override { return this; }
+  bool addExtract(const ExtractEntry& e, int64_t* id) override;
+  bool forEachExtract(const std::function<void(const ExtractEntry&)>& fn) override;
 
   /// The layout version this build writes (schema_migration).
   static int layoutVersion();
@@ -130,7 +134,7 @@ class PgStore final : public Store, public SendbackLog {
   bool copyIn(const char* sql, const std::string& data);
   bool flush();
   bool migrate();
-  int64_t storedLayout(bool* has_store);
+  bool storedLayout(bool* has_store, std::vector<int64_t>* applied);
 
   struct Closer {
     void operator()(pg_conn* c) const;

@@ -11,6 +11,8 @@
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                  -- the merged set
 //   decision(a, b, decision, batch)                                -- adjudicated pairs
+//   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
+//                                                  -- extracts sent (sqlite_extract_log.cpp)
 //
 // A version is live while `retired_by` is NULL. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
@@ -62,7 +64,7 @@ class Statement {
   bool ok_ = true;
 };
 
-class SqliteStore final : public Store, public SendbackLog {
+class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
  public:
   explicit SqliteStore(const StoreWording& wording = {}) : wording_(wording) {}
   SqliteStore(const SqliteStore&) = delete;
@@ -128,6 +130,10 @@ class SqliteStore final : public Store, public SendbackLog {
   bool forEachItem(const std::function<void(int64_t round, const SendbackLogItem&)>& fn) override;
   bool addReply(const SendbackReply& reply) override;
   bool forEachReply(const std::function<void(const SendbackReply&)>& fn) override;
+  // The log of extracts (extract_log.h; sqlite_extract_log.cpp).
+  ExtractLog* extractLog() override { return this; }
+  bool addExtract(const ExtractEntry& e, int64_t* id) override;
+  bool forEachExtract(const std::function<void(const ExtractEntry&)>& fn) override;
 
  private:
   bool exec(const char* sql);
@@ -137,6 +143,7 @@ class SqliteStore final : public Store, public SendbackLog {
   bool migrateBatchColumns();
   bool addBatchColumn(const char* column, const char* sql);
   bool migrateSendbackLog();
+  bool migrateExtractLog();
   bool setUserVersion();
   void discard();
   void finalizeAll();

@@ -13,6 +13,8 @@
 //   decision(a, b, decision, batch)                              -- adjudicated pairs
 //   sendback_round, sendback_package, sendback_item, sendback_reply -- the send-back loop
 //                                                                   (sendback_log.h)
+//   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
+//                                                  -- extracts sent to departments
 // A version is live while `retired_by` is unset. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
 // about the person, empty when the latest version is the record.
@@ -28,6 +30,7 @@
 
 #include "schema/messages.h"
 #include "store/sendback_log.h"
+#include "store/extract_log.h"
 
 namespace vetkit {
 
@@ -128,6 +131,9 @@ class StoreReader {
   /// The send-back rounds, items and replies (sendback_log.h); null when the store keeps none.
   /// Written only inside a write transaction of a store opened for merging.
   virtual SendbackLog* sendbackLog() { return nullptr; }
+  /// The log of extracts sent to departments (extract_log.h); null when the backend keeps
+  /// none (a test double).
+  virtual ExtractLog* extractLog() { return nullptr; }
 };
 
 /// Writing a store: the merge's one channel of change. A batch is one transaction.

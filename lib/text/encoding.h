@@ -40,6 +40,9 @@ class Gb18030Decoder {
   uint64_t first_invalid_ = 0;
 };
 
+/// `utf8` (well-formed UTF-8) in GB18030 into `*out`; false with `err` when it cannot be.
+bool encodeGb18030(std::string_view utf8, std::string* out, std::string* err);
+
 /// The index of the first byte of `s` that is not well-formed UTF-8 (one that sanitizeUtf8
 /// replaces), or npos.
 size_t firstInvalidUtf8(std::string_view s);

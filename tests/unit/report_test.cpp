@@ -16,6 +16,7 @@
 #include "report/output.h"
 #include "report/sendback.h"
 #include "report/session.h"
+#include "report/table.h"
 #include "text/utf8.h"
 #include "validate/validator.h"
 
@@ -669,3 +670,69 @@ TEST(ReportSession, FormatFromTheOutputName) {
 
 }  // namespace
 }  // namespace vetkit
+
+// Issue 16 item 6: the cross-check tables add up. Each department's table has one row per
+// county and a total row; every row's total is the sum of its kinds, the total row is the sum
+// of the rows, and all departments together count every item once. A person two rosters name
+// is one person to collect.
+TEST(Report, CrossCheckTablesAddUp) {
+  using namespace vetkit;
+  std::vector<CrossItem> items;
+  auto item = [&](std::string dept, std::string kind, std::string county, std::string key) {
+    CrossItem c;
+    c.id = "X" + std::to_string(items.size());
+    c.dept = dept, c.department = dept == "gongan" ? "公安" : dept == "base" ? "初始数据" : "军分区";
+    c.kind = kind, c.county = county, c.key = key, c.name = "某" + key;
+    items.push_back(c);
+  };
+  const char* counties[] = {"431302", "431321", "431322", ""};
+  const char* kinds[] = {"disagree", "only-ours", "only-theirs", "not-collected"};
+  for (int i = 0; i < 37; ++i)
+    item("gongan", kinds[i % 4], counties[i % 3 + (i % 7 == 0)], "k" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) item("junfenqu", "not-collected", "431302", "r" + std::to_string(i));
+  for (int i = 3; i < 9; ++i) item("base", "not-collected", "431302", "r" + std::to_string(i));
+  item("base", "disagree", "431322", "k1");
+  CrossSummary s;
+  std::string err;
+  ASSERT_TRUE(summarizeCross(items, &s, &err)) << err;
+  EXPECT_EQ(s.items, items.size());
+  ASSERT_EQ(s.departments.size(), 3u);
+  size_t all = 0;
+  for (const CrossDepartment& d : s.departments) all += d.total.total();
+  EXPECT_EQ(all, items.size());
+  // r3 and r4 are in both rosters: 9 people, 11 items.
+  size_t gongan_not_collected = 37 / 4;  // i % 4 == 3 for i < 37
+  EXPECT_EQ(s.not_collected_people, 9 + gongan_not_collected);
+
+  std::vector<ReportTable> tables;
+  appendCrossTables(s, vetkit::testing::schema(), Lang::Zh, &tables);
+  ASSERT_EQ(tables.size(), 4u);
+  size_t table_items = 0;
+  for (size_t t = 0; t < 4; ++t) {
+    const ReportTable& tb = tables[t];
+    ASSERT_TRUE(tb.total_row);
+    ASSERT_GE(tb.rows.size(), 2u);
+    std::vector<double> sum(tb.columns.size(), 0);
+    for (size_t r = 0; r + 1 < tb.rows.size(); ++r) {
+      double kinds_sum = 0;
+      for (size_t c = 1; c < tb.rows[r].size(); ++c) {
+        sum[c] += tb.rows[r][c].value;
+        if (t < 3 && c + 1 < tb.rows[r].size()) kinds_sum += tb.rows[r][c].value;
+      }
+      if (t < 3) {
+        EXPECT_EQ(kinds_sum, tb.rows[r].back().value) << tb.title << " row " << r;
+      }
+    }
+    for (size_t c = 1; c < tb.columns.size(); ++c)
+      EXPECT_EQ(sum[c], tb.rows.back()[c].value) << tb.title << " column " << tb.columns[c];
+    if (t < 3) table_items += size_t(tb.rows.back().back().value);
+  }
+  EXPECT_EQ(table_items, items.size());
+  EXPECT_EQ(tables[3].rows.back().back().value, double(s.not_collected_people));
+  EXPECT_NE(tables[0].title.find("公安"), std::string::npos);
+  EXPECT_EQ(tables[0].columns[1], "不一致");
+
+  items.back().kind = "agree";
+  EXPECT_FALSE(summarizeCross(items, &s, &err));
+  EXPECT_NE(err.find("agree"), std::string::npos);
+}

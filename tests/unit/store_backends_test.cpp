@@ -446,6 +446,94 @@ TEST_P(StoreContract, ReaderNeverCreatesAStore) {
   EXPECT_EQ(countsOf(*s).batches, 0);
 }
 
+// The log of extracts sent to departments (vetmerge --export --for): each one recorded in a
+// write transaction, read back in order by a writer and by a reader, and a rolled-back one
+// leaves nothing.
+TEST_P(StoreContract, ExtractLogRecordsWhoReceivedWhat) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ExtractLog* log = store->extractLog();
+  ASSERT_TRUE(log);
+  ExtractEntry e;
+  e.profile = "gongan", e.department = "公安", e.fields = "id_number,name,gender";
+  e.records = 1000000, e.file = "公安 '2026'.xlsx", e.format = "xlsx";
+  e.sha256 = std::string(64, 'a'), e.made_at = "2026-12-05T01:02:03Z";
+  int64_t id = 0;
+  ASSERT_TRUE(store->begin() && log->addExtract(e, &id) && store->commit()) << store->error();
+  EXPECT_EQ(id, 1);
+  ExtractEntry lost = e;
+  lost.profile = "minzheng";
+  ASSERT_TRUE(store->begin() && log->addExtract(lost, &id)) << store->error();
+  store->rollback();
+  e.profile = "renshe", e.department = "人社", e.fields = "id_number,name", e.records = 0;
+  e.format = "csv", e.file = "人社.csv";
+  ASSERT_TRUE(store->begin() && log->addExtract(e, &id) && store->commit()) << store->error();
+  store.reset();
+  std::string err;
+  auto reader = openStoreReader(where_, &err);
+  ASSERT_TRUE(reader) << err;
+  ASSERT_TRUE(reader->extractLog());
+  std::vector<ExtractEntry> got;
+  ASSERT_TRUE(reader->extractLog()->forEachExtract([&](const ExtractEntry& x) {
+    got.push_back(x);
+  })) << reader->error();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].profile, "gongan");
+  EXPECT_EQ(got[0].department, "公安");
+  EXPECT_EQ(got[0].fields, "id_number,name,gender");
+  EXPECT_EQ(got[0].records, 1000000);
+  EXPECT_EQ(got[0].file, "公安 '2026'.xlsx");
+  EXPECT_EQ(got[0].format, "xlsx");
+  EXPECT_EQ(got[0].sha256, std::string(64, 'a'));
+  EXPECT_EQ(got[0].made_at, "2026-12-05T01:02:03Z");
+  EXPECT_EQ(got[1].profile, "renshe");
+  EXPECT_EQ(got[1].records, 0);
+  EXPECT_EQ(got[1].format, "csv");
+  EXPECT_LT(got[0].id, got[1].id);
+  // Opened again for writing (the migration runs again): the log is kept, not made anew.
+  reader.reset();
+  auto again = open();
+  ASSERT_TRUE(again);
+  size_t n = 0;
+  ASSERT_TRUE(again->extractLog()->forEachExtract([&](const ExtractEntry&) { ++n; }));
+  EXPECT_EQ(n, 2u);
+}
+
+// PostgreSQL migrations are numbered by the branch that needs them: the log of extracts is 5
+// whether or not 4 is there. A store of layout 3 gets 5 (and only 5); one that already has
+// another build's 4 keeps it and gets 5 too.
+TEST_P(StoreContract, PgMigrationFiveAppliedWhereMissing) {
+  if (GetParam() != "pg") GTEST_SKIP() << "PostgreSQL's numbered migrations";
+  ASSERT_TRUE(openExisting());
+  auto sql = [&](const char* q) {
+    PGconn* c = PQconnectdb(where_.c_str());
+    PGresult* r = PQexec(c, q);
+    std::string out = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    EXPECT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+        << PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+    return out;
+  };
+  EXPECT_EQ(sql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migration"),
+            "1,2,3,5");
+  EXPECT_EQ(PgStore::layoutVersion(), 5);
+  for (const char* four : {"", "INSERT INTO schema_migration(version, what) VALUES (4, 'x');"}) {
+    sql((std::string("DROP TABLE extract_log; DELETE FROM schema_migration WHERE version = 5;") +
+         four)
+            .c_str());
+    std::string err;
+    EXPECT_FALSE(openStoreReader(where_, &err)) << "a reader never migrates";
+    auto s = open();
+    ASSERT_TRUE(s);
+    size_t n = 0;
+    EXPECT_TRUE(s->extractLog()->forEachExtract([&](const ExtractEntry&) { ++n; })) << s->error();
+    EXPECT_EQ(n, 0u);
+  }
+  EXPECT_EQ(sql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migration"),
+            "1,2,3,4,5");
+}
+
 // A writer killed half-way through a big batch (SIGKILL: no cleanup of its own) leaves the
 // store with the earlier batch whole and none of the killed one, and it takes the next batch.
 TEST_P(StoreContract, KilledMidBatchLeavesTheBatchAllOrNothing) {

@@ -6,6 +6,7 @@ and report every disagreement, possible duplicate and repeated person.
 Usage: vetmerge [OPTIONS] FILE...
        vetmerge --db STORE [OPTIONS] FILE...      merge into the city database
        vetmerge --db STORE --export [-o FILE [--manifest M]]  its current merged set
+       vetmerge --db STORE --export --for PROFILE -o FILE.xlsx  a department's extract
        vetmerge --db STORE --history KEY          every version of one person
        vetmerge --check-set --trusted DIR [--inputs DIR] SET   the province's check
 
@@ -15,6 +16,7 @@ unit is found, signatures checked, absent people kept and the city's manifest wr
 
 Examples:
   vetmerge --conflicts conflicts.jsonl --candidates pairs.jsonl *.jsonl > city.jsonl
+  vetmerge --db city.sqlite --export --for gongan -o 公安.xlsx  # logged: vetmerge --extracts
   vetmerge --db city.sqlite --trusted keys/ --require-signed 娄星区.jsonl  # signed batches only
   vetmerge --check-set --trusted keys/ --inputs batches/ city.jsonl  # vs city.jsonl.manifest)";
 
@@ -22,7 +24,9 @@ Examples:
 #include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
+#include "merge/extract_run.h"
 #include "merge/session.h"
+#include "merge/store_options.h"
 #include "record/csv_output.h"
 
 using namespace vetkit;
@@ -41,13 +45,6 @@ int main(int argc, char** argv) {
   app.get_option("--format")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
   app.add_option("files", req.files, "Record streams, spreadsheets or CSV files; - is stdin")
       ->type_name("FILE");
-  app.add_option("--db", req.db,
-                 "Merge into (or read) this store: a SQLite file, created if missing, or a "
-                 "PostgreSQL database (postgresql://… or 'host=… dbname=…')")
-      ->type_name("STORE");
-  app.add_flag("--export", req.do_export, "With --db: write the current merged set");
-  app.add_option("--history", req.history, "With --db: write every version of the person KEY")
-      ->type_name("KEY");
   app.add_option("--key", key, "The identity key: a field, or fields joined by commas")
       ->type_name("FIELD[,FIELD]")
       ->capture_default_str();
@@ -83,17 +80,11 @@ int main(int argc, char** argv) {
   app.add_flag("--replies", options.replies, "With --db: FILEs are returned send-back packages");
   app.add_flag("--allow-older", options.allow_older,
                "With --db: merge a batch older than its unit's newest merged batch");
-  app.add_option("--manifest", req.manifest,
-                 "With --export -o SET: write the batches behind it; with --check-set: read it")
-      ->type_name("FILE");
-  app.add_flag("--check-set", req.check_set,
-               "Check that each record of the city set FILE comes from a batch of its sealed "
-               "manifest (FILE.manifest) whose county seal verifies (--trusted, --inputs)");
-  app.add_option("--inputs", req.inputs, "With --check-set: where the county batches are")
-      ->type_name("DIR");
   addSpreadsheetOptions(app, &options.import.sheet, &options.import.header_row, &encoding);
   addMaxInflatedOption(app, &options.import.csv.max_inflated);
   addMappingOptions(app, &mapping);
+  ExtractRequest extract;
+  addStoreOptions(app, &req, &extract);
   return runTool(app, argc, argv, [&]() -> int {
     const std::string tool = "vetmerge";
     auto usage = [&](const std::string& msg) { return printError(tool, msg), int(kExitTrouble); };
@@ -106,6 +97,11 @@ int main(int argc, char** argv) {
     Profile profile;
     if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
       return kExitTrouble;
+    if (extract.wanted())
+      return runExtract(
+          extract,
+          {schema, common.schemaPath(), &req, common.output, encoding, common.lang, common.quiet},
+          [&](const std::string& m) { printError(tool, m); });
     if (!req.check(options, common.output, common.format, schema->messages(), &err) ||
         !setup.loadTrust(req.trusted, &options, &err))
       return usage(err);

@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   std::vector<std::string> findings;
   app.add_option("--findings", findings,
-                 "With --split-by: findings of vetdiff --dept --format json, sent back too")
+                 "Findings of vetdiff --dept --format json: tables per department (with "
+                 "--split-by: sent back)")
       ->type_name("FILE");
   bool status = false;
   app.add_flag("--sendback-status", status,
@@ -117,8 +118,8 @@ int main(int argc, char** argv) {
                           [&](const Diagnostic& d) { printDiagnostic(tool, d); });
     if (!session.readMergeFindings(conflicts, candidates, &err))
       return printError(tool, err), int(kExitTrouble);
-    if (!findings.empty() && (split_by.empty() || !session.readCrossFindings(findings, &err)))
-      return printError(tool, split_by.empty() ? "--findings needs --split-by" : err), 2;
+    if (!findings.empty() && !session.readCrossFindings(findings, &err))
+      return printError(tool, err), int(kExitTrouble);
     if (!db.empty() && !session.runStore(db, &err)) return printError(tool, err), int(kExitTrouble);
     if (files.empty() && db.empty()) files.push_back("-");
     {

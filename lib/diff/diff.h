@@ -22,7 +22,8 @@ namespace vetkit {
 struct DiffOptions {
   /// Fields whose values together make the key; empty: the identity key of `id_number`.
   std::vector<const Field*> key;
-  /// Fields compared, by Field::index; empty: every field of the schema.
+  /// Fields compared, by Field::index; empty: every field of the schema and every unknown
+  /// column (`_extra`, paired by header text).
   std::vector<bool> compared;
   ImportOptions import;  // for spreadsheet and CSV inputs
   bool mask = true;      // mask identity and phone numbers in diagnostics' values
@@ -42,8 +43,9 @@ struct RecordLocation {
 std::string formatRecordLocation(const RecordLocation& at);
 
 struct FieldChange {
-  const Field* field = nullptr;
+  const Field* field = nullptr;     // nullptr: a column the schema does not know (`_extra`)
   FieldValue old_value, new_value;  // Absent when the cell was empty
+  std::string column;               // that unknown column's header text
 };
 
 struct DiffEntry {
@@ -53,7 +55,7 @@ struct DiffEntry {
   std::string key;
   std::string name;  // the person's name (NEW's, or OLD's when removed)
   RecordLocation old_at, new_at;
-  std::vector<FieldChange> changes;  // Changed only, in schema order
+  std::vector<FieldChange> changes;  // Changed only, in schema order, then unknown columns
 };
 
 struct DiffStats {
@@ -61,6 +63,8 @@ struct DiffStats {
   size_t duplicates = 0;              // records whose key an earlier record of the same side had
   size_t keyless = 0;                 // records without a key, not compared
   std::vector<size_t> field_changes;  // by Field::index
+  /// Changes in columns the schema does not know, by header text (sorted).
+  std::vector<std::pair<std::string, size_t>> extra_changes;
 
   bool different() const { return added || removed || changed || duplicates || keyless; }
 };

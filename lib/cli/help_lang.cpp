@@ -64,7 +64,8 @@ void localizeApp(CLI::App& app, const Messages& m, Lang lang) {
     app.footer(*t);
   } else if (const std::string* t = m.find("help-exit-status", lang)) {
     std::string footer = app.get_footer(), english = kExitStatusHelp;
-    if (footer.ends_with(english)) app.footer(footer.substr(0, footer.size() - english.size()) + *t);
+    if (footer.ends_with(english))
+      app.footer(footer.substr(0, footer.size() - english.size()) + *t);
   }
   std::string group = m.format("help-group-options", lang, {});
   for (CLI::Option* o : app.get_options()) {
@@ -107,6 +108,9 @@ std::string usageErrorText(const CLI::ParseError& e, const Messages& m, Lang lan
     if (!std::regex_match(what, sm, re)) continue;
     MessageArgs args;
     for (size_t i = 1; i < sm.size(); ++i) args.emplace_back(std::to_string(i), sm[i].str());
+    // Extras that are options are options the tool does not have.
+    if (key == "usage-extras" && sm[1].str().starts_with("-"))
+      return m.format("usage-unknown-option", lang, args);
     return m.format(key, lang, args);
   }
   return m.format("usage-other", lang, {{"1", what}});

@@ -526,7 +526,8 @@ class Differ {
       auto& counts = stats_->extra_changes;
       auto at = std::lower_bound(counts.begin(), counts.end(), header,
                                  [](const auto& c, std::string_view h) { return c.first < h; });
-      if (at == counts.end() || at->first != header) at = counts.insert(at, {std::string(header), 0});
+      if (at == counts.end() || at->first != header)
+        at = counts.insert(at, {std::string(header), 0});
       ++at->second;
     };
     while (i < old_extras_.size() || j < new_extras_.size()) {

@@ -45,7 +45,7 @@ std::string formatRecordLocation(const RecordLocation& at);
 struct FieldChange {
   const Field* field = nullptr;     // nullptr: a column the schema does not know (`_extra`)
   FieldValue old_value, new_value;  // Absent when the cell was empty
-  std::string column;               // that unknown column's header text
+  std::string column{};             // that unknown column's header text
 };
 
 struct DiffEntry {

@@ -84,7 +84,8 @@ class TextWriter : public Writer {
           buf_ +=
               "  " + fieldName(f, o_.lang) + " " + std::to_string(s.field_changes[f.index]) + "\n";
       for (const auto& [column, n] : s.extra_changes)
-        buf_ += "  " + schema_.messages().format("diff-extra-column", o_.lang, {{"column", column}}) +
+        buf_ += "  " +
+                schema_.messages().format("diff-extra-column", o_.lang, {{"column", column}}) +
                 " " + std::to_string(n) + "\n";
     }
     out_->wrote();

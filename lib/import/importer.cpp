@@ -293,7 +293,7 @@ class Importer::SheetImport {
   std::vector<std::string> header_text_;  // by column, to spot a repeated header row
   std::vector<std::pair<std::string, std::string>> columns_json_;
   std::vector<std::pair<std::string, std::string>> headers_json_;  // _headers: as written
-  std::vector<std::pair<std::string, std::string>> note_json_;  // _unit_note, _title
+  std::vector<std::pair<std::string, std::string>> note_json_;     // _unit_note, _title
   std::vector<Normalized> values_;
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::string provenance_;

@@ -37,8 +37,8 @@ struct Record {
   std::shared_ptr<const ColumnMap> headers;
   // `_extra`: the columns the schema does not know, (header text, value) in the stream's order.
   std::vector<std::pair<std::string, std::string>> extra;
-  bool has_columns_key = false;              // this line itself holds `_columns`
-  size_t line_number = 0;                    // 1-based line of the stream, for messages about it
+  bool has_columns_key = false;  // this line itself holds `_columns`
+  size_t line_number = 0;        // 1-based line of the stream, for messages about it
 
   /// The column letter of field `index`, or "".
   const std::string& column(size_t index) const;

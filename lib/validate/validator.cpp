@@ -133,8 +133,8 @@ void Validator::report(Context& c, const Field* field, const std::string& code, 
     args.emplace_back("field", field->id);
   }
   d.code = code;
-  d.message = schema_.messages().format(message_key.empty() ? code : message_key, options_.lang,
-                                       args);
+  d.message =
+      schema_.messages().format(message_key.empty() ? code : message_key, options_.lang, args);
   d.value = std::move(value);
   c.out->push_back(std::move(d));
 }
@@ -486,11 +486,11 @@ void Validator::checkDuplicate(Context& c) {
   size_t tab = first.find('\t');
   std::string file = first.substr(0, tab), sheet = first.substr(tab + 1);
   bool same_file = file == c.r.src;
-  const char* where_key = same_file           ? "duplicate-id-where-sheet"
-                          : sheet.empty()     ? "duplicate-id-where-file"
-                                              : "duplicate-id-where-file-sheet";
-  std::string where = schema_.messages().format(
-      where_key, options_.lang, {{"file", file}, {"sheet", sheet}, {"row", row}});
+  const char* where_key = same_file       ? "duplicate-id-where-sheet"
+                          : sheet.empty() ? "duplicate-id-where-file"
+                                          : "duplicate-id-where-file-sheet";
+  std::string where = schema_.messages().format(where_key, options_.lang,
+                                                {{"file", file}, {"sheet", sheet}, {"row", row}});
   report(c, rules_.id, "duplicate-id", {{"first", row}, {"where", where}}, shown,
          "duplicate-id-elsewhere");
 }

@@ -324,11 +324,13 @@ TEST(Diff, UnknownColumnsAreComparedByTheirHeader) {
   ASSERT_EQ(r.stats.extra_changes.size(), 2u);
   EXPECT_EQ(r.stats.extra_changes[0], (std::pair<std::string, size_t>{"备注", 1}));
   // The same columns in another order: no change.
-  EXPECT_EQ(diff("extra_same", kOld,
-                 R"({"name":"张建国","id_number":"430102196803051238","_extra":{"籍贯":"湖南","备注":"已走访"}})"
-                 "\n")
-                .status,
-            kExitOk);
+  EXPECT_EQ(
+      diff(
+          "extra_same", kOld,
+          R"({"name":"张建国","id_number":"430102196803051238","_extra":{"籍贯":"湖南","备注":"已走访"}})"
+          "\n")
+          .status,
+      kExitOk);
   // --only compares the fields named, and nothing else.
   DiffOptions only;
   only.compared.assign(schema().fields().size(), false);

@@ -305,13 +305,14 @@ TEST(Validate, MessagesQuoteTheOperatorsOwnHeader) {
   std::string family = edit(
       R"("category":"21","relation":"1","_headers":{"related_name":"军人姓名","id_number":"身份证号"})");
   EXPECT_EQ(messages(family), std::vector<std::string>{"「军人姓名」（按烈士姓名读取）不能为空"});
-  EXPECT_EQ(messages(family, Lang::En),
-            std::vector<std::string>{"column 军人姓名 (read as related_name) is empty but required"});
+  EXPECT_EQ(
+      messages(family, Lang::En),
+      std::vector<std::string>{"column 军人姓名 (read as related_name) is empty but required"});
   EXPECT_EQ(messages(edit(R"("category":"21","relation":"1")")),
             std::vector<std::string>{"烈士姓名不能为空"});
   // Fixed field names in messages give way to the header too.
-  std::string bad_id = edit(
-      R"("id_number":"430102196803051239","_headers":{"id_number":"身份证号"})");
+  std::string bad_id =
+      edit(R"("id_number":"430102196803051239","_headers":{"id_number":"身份证号"})");
   EXPECT_EQ(messages(bad_id),
             std::vector<std::string>{"「身份证号」（按公民身份号码读取）校验位错误（应为 8）"});
 }
@@ -346,5 +347,6 @@ TEST(Validate, ADuplicateElsewhereIsNamedInWords) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].message, "同一人重复出现（与工作表「乡镇A」第 4 行重复）");
   EXPECT_EQ(out[1].message, "同一人重复出现（与文件「t.xlsx」工作表「乡镇A」第 4 行重复）");
-  EXPECT_EQ(out_en[1].message, "the same person appears twice (also at file t.xlsx, sheet 乡镇A, row 4)");
+  EXPECT_EQ(out_en[1].message,
+            "the same person appears twice (also at file t.xlsx, sheet 乡镇A, row 4)");
 }

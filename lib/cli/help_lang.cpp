@@ -97,6 +97,7 @@ std::string usageErrorText(const CLI::ParseError& e, const Messages& m, Lang lan
       {std::regex("^The following arguments? (?:was|were) not expected: (.*)$"), "usage-extras"},
       {std::regex("^(\\S+) is required$"), "usage-required"},
       {std::regex("^(\\S+): \\d+ required \\S+ missing$"), "usage-missing-value"},
+      {std::regex("^(\\S+): At least (\\d+) required but received (\\d+)$"), "usage-too-few"},
       {std::regex("^(\\S+): (.*) not in \\{(.*)\\}$"), "usage-not-member"},
       {std::regex("^Could not convert: (\\S+) = (.*)$"), "usage-not-convertible"},
       {std::regex("^(\\S+): (.*)$"), "usage-invalid"},

@@ -278,7 +278,7 @@ class Differ {
     if (name_) stored_[name_->index] = true;
     for (size_t i = 0; i < n; ++i)
       if (stored_[i]) stored_indexes_.push_back(i);
-    extras_ = options.compared.empty();
+    extras_ = options.extras;
     stats_->field_changes.assign(n, 0);
   }
 

@@ -22,9 +22,10 @@ namespace vetkit {
 struct DiffOptions {
   /// Fields whose values together make the key; empty: the identity key of `id_number`.
   std::vector<const Field*> key;
-  /// Fields compared, by Field::index; empty: every field of the schema and every unknown
-  /// column (`_extra`, paired by header text).
+  /// Fields compared, by Field::index; empty: every field of the schema.
   std::vector<bool> compared;
+  /// Also compare the columns the schema does not know (`_extra`, paired by header text).
+  bool extras = true;
   ImportOptions import;  // for spreadsheet and CSV inputs
   bool mask = true;      // mask identity and phone numbers in diagnostics' values
   /// Reads OLD and NEW; empty: readRecords (streams, spreadsheets, CSV). vetdiff --db reads

@@ -197,7 +197,7 @@ TEST(Validate, LocatesTheCellAndMasksNumbers) {
   o.lang = Lang::En;
   d = find(ds = check(edit(R"("id_number":"430102196803051231")"), o), "id-checksum");
   EXPECT_EQ(d->value, "430102196803051231");
-  EXPECT_EQ(d->message, "identity number check character wrong (expected 8)");
+  EXPECT_EQ(d->message, "id_number: check character wrong (expected 8)");
   auto phone = check(edit(R"("phone":"1380738123")"));
   EXPECT_EQ(find(phone, "phone-format")->value, "138***8123");
 }
@@ -322,8 +322,8 @@ TEST(Validate, ANameFormatMessageSaysWhatIsWrong) {
             std::vector<std::string>{"姓名格式错误：含有数字「3」"});
   EXPECT_EQ(messages(edit(R"("name":"张")")),
             std::vector<std::string>{"姓名格式错误：只有 1 个字，至少要 2 个"});
-  EXPECT_EQ(messages(edit(R"("name":"张三、李四")"))[0].substr(0, 45),
-            std::string("姓名格式错误：含有不允许的字符「、」（U+3001）"));
+  EXPECT_TRUE(messages(edit(R"("name":"张三、李四")"))[0].starts_with(
+      "姓名格式错误：含有不允许的字符「、」（U+3001）"));
   EXPECT_EQ(messages(edit(R"("name":"张3")"), Lang::En),
             std::vector<std::string>{"name malformed: it holds the digit 3"});
   std::string long_name(31 * 3, 'x');

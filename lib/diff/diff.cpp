@@ -12,6 +12,7 @@
 #include "diff/diff_output.h"
 #include "import/record_source.h"
 #include "record/mask.h"
+#include "record/record_reader.h"
 #include "record/value_equivalence.h"
 #include "text/id_number.h"
 
@@ -362,8 +363,19 @@ class Differ {
     out->clear();
     for (size_t i : stored_indexes_)
       if (r.fields[i].present()) encodeValue(out, i, r.fields[i]);
-    if (extras_)
-      for (const auto& [header, text] : r.extra) encodeExtra(out, header, text);
+    if (!extras_) return;
+    for (const auto& [header, text] : r.extra) {
+      // vetimport --format csv writes the bookkeeping as columns (_src, _row, …), the unknown
+      // columns as one JSON column _extra: read back, those are not the operator's columns.
+      if (header == "_extra") {
+        Record inner;
+        std::string err;
+        if (extra_reader_.parse("{\"_extra\":" + text + "}", &inner, &err))
+          for (const auto& [h, t] : inner.extra) encodeExtra(out, h, t);
+      } else if (!header.starts_with("_")) {
+        encodeExtra(out, header, text);
+      }
+    }
   }
 
   std::string keyDisplay(const Key& k) const {
@@ -580,7 +592,8 @@ class Differ {
   std::string scratch_;
   std::vector<Slot> old_slots_, new_slots_;
   Extras old_extras_, new_extras_;
-  bool extras_ = true;  // compare unknown columns (every field is compared)
+  bool extras_ = true;  // compare unknown columns (`_extra`)
+  RecordReader extra_reader_{schema_};
   DiffEntry entry_;
   bool trouble_ = false;
 };

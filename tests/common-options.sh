@@ -4,6 +4,8 @@
 # unknown option is one `TOOL: error: ...` line and exit 2, and --help exits 0 ending with the
 # shared exit-status footer. Run with the directory of the built tools.
 set -uo pipefail
+# Help texts are compared in English (the Chinese ones come from messages.yaml).
+export LANG=en_US.UTF-8 LC_ALL=C.UTF-8
 bin=$(cd "${1:?usage: common-options.sh BIN_DIR}" && pwd) || exit 2
 
 # The common options and the help text each has everywhere (--format: the part before the

@@ -3,6 +3,8 @@
 # man/NAME.1.scd into MAN_DIR) lists every option its --help lists and has the sections every
 # page needs. Run with the directory of the built tools and the directory of the built pages.
 set -uo pipefail
+# Option names are read from the English --help (the Chinese one has the same names).
+export LANG=en_US.UTF-8 LC_ALL=C.UTF-8
 bin=${1:?usage: man-options.sh BIN_DIR MAN_DIR}
 man=${2:?usage: man-options.sh BIN_DIR MAN_DIR}
 fail=0 tools=0 pages=0

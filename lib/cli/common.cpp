@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "cli/help_lang.h"
 #include "cli/progress.h"
 #include "core/exit_status.h"
 #include "text/nearest.h"
@@ -129,7 +130,7 @@ namespace {
 
 // " (did you mean --conflicts?)" for the first long option on the command line that the tool
 // does not have but nearly has; "" when there is none.
-std::string didYouMean(CLI::App& app, int argc, char** argv) {
+std::string didYouMean(CLI::App& app, int argc, char** argv, const Messages* m, Lang lang) {
   std::vector<std::string> names;
   for (const CLI::Option* o : app.get_options())
     for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
@@ -140,7 +141,8 @@ std::string didYouMean(CLI::App& app, int argc, char** argv) {
     std::string name(arg.substr(0, arg.find('=')));
     if (std::find(names.begin(), names.end(), name) != names.end()) continue;
     if (std::string near = nearestName(name, names); !near.empty())
-      return " (did you mean " + near + "?)";
+      return m ? m->format("usage-did-you-mean", lang, {{"option", near}})
+               : " (did you mean " + near + "?)";
   }
   return "";
 }
@@ -150,6 +152,10 @@ std::string didYouMean(CLI::App& app, int argc, char** argv) {
 int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   // A closed pipe shows up as EPIPE on write, which the writers treat as a clean end.
   std::signal(SIGPIPE, SIG_IGN);
+  // --help and usage errors speak the language asked for, before anything else is parsed.
+  Lang lang = cliLang(argc, argv);
+  const Messages* messages = cliMessages();
+  if (messages) localizeApp(app, *messages, lang);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -160,10 +166,11 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line in the style of every other diagnostic, so that scripts can rely on it.
-    std::string message = e.what();
+    std::string message = messages ? usageErrorText(e, *messages, lang) : e.what();
     for (char& c : message)
       if (c == '\n') c = ' ';
-    printError(app.get_name(), message + didYouMean(app, argc, argv) + " (see --help)");
+    std::string see = messages ? messages->format("usage-see-help", lang, {}) : " (see --help)";
+    printError(app.get_name(), message + didYouMean(app, argc, argv, messages, lang) + see);
     return kExitTrouble;
   }
   try {

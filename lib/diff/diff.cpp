@@ -12,6 +12,7 @@
 #include "diff/diff_output.h"
 #include "import/record_source.h"
 #include "record/mask.h"
+#include "record/record_reader.h"
 #include "record/value_equivalence.h"
 #include "text/id_number.h"
 
@@ -114,22 +115,51 @@ void encodeValue(std::string* out, size_t index, const FieldValue& v) {
   }
 }
 
+// An unknown column's value follows the fields as [kExtraIndex][String][length][header \0 text].
+constexpr unsigned char kExtraIndex = 0xFF;
+
+void encodeExtra(std::string* out, const std::string& header, const std::string& text) {
+  FieldValue v;
+  v.kind = FieldValue::Kind::String;
+  v.text.reserve(header.size() + 1 + text.size());
+  v.text.append(header).push_back('\0');
+  v.text.append(text);
+  encodeValue(out, kExtraIndex, v);
+}
+
 struct Slot {
   FieldValue::Kind kind = FieldValue::Kind::Absent;
   std::string_view payload;
 };
 
-void decode(std::string_view enc, std::vector<Slot>* slots) {
+// Unknown columns as (header, text), sorted by header.
+using Extras = std::vector<std::pair<std::string_view, std::string_view>>;
+
+void decode(std::string_view enc, std::vector<Slot>* slots, Extras* extras = nullptr) {
   for (Slot& s : *slots) s.kind = FieldValue::Kind::Absent;
+  if (extras) extras->clear();
   const char* p = enc.data();
   const char* end = p + enc.size();
   while (p < end) {
     size_t index = static_cast<unsigned char>(*p++);
     auto kind = FieldValue::Kind(*p++);
     size_t n = getVarint(&p);
-    (*slots)[index] = {kind, std::string_view(p, n)};
+    std::string_view payload(p, n);
     p += n;
+    if (index != kExtraIndex) {
+      (*slots)[index] = {kind, payload};
+    } else if (extras) {
+      size_t nul = payload.find('\0');
+      extras->emplace_back(payload.substr(0, nul), payload.substr(nul + 1));
+    }
   }
+  if (extras) std::sort(extras->begin(), extras->end());
+}
+
+FieldValue textValue(std::string_view text) {
+  FieldValue v;
+  if (!text.empty()) v.kind = FieldValue::Kind::String, v.text.assign(text);
+  return v;
 }
 
 FieldValue toFieldValue(const Slot& s) {
@@ -249,6 +279,7 @@ class Differ {
     if (name_) stored_[name_->index] = true;
     for (size_t i = 0; i < n; ++i)
       if (stored_[i]) stored_indexes_.push_back(i);
+    extras_ = options.extras;
     stats_->field_changes.assign(n, 0);
   }
 
@@ -332,6 +363,19 @@ class Differ {
     out->clear();
     for (size_t i : stored_indexes_)
       if (r.fields[i].present()) encodeValue(out, i, r.fields[i]);
+    if (!extras_) return;
+    for (const auto& [header, text] : r.extra) {
+      // vetimport --format csv writes the bookkeeping as columns (_src, _row, …), the unknown
+      // columns as one JSON column _extra: read back, those are not the operator's columns.
+      if (header == "_extra") {
+        Record inner;
+        std::string err;
+        if (extra_reader_.parse("{\"_extra\":" + text + "}", &inner, &err))
+          for (const auto& [h, t] : inner.extra) encodeExtra(out, h, t);
+      } else if (!header.starts_with("_")) {
+        encodeExtra(out, header, text);
+      }
+    }
   }
 
   std::string keyDisplay(const Key& k) const {
@@ -455,8 +499,8 @@ class Differ {
   // The values of a pair differ in bytes: which fields differ in meaning.
   bool compare(const Record& r, const OldRecord& o) {
     DiffEntry& e = entry_;
-    decode(o.encoded(), &old_slots_);
-    decode(scratch_, &new_slots_);
+    decode(o.encoded(), &old_slots_, &old_extras_);
+    decode(scratch_, &new_slots_, &new_extras_);
     e.changes.clear();
     for (size_t f : stored_indexes_) {
       if (!compared_[f]) continue;
@@ -468,6 +512,7 @@ class Differ {
       ++stats_->field_changes[f];
       e.changes.push_back(std::move(c));
     }
+    compareExtras(&e);
     if (e.changes.empty()) {
       ++stats_->unchanged;
       return true;
@@ -481,6 +526,32 @@ class Differ {
     e.new_at = {r.src, r.sheet, r.row};
     sink_->entry(e);
     return !sink_->stopped();
+  }
+
+  // Unknown columns are paired by header text; a column only one side has is a change from or to
+  // an empty cell.
+  void compareExtras(DiffEntry* e) {
+    size_t i = 0, j = 0;
+    auto change = [&](std::string_view header, std::string_view a, std::string_view b) {
+      if (a == b) return;
+      e->changes.push_back({nullptr, textValue(a), textValue(b), std::string(header)});
+      auto& counts = stats_->extra_changes;
+      auto at = std::lower_bound(counts.begin(), counts.end(), header,
+                                 [](const auto& c, std::string_view h) { return c.first < h; });
+      if (at == counts.end() || at->first != header)
+        at = counts.insert(at, {std::string(header), 0});
+      ++at->second;
+    };
+    while (i < old_extras_.size() || j < new_extras_.size()) {
+      if (j == new_extras_.size() ||
+          (i < old_extras_.size() && old_extras_[i].first < new_extras_[j].first)) {
+        change(old_extras_[i].first, old_extras_[i].second, {}), ++i;
+      } else if (i == old_extras_.size() || new_extras_[j].first < old_extras_[i].first) {
+        change(new_extras_[j].first, {}, new_extras_[j].second), ++j;
+      } else {
+        change(old_extras_[i].first, old_extras_[i].second, new_extras_[j].second), ++i, ++j;
+      }
+    }
   }
 
   // A name as shown: 王五, not the 王　五 typed to align it with three-character names.
@@ -520,6 +591,9 @@ class Differ {
   Key key_;
   std::string scratch_;
   std::vector<Slot> old_slots_, new_slots_;
+  Extras old_extras_, new_extras_;
+  bool extras_ = true;  // compare unknown columns (`_extra`)
+  RecordReader extra_reader_{schema_};
   DiffEntry entry_;
   bool trouble_ = false;
 };

@@ -24,6 +24,8 @@ struct DiffOptions {
   std::vector<const Field*> key;
   /// Fields compared, by Field::index; empty: every field of the schema.
   std::vector<bool> compared;
+  /// Also compare the columns the schema does not know (`_extra`, paired by header text).
+  bool extras = true;
   ImportOptions import;  // for spreadsheet and CSV inputs
   bool mask = true;      // mask identity and phone numbers in diagnostics' values
   /// Reads OLD and NEW; empty: readRecords (streams, spreadsheets, CSV). vetdiff --db reads
@@ -42,8 +44,9 @@ struct RecordLocation {
 std::string formatRecordLocation(const RecordLocation& at);
 
 struct FieldChange {
-  const Field* field = nullptr;
+  const Field* field = nullptr;     // nullptr: a column the schema does not know (`_extra`)
   FieldValue old_value, new_value;  // Absent when the cell was empty
+  std::string column{};             // that unknown column's header text
 };
 
 struct DiffEntry {
@@ -53,7 +56,7 @@ struct DiffEntry {
   std::string key;
   std::string name;  // the person's name (NEW's, or OLD's when removed)
   RecordLocation old_at, new_at;
-  std::vector<FieldChange> changes;  // Changed only, in schema order
+  std::vector<FieldChange> changes;  // Changed only, in schema order, then unknown columns
 };
 
 struct DiffStats {
@@ -61,6 +64,8 @@ struct DiffStats {
   size_t duplicates = 0;              // records whose key an earlier record of the same side had
   size_t keyless = 0;                 // records without a key, not compared
   std::vector<size_t> field_changes;  // by Field::index
+  /// Changes in columns the schema does not know, by header text (sorted).
+  std::vector<std::pair<std::string, size_t>> extra_changes;
 
   bool different() const { return added || removed || changed || duplicates || keyless; }
 };

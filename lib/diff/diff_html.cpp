@@ -84,11 +84,11 @@ class HtmlOut : public DiffSink {
     escape(&b, e.name);
     b += "</td><td>";
     for (const FieldChange& c : e.changes) {
-      escape(&b, c.field->name(o_.lang));
+      escape(&b, changeColumnName(schema_, c, o_.lang));
       b += "：<span class=\"old\">";
-      escape(&b, displayValue(schema_, *c.field, c.old_value, o_.lang, o_.mask));
+      escape(&b, changeDisplayValue(schema_, c, c.old_value, o_.lang, o_.mask));
       b += "</span> → <span class=\"new\">";
-      escape(&b, displayValue(schema_, *c.field, c.new_value, o_.lang, o_.mask));
+      escape(&b, changeDisplayValue(schema_, c, c.new_value, o_.lang, o_.mask));
       b += "</span><br>";
     }
     b += "</td></tr>\n";

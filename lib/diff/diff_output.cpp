@@ -28,6 +28,13 @@ class Writer : public DiffSink {
   std::string value(const Field& f, const FieldValue& v) const {
     return displayValue(schema_, f, v, o_.lang, o_.mask);
   }
+  // A change's column: the field's label, or an unknown column's header text.
+  std::string changeName(const FieldChange& c) const {
+    return changeColumnName(schema_, c, o_.lang);
+  }
+  std::string changeValue(const FieldChange& c, const FieldValue& v) const {
+    return changeDisplayValue(schema_, c, v, o_.lang, o_.mask);
+  }
 
   const Schema& schema_;
   const DiffOutputOptions& o_;
@@ -54,8 +61,8 @@ class TextWriter : public Writer {
       line(color, head);
     } else {
       for (const FieldChange& c : e.changes)
-        line(color, head + ": " + fieldName(*c.field, o_.lang) + ": " +
-                        value(*c.field, c.old_value) + " → " + value(*c.field, c.new_value));
+        line(color, head + ": " + changeName(c) + ": " + changeValue(c, c.old_value) + " → " +
+                        changeValue(c, c.new_value));
     }
     out_->wrote();
   }
@@ -76,6 +83,10 @@ class TextWriter : public Writer {
         if (s.field_changes[f.index])
           buf_ +=
               "  " + fieldName(f, o_.lang) + " " + std::to_string(s.field_changes[f.index]) + "\n";
+      for (const auto& [column, n] : s.extra_changes)
+        buf_ += "  " +
+                schema_.messages().format("diff-extra-column", o_.lang, {{"column", column}}) +
+                " " + std::to_string(n) + "\n";
     }
     out_->wrote();
   }
@@ -113,6 +124,17 @@ class JsonOut : public Writer {
       for (const FieldChange& c : e.changes) {
         w.beginObject();
         w.key("field");
+        if (!c.field) {  // an unknown column: "_extra", with its header text
+          w.string("_extra");
+          w.key("column");
+          w.string(c.column);
+          w.key("old");
+          extraValue(&w, c.old_value);
+          w.key("new");
+          extraValue(&w, c.new_value);
+          w.endObject();
+          continue;
+        }
         w.string(c.field->id);
         w.key("old");
         writeValue(&w, *c.field, c.old_value);
@@ -142,6 +164,12 @@ class JsonOut : public Writer {
       for (const Field& f : schema_.fields())
         if (s.field_changes[f.index]) w.key(f.id), w.integer((long long)s.field_changes[f.index]);
       w.endObject();
+      if (!s.extra_changes.empty()) {
+        w.key("extra");
+        w.beginObject();
+        for (const auto& [column, n] : s.extra_changes) w.key(column), w.integer((long long)n);
+        w.endObject();
+      }
       w.endObject();
       w.endLine();
     }
@@ -151,6 +179,10 @@ class JsonOut : public Writer {
  private:
   void writeValue(JsonWriter* w, const Field& f, const FieldValue& v) {
     writeJsonValue(w, f, v, o_.mask);
+  }
+  void extraValue(JsonWriter* w, const FieldValue& v) {
+    if (!v.present()) return w->null();
+    w->string(o_.mask ? maskFreeText(v.text) : v.text);
   }
 };
 
@@ -173,8 +205,7 @@ class CsvOut : public Writer {
       row({key(e), msg("diff-csv-removed"), e.name, ""});
     } else {
       for (const FieldChange& c : e.changes)
-        row({key(e), fieldName(*c.field, o_.lang), value(*c.field, c.old_value),
-             value(*c.field, c.new_value)});
+        row({key(e), changeName(c), changeValue(c, c.old_value), changeValue(c, c.new_value)});
     }
     out_->wrote();
   }
@@ -190,6 +221,9 @@ class CsvOut : public Writer {
       for (const Field& f : schema_.fields())
         if (s.field_changes[f.index])
           row({fieldName(f, o_.lang), std::to_string(s.field_changes[f.index])});
+      for (const auto& [column, n] : s.extra_changes)
+        row({schema_.messages().format("diff-extra-column", o_.lang, {{"column", column}}),
+             std::to_string(n)});
     }
     out_->wrote();
   }
@@ -258,6 +292,18 @@ std::string displayValue(const Schema& schema, const Field& field, const FieldVa
     default:
       return value.text;
   }
+}
+
+std::string changeColumnName(const Schema& schema, const FieldChange& c, Lang lang) {
+  if (c.field) return fieldName(*c.field, lang);
+  return schema.messages().format("diff-extra-column", lang, {{"column", c.column}});
+}
+
+std::string changeDisplayValue(const Schema& schema, const FieldChange& c, const FieldValue& v,
+                               Lang lang, bool mask) {
+  if (c.field) return displayValue(schema, *c.field, v, lang, mask);
+  if (!v.present()) return schema.messages().format("diff-empty", lang, {});
+  return mask ? maskFreeText(v.text) : v.text;
 }
 
 void writeJsonValue(JsonWriter* w, const Field& f, const FieldValue& v, bool mask) {

@@ -40,6 +40,13 @@ std::unique_ptr<DiffSink> makeHtmlDiffWriter(const Schema& schema, const DiffOut
 std::string displayValue(const Schema& schema, const Field& field, const FieldValue& value,
                          Lang lang, bool mask);
 
+/// The column of a change as people read it: the field's label, or an unknown column's header.
+std::string changeColumnName(const Schema& schema, const FieldChange& c, Lang lang);
+/// A value of a change as people read it (displayValue; an unknown column's text masked as
+/// free text when `mask`).
+std::string changeDisplayValue(const Schema& schema, const FieldChange& c, const FieldValue& v,
+                               Lang lang, bool mask);
+
 /// A value in JSON as the stream has it (codes, true/false, arrays; null when empty), identity
 /// and phone numbers masked when `mask`.
 void writeJsonValue(JsonWriter* w, const Field& field, const FieldValue& value, bool mask);

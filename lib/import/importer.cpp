@@ -118,6 +118,10 @@ class Importer::SheetImport {
         member_[h.col] = h.member;
         present[h.field->index] = true;
         columns_json_.emplace_back(h.field->id, columnLetter(h.col));
+        // Messages name the column as the operator wrote it (军人姓名, not 烈士姓名).
+        std::string written = foldValue(h.text);
+        if (!written.empty() && (h.field->labels.empty() || written != h.field->labels[0]))
+          headers_json_.emplace_back(h.field->id, std::move(written));
         // Read by resemblance: the operator confirms or says otherwise, once per file.
         if (h.guessed && imp_.guessed_seen_.insert(foldValue(h.text)).second)
           imp_.report(Severity::Warning, path_, sheet_, header_.row, columnLetter(h.col),
@@ -259,6 +263,7 @@ class Importer::SheetImport {
     // The sheet's layout rides on its first record, for tools that locate cells later.
     if (records_ == 0) {
       nested(columns_key_, columns_json_);
+      if (!headers_json_.empty()) nested(headers_key_, headers_json_);
       for (const auto& [k, v] : note_json_) member(quotedKey(k), v, true);
     }
     std::string number = std::to_string(row.number);
@@ -326,13 +331,14 @@ class Importer::SheetImport {
   Normalized part_;                       // one column's members of a set over several
   std::vector<std::string> header_text_;  // by column, to spot a repeated header row
   std::vector<std::pair<std::string, std::string>> columns_json_;
-  std::vector<std::pair<std::string, std::string>> note_json_;  // _unit_note, _title
+  std::vector<std::pair<std::string, std::string>> headers_json_;  // _headers: as written
+  std::vector<std::pair<std::string, std::string>> note_json_;     // _unit_note, _title
   std::vector<Normalized> values_;
   std::vector<std::string> quoted_keys_;  // `"id":` of each field
   std::string provenance_;
   std::vector<std::pair<std::string, std::string>> extras_;
   const std::string id15_key_ = quotedKey("_id15"), extra_key_ = quotedKey("_extra"),
-                    columns_key_ = quotedKey("_columns");
+                    columns_key_ = quotedKey("_columns"), headers_key_ = quotedKey("_headers");
   JsonScratch json_;  // the record being written
   size_t records_ = 0;
 };

@@ -46,4 +46,27 @@ std::string displayKey(std::string_view key, const std::vector<const Field*>& fi
   return out;
 }
 
+std::string maskFreeText(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] < '0' || text[i] > '9') {
+      out += text[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j - i == 17 && j < text.size() && (text[j] == 'X' || text[j] == 'x')) ++j;
+    std::string_view run = text.substr(i, j - i);
+    if (run.size() == 15 || run.size() == 18)
+      out += maskIdNumber(run);
+    else if (run.size() == 11 && run[0] == '1')
+      out += maskPhone(run);
+    else
+      out += run;
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace vetkit

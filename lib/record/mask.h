@@ -18,6 +18,10 @@ std::string maskPhone(std::string_view phone);
 /// identity or phone number, else as it is.
 std::string maskedValue(const Field& field, std::string_view text, bool mask);
 
+/// Free text (a column the schema does not know) as it may be shown: each run of digits that
+/// is an identity number (15 or 18 characters, last perhaps X) or a mobile number is masked.
+std::string maskFreeText(std::string_view text);
+
 /// A record key for a message: its components (split at `separator`) joined by `joiner`, each
 /// identity-typed one masked when `mask`. With no `fields` the key is an identity number and
 /// is masked whole (whatever its length: a mistyped 17-digit number is still one). A key whose

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vetkit {
@@ -31,11 +32,18 @@ struct Record {
   // on the sheet's first record only, when the sheet has no 采集单位 column.
   std::string unit_note, title;
   std::shared_ptr<const ColumnMap> columns;  // carried forward from the sheet's first record
-  bool has_columns_key = false;              // this line itself holds `_columns`
-  size_t line_number = 0;                    // 1-based line of the stream, for messages about it
+  // Field index -> the header as the operator wrote it, from `_headers` (only the headers
+  // that differ from the field's label), carried forward as `columns` is.
+  std::shared_ptr<const ColumnMap> headers;
+  // `_extra`: the columns the schema does not know, (header text, value) in the stream's order.
+  std::vector<std::pair<std::string, std::string>> extra;
+  bool has_columns_key = false;  // this line itself holds `_columns`
+  size_t line_number = 0;        // 1-based line of the stream, for messages about it
 
   /// The column letter of field `index`, or "".
   const std::string& column(size_t index) const;
+  /// The operator's header of field `index` when it differs from the field's label, or "".
+  const std::string& header(size_t index) const;
 };
 
 }  // namespace vetkit

@@ -22,14 +22,38 @@ const std::string& Record::column(size_t index) const {
   return columns && index < columns->size() ? (*columns)[index] : kNone;
 }
 
+const std::string& Record::header(size_t index) const {
+  static const std::string kNone;
+  return headers && index < headers->size() ? (*headers)[index] : kNone;
+}
+
 struct RecordReader::Impl {
   const Schema& schema;
   od::parser parser;
   std::string padded;  // the line copied with simdjson's required padding after it
   std::unordered_map<std::string_view, size_t> field_index;
   // The layout of each sheet seen so far, by "src\tsheet", to carry `_columns` forward.
-  std::map<std::string, std::shared_ptr<const ColumnMap>> layouts;
-  std::shared_ptr<const ColumnMap> last_layout;
+  // `_headers` rides with it: a sheet's layout is both.
+  struct Layout {
+    std::shared_ptr<const ColumnMap> columns, headers;
+  };
+  std::map<std::string, Layout> layouts;
+  std::shared_ptr<const ColumnMap> last_layout, last_headers;
+
+  // A `_columns` or `_headers` object: field id -> string, by field index.
+  std::shared_ptr<ColumnMap> readLayout(od::value& v, size_t nfields) {
+    od::object cols;
+    if (v.get_object().get(cols)) return nullptr;
+    auto out = std::make_shared<ColumnMap>(nfields);
+    for (auto c : cols) {
+      std::string_view field, text;
+      if (c.unescaped_key().get(field) || c.value().get_string().get(text)) continue;
+      // The key view is only valid until the next call: look it up before moving on.
+      auto f = field_index.find(field);
+      if (f != field_index.end()) (*out)[f->second].assign(text);
+    }
+    return out;
+  }
   std::string last_src, last_sheet;
 
   // Records of one stream write their keys in one order, leaving out empty fields: the key
@@ -137,6 +161,7 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
   out->title.clear();
   out->row = 0;
   out->has_columns_key = false;
+  out->extra.clear();
 
   m.padded.assign(line);
   m.padded.append(simdjson::SIMDJSON_PADDING, ' ');
@@ -150,7 +175,7 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
     *err = "not a JSON object";
     return false;
   }
-  std::shared_ptr<ColumnMap> columns;
+  std::shared_ptr<ColumnMap> columns, headers;
   size_t previous = kNotAField;
   for (auto member : obj) {
     std::string_view key;
@@ -187,31 +212,37 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
     } else if (key == "_title" && !v.get_string().get(s)) {
       out->title.assign(s);
     } else if (key == "_columns") {
-      od::object cols;
-      if (v.get_object().get(cols)) continue;
-      columns = std::make_shared<ColumnMap>(nfields);
-      for (auto c : cols) {
-        std::string_view field, letter;
-        if (c.unescaped_key().get(field) || c.value().get_string().get(letter)) continue;
-        // The key view is only valid until the next call: look it up before moving on.
-        auto f = m.field_index.find(field);
-        if (f != m.field_index.end()) (*columns)[f->second].assign(letter);
+      columns = m.readLayout(v, nfields);
+      out->has_columns_key = columns != nullptr;
+    } else if (key == "_headers") {
+      headers = m.readLayout(v, nfields);
+    } else if (key == "_extra") {
+      od::object extra;
+      if (v.get_object().get(extra)) continue;
+      for (auto e : extra) {
+        std::string_view header, text;
+        if (e.unescaped_key().get(header)) continue;
+        std::string h(header);  // the key view is only valid until the next call
+        if (!e.value().get_string().get(text)) out->extra.emplace_back(std::move(h), text);
       }
-      out->has_columns_key = true;
     }
-    // Other keys (_extra, _issues, _sources, ...) stay in `line` and travel with it.
+    // Other keys (_issues, _sources, ...) stay in `line` and travel with it.
   }
   if (columns) {
-    m.layouts[out->src + '\t' + out->sheet] = columns;
+    m.layouts[out->src + '\t' + out->sheet] = {columns, headers};
     out->columns = columns;
+    out->headers = headers;
   } else if (m.last_layout && out->src == m.last_src && out->sheet == m.last_sheet) {
     out->columns = m.last_layout;  // the same sheet as the record before: no look-up
+    out->headers = m.last_headers;
   } else {
     auto it = m.layouts.find(out->src + '\t' + out->sheet);
-    out->columns = it == m.layouts.end() ? nullptr : it->second;
+    out->columns = it == m.layouts.end() ? nullptr : it->second.columns;
+    out->headers = it == m.layouts.end() ? nullptr : it->second.headers;
   }
   if (out->columns != m.last_layout || out->src != m.last_src || out->sheet != m.last_sheet) {
     m.last_layout = out->columns;
+    m.last_headers = out->headers;
     m.last_src = out->src;
     m.last_sheet = out->sheet;
   }

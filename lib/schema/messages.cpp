@@ -52,6 +52,11 @@ std::string Messages::format(std::string_view code, Lang lang, const MessageArgs
   return out;
 }
 
+const std::string* Messages::find(std::string_view code, Lang lang) const {
+  auto it = text_.find(std::string(code) + "\t" + std::string(langCode(lang)));
+  return it == text_.end() ? nullptr : &it->second;
+}
+
 std::string Messages::ruleName(std::string_view code, Lang lang) const {
   std::string key = "rule-" + std::string(code), name = format(key, lang, {});
   if (name == key) return std::string(code);

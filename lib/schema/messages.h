@@ -24,6 +24,8 @@ class Messages {
   /// How people are shown a rule: its name (messages key "rule-" + code) and the code, as in
   /// "身份证号码校验位错误（id-checksum）"; the code alone when the catalogue has no name.
   std::string ruleName(std::string_view code, Lang lang) const;
+  /// The template of `code` in `lang` exactly (no fallback), or nullptr.
+  const std::string* find(std::string_view code, Lang lang) const;
 
  private:
   std::unordered_map<std::string, std::string> text_;  // "code\tlang" -> template

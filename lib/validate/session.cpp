@@ -61,7 +61,7 @@ void ValidationSession::emit(const Diagnostic& d) {
 }
 
 // Writes the record on, with its issue codes (--pass all) and, when the sheet's first record
-// was held back, the sheet's `_columns` so that later tools can still name cells.
+// was held back, the sheet's `_columns` (and `_headers`) so that later tools can still name cells.
 void ValidationSession::passOn(const Record& r, const std::vector<Diagnostic>& diags) {
   std::string key = r.src + '\t' + r.sheet;
   bool need_layout = !r.has_columns_key && r.columns && !layout_written_[key];
@@ -97,6 +97,16 @@ void ValidationSession::passOn(const Record& r, const std::vector<Diagnostic>& d
           lw.string(r.column(f.index));
         }
       lw.endObject();
+      if (r.headers) {
+        lw.key("_headers");
+        lw.beginObject();
+        for (const Field& f : schema_.fields())
+          if (!r.header(f.index).empty()) {
+            lw.key(f.id);
+            lw.string(r.header(f.index));
+          }
+        lw.endObject();
+      }
     }
     out->append(r.line, close);
   }

@@ -109,13 +109,16 @@ struct Validator::Context {
 Validator::Validator(const Schema& schema, const RuleSet& rules, ValidateOptions options)
     : schema_(schema), rules_(rules), options_(std::move(options)) {}
 
-std::string Validator::label(const Field* f) const {
+std::string Validator::label(const Record& r, const Field* f) const {
   if (!f) return "";
-  return f->name(options_.lang);
+  const std::string& header = r.header(f->index);
+  if (header.empty()) return f->name(options_.lang);
+  return schema_.messages().format("label-as-read", options_.lang,
+                                   {{"header", header}, {"label", f->name(options_.lang)}});
 }
 
 void Validator::report(Context& c, const Field* field, const std::string& code, MessageArgs args,
-                       std::string value) const {
+                       std::string value, std::string_view message_key) const {
   std::optional<Severity> sev = rules_.severity(code);
   if (!sev) return;
   Diagnostic d;
@@ -126,11 +129,12 @@ void Validator::report(Context& c, const Field* field, const std::string& code, 
   if (field) {
     d.field = field->id;
     d.column = c.r.column(field->index);
-    args.emplace_back("label", label(field));
+    args.emplace_back("label", label(c.r, field));
     args.emplace_back("field", field->id);
   }
   d.code = code;
-  d.message = schema_.messages().format(code, options_.lang, args);
+  d.message =
+      schema_.messages().format(message_key.empty() ? code : message_key, options_.lang, args);
   d.value = std::move(value);
   c.out->push_back(std::move(d));
 }
@@ -255,7 +259,7 @@ void Validator::checkRequired(Context& c) const {
     if (c.present(req.field) || !conditionHolds(req.when, c.value(req.when.field))) continue;
     // Already reported above when the category requires it anyway.
     if (req.field->required_all || schema_.isRequired(*req.field, c.category)) continue;
-    report(c, req.field, "missing-value", {{"because", label(req.when.field)}}, "");
+    report(c, req.field, "missing-value", {{"because", label(c.r, req.when.field)}}, "");
   }
 }
 
@@ -300,7 +304,7 @@ void Validator::checkDates(Context& c) const {
     int cmp = comparePartial(*a, *b);
     bool same_day = cmp == 0 && a->day && b->day;
     if (cmp > 0 || (o.strict && same_day))
-      report(c, o.later, "date-order", {{"earlier", label(o.earlier)}},
+      report(c, o.later, "date-order", {{"earlier", label(c.r, o.earlier)}},
              formatIsoDate(*a) + " / " + formatIsoDate(*b));
   }
   for (const Field* f : rules_.not_future)
@@ -403,14 +407,28 @@ void Validator::checkPhonesNames(Context& c) const {
     const FieldValue& v = c.value(f);
     if (v.kind != FieldValue::Kind::String) continue;
     size_t chars = 0, i = 0;
-    bool ok = true;
+    char32_t bad = 0;  // the first character a name may not hold
     while (i < v.text.size()) {
       char32_t cp = decodeUtf8(v.text, &i);  // always: it is what moves `i` on
-      ok = ok && isNameCharacter(cp);
+      if (!bad && !isNameCharacter(cp)) bad = cp;
       ++chars;
     }
-    if (!ok || chars < rules_.name_min || chars > rules_.name_max)
-      report(c, f, "name-format", {}, v.text);
+    // Say what is wrong: the operator fixes the cell, not the rule.
+    if (bad) {
+      std::string ch;
+      appendUtf8(ch, bad);
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", unsigned(bad));
+      bool digit = (bad >= '0' && bad <= '9') || (bad >= 0xFF10 && bad <= 0xFF19);
+      report(c, f, "name-format", {{"char", ch}, {"code", code}}, v.text,
+             digit ? "name-format-digit" : "name-format-char");
+    } else if (chars < rules_.name_min || chars > rules_.name_max) {
+      report(c, f, "name-format",
+             {{"count", std::to_string(chars)},
+              {"min", std::to_string(rules_.name_min)},
+              {"max", std::to_string(rules_.name_max)}},
+             v.text, chars < rules_.name_min ? "name-format-short" : "name-format-long");
+    }
   }
 }
 
@@ -456,14 +474,25 @@ void Validator::checkDuplicate(Context& c) {
     seen = Seen{last_place_, uint32_t(c.r.row)};
     return;
   }
-  const Seen* before = &seen;
   const std::string place = places_[last_place_];
-  const std::string& first = places_[before->where];
-  std::string where = first == place ? "" : first.substr(0, first.find('\t'));
-  std::string sheet = first.substr(first.find('\t') + 1);
-  if (!sheet.empty() && first != place) where += ":" + sheet;
-  std::string at = (where.empty() ? "" : where + ":") + std::to_string(before->row);
-  report(c, rules_.id, "duplicate-id", {{"first", at}}, options_.mask ? maskIdNumber(id) : id);
+  const std::string& first = places_[seen.where];
+  std::string row = std::to_string(seen.row);
+  std::string shown = options_.mask ? maskIdNumber(id) : id;
+  if (first == place) {
+    report(c, rules_.id, "duplicate-id", {{"first", row}}, shown);
+    return;
+  }
+  // Elsewhere: name the file (when it is another) and the sheet (when it has one) in words.
+  size_t tab = first.find('\t');
+  std::string file = first.substr(0, tab), sheet = first.substr(tab + 1);
+  bool same_file = file == c.r.src;
+  const char* where_key = same_file       ? "duplicate-id-where-sheet"
+                          : sheet.empty() ? "duplicate-id-where-file"
+                                          : "duplicate-id-where-file-sheet";
+  std::string where = schema_.messages().format(where_key, options_.lang,
+                                                {{"file", file}, {"sheet", sheet}, {"row", row}});
+  report(c, rules_.id, "duplicate-id", {{"first", row}, {"where", where}}, shown,
+         "duplicate-id-elsewhere");
 }
 
 }  // namespace vetkit

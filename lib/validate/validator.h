@@ -38,8 +38,9 @@ class Validator {
 
  private:
   struct Context;
+  /// `message_key` words the finding when it is not the rule's own message.
   void report(Context& c, const Field* field, const std::string& code, MessageArgs args,
-              std::string value) const;
+              std::string value, std::string_view message_key = {}) const;
   void checkTypesAndCodes(Context& c) const;
   void checkRequired(Context& c) const;
   void checkIdentity(Context& c) const;
@@ -49,7 +50,9 @@ class Validator {
   void checkPhonesNames(Context& c) const;
   void checkPhoto(Context& c) const;
   void checkDuplicate(Context& c);
-  std::string label(const Field* f) const;
+  /// How field `f` is named in a message on record `r`: the column as the operator wrote it,
+  /// and the field it was read as where the two differ.
+  std::string label(const Record& r, const Field* f) const;
 
   const Schema& schema_;
   const RuleSet& rules_;

@@ -300,3 +300,75 @@ TEST(Diff, EquivalenceCasesSharedWithMerge) {
     EXPECT_EQ(r.sink.entries.size(), c.same ? 0u : 1u);
   }
 }
+
+TEST(Diff, UnknownColumnsAreComparedByTheirHeader) {
+  // _extra holds the columns the schema does not know: a change there is a change, paired by
+  // header text whatever the order; a column only one side has is a change to or from empty.
+  const char kOld[] =
+      R"({"name":"张建国","id_number":"430102196803051238","_extra":{"备注":"已走访","籍贯":"湖南"}})"
+      "\n";
+  const char kNew[] =
+      R"({"name":"张建国","id_number":"430102196803051238","_extra":{"籍贯":"湖南","备注":"未走访","家属电话":"13807381234"}})"
+      "\n";
+  DiffRun r = diff("extra", kOld, kNew);
+  EXPECT_EQ(r.status, kExitFindings);
+  ASSERT_EQ(r.sink.entries.size(), 1u);
+  const auto& ch = r.sink.entries[0].changes;
+  ASSERT_EQ(ch.size(), 2u);
+  EXPECT_EQ(ch[0].field, nullptr);
+  EXPECT_EQ(ch[0].column, "备注");
+  EXPECT_EQ(ch[0].old_value.text, "已走访");
+  EXPECT_EQ(ch[0].new_value.text, "未走访");
+  EXPECT_EQ(ch[1].column, "家属电话");
+  EXPECT_FALSE(ch[1].old_value.present());
+  ASSERT_EQ(r.stats.extra_changes.size(), 2u);
+  EXPECT_EQ(r.stats.extra_changes[0], (std::pair<std::string, size_t>{"备注", 1}));
+  // The same columns in another order: no change.
+  EXPECT_EQ(
+      diff(
+          "extra_same", kOld,
+          R"({"name":"张建国","id_number":"430102196803051238","_extra":{"籍贯":"湖南","备注":"已走访"}})"
+          "\n")
+          .status,
+      kExitOk);
+  // --only compares the fields named, and nothing else.
+  DiffOptions only;
+  only.compared.assign(schema().fields().size(), false);
+  only.compared[schema().field("name")->index] = true;
+  only.extras = false;
+  EXPECT_EQ(diff("extra_only", kOld, kNew, only).status, kExitOk);
+
+  // Every output names the column by its header; numbers in it are masked.
+  std::string out;
+  LineCallback capture([&](std::string_view l) { out += std::string(l) + "\n"; });
+  DiffOutputOptions o;
+  auto text = makeDiffWriter(schema(), o, &capture);
+  text->entry(r.sink.entries[0]);
+  EXPECT_EQ(out,
+            "~ 4301**********1238 张建国: 备注（表外列）: 已走访 → 未走访\n"
+            "~ 4301**********1238 张建国: 家属电话（表外列）: （空） → 138****1234\n");
+  out.clear();
+  o.format = DiffFormat::Json;
+  makeDiffWriter(schema(), o, &capture)->entry(r.sink.entries[0]);
+  EXPECT_NE(out.find(R"({"field":"_extra","column":"备注","old":"已走访","new":"未走访"})"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"("column":"家属电话","old":null,"new":"138****1234")"), std::string::npos)
+      << out;
+  out.clear();
+  o.format = DiffFormat::Csv;
+  o.lang = Lang::En;
+  makeDiffWriter(schema(), o, &capture)->entry(r.sink.entries[0]);
+  EXPECT_NE(out.find("备注 (unknown column),已走访,未走访"), std::string::npos) << out;
+  out.clear();
+  o.format = DiffFormat::Html;
+  auto html = makeDiffWriter(schema(), o, &capture);
+  html->entry(r.sink.entries[0]);
+  html->finish(r.stats);
+  EXPECT_NE(out.find("备注 (unknown column)"), std::string::npos) << out;
+  out.clear();
+  o.format = DiffFormat::Json;
+  o.stat = true;
+  makeDiffWriter(schema(), o, &capture)->finish(r.stats);
+  EXPECT_NE(out.find(R"("extra":{"备注":1,"家属电话":1})"), std::string::npos) << out;
+}

@@ -197,7 +197,7 @@ TEST(Validate, LocatesTheCellAndMasksNumbers) {
   o.lang = Lang::En;
   d = find(ds = check(edit(R"("id_number":"430102196803051231")"), o), "id-checksum");
   EXPECT_EQ(d->value, "430102196803051231");
-  EXPECT_EQ(d->message, "identity number check character wrong (expected 8)");
+  EXPECT_EQ(d->message, "id_number: check character wrong (expected 8)");
   auto phone = check(edit(R"("phone":"1380738123")"));
   EXPECT_EQ(find(phone, "phone-format")->value, "138***8123");
 }
@@ -284,4 +284,69 @@ TEST(Validate, PhotosAreCheckedByTheirBytes) {
             std::vector<std::string>{"photo-missing"});
   EXPECT_EQ(codes(check(edit(R"("photo":"../etc/passwd")"), o)),
             std::vector<std::string>{"photo-missing"});
+}
+
+namespace {
+
+// The messages of `line` (one record read alone) in `lang`.
+std::vector<std::string> messages(const std::string& line, Lang lang = Lang::Zh) {
+  ValidateOptions o;
+  o.lang = lang;
+  std::vector<std::string> out;
+  for (const Diagnostic& d : check(line, o)) out.push_back(d.message);
+  return out;
+}
+
+}  // namespace
+
+TEST(Validate, MessagesQuoteTheOperatorsOwnHeader) {
+  // A 军属 row whose column was headed 军人姓名: the message names that column, and the
+  // field it was read as; with no `_headers` entry, the field's label as before.
+  std::string family = edit(
+      R"("category":"21","relation":"1","_headers":{"related_name":"军人姓名","id_number":"身份证号"})");
+  EXPECT_EQ(messages(family), std::vector<std::string>{"「军人姓名」（按烈士姓名读取）不能为空"});
+  EXPECT_EQ(
+      messages(family, Lang::En),
+      std::vector<std::string>{"column 军人姓名 (read as related_name) is empty but required"});
+  EXPECT_EQ(messages(edit(R"("category":"21","relation":"1")")),
+            std::vector<std::string>{"烈士姓名不能为空"});
+  // Fixed field names in messages give way to the header too.
+  std::string bad_id =
+      edit(R"("id_number":"430102196803051239","_headers":{"id_number":"身份证号"})");
+  EXPECT_EQ(messages(bad_id),
+            std::vector<std::string>{"「身份证号」（按公民身份号码读取）校验位错误（应为 8）"});
+}
+
+TEST(Validate, ANameFormatMessageSaysWhatIsWrong) {
+  EXPECT_EQ(messages(edit(R"("name":"张3")")),
+            std::vector<std::string>{"姓名格式错误：含有数字「3」"});
+  EXPECT_EQ(messages(edit(R"("name":"张")")),
+            std::vector<std::string>{"姓名格式错误：只有 1 个字，至少要 2 个"});
+  EXPECT_TRUE(messages(edit(R"("name":"张三、李四")"))[0].starts_with(
+      "姓名格式错误：含有不允许的字符「、」（U+3001）"));
+  EXPECT_EQ(messages(edit(R"("name":"张3")"), Lang::En),
+            std::vector<std::string>{"name malformed: it holds the digit 3"});
+  std::string long_name(31 * 3, 'x');
+  for (size_t i = 0; i < 31; ++i) long_name.replace(i * 3, 3, "张");
+  auto m = messages(edit("\"name\":\"" + long_name + "\""));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].find("有 31 个字，超过 30 个"), std::string::npos) << m[0];
+}
+
+TEST(Validate, ADuplicateElsewhereIsNamedInWords) {
+  RecordReader reader(schema());
+  Validator v(schema(), rules(), ValidateOptions{Lang::Zh, true, "", {2026, 11, 29}});
+  Validator en(schema(), rules(), ValidateOptions{Lang::En, true, "", {2026, 11, 29}});
+  Record a, b, c;
+  std::string err;
+  ASSERT_TRUE(reader.parse(kBase, &a, &err));
+  ASSERT_TRUE(reader.parse(edit(R"("_sheet":"乡镇B","_row":7)"), &b, &err));
+  ASSERT_TRUE(reader.parse(edit(R"("_src":"u.csv","_sheet":"","_row":3)"), &c, &err));
+  std::vector<Diagnostic> out, out_en;
+  for (const Record* r : {&a, &b, &c}) v.check(*r, &out), en.check(*r, &out_en);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].message, "同一人重复出现（与工作表「乡镇A」第 4 行重复）");
+  EXPECT_EQ(out[1].message, "同一人重复出现（与文件「t.xlsx」工作表「乡镇A」第 4 行重复）");
+  EXPECT_EQ(out_en[1].message,
+            "the same person appears twice (also at file t.xlsx, sheet 乡镇A, row 4)");
 }

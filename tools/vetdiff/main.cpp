@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
     options.compared.assign(n, only.empty());
     for (const Field* f : only) options.compared[f->index] = true;
     for (const Field* f : ignored) options.compared[f->index] = false;
+    options.extras = only.empty();  // --only names what is compared: nothing else
     options.import.lang = common.lang;
     options.mask = !common.no_mask;
     if (!cross.profile.empty()) {  // the cross-check with a department

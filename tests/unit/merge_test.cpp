@@ -351,6 +351,15 @@ TEST(IdentityCorrection, OnlyTheValidFormOfTheOldNumber) {
   EXPECT_EQ(idCorrection(good, bad_check), nullptr);
   std::string two = good.substr(0, 10) + "99" + good.substr(12);
   EXPECT_EQ(idCorrection(two.substr(0, 17) + 'X', good), nullptr);
+  // The 17th character changed too: not a check character typed wrong.
+  char other17 = char('0' + (good[16] - '0' + 1) % 10);
+  for (char check : std::string("0123456789X")) {
+    std::string old = good.substr(0, 16) + other17 + check;
+    std::string back = old;
+    std::swap(back[16], back[17]);
+    if (checkIdNumber(old) == IdStatus::Ok || back == good) continue;
+    EXPECT_EQ(idCorrection(old, good), nullptr) << old;
+  }
   EXPECT_EQ(excelDigits("4.30102E+17"), "430102");
   EXPECT_EQ(excelDigits("430102"), "");
 }

@@ -107,10 +107,8 @@ int main(int argc, char** argv) {
     std::string err;
     auto schema = Schema::load(common.schemaPath(), &err);
     RuleSet rules;
-    if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err)) {
-      printError(tool, err);
-      return kExitTrouble;
-    }
+    if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err))
+      return printError(tool, err), int(kExitTrouble);
     Profile profile;
     if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))
       return kExitTrouble;

@@ -39,8 +39,8 @@ struct ExtractResult {
 std::string extractFormat(const std::string& path);
 
 /// The cells of one record for `fields`: a coded value as its label (性别 男, not 1), a set as
-/// its labels joined by 、, yes/no as 是/否, any other as stored; a value that is not text as its JSON. `json` is one line of the record
-/// stream.
+/// its labels joined by 、, yes/no as 是/否, any other as stored; a value that is not text as its
+/// JSON. `json` is one line of the record stream.
 bool extractCells(std::string_view json, const std::vector<const Field*>& fields,
                   std::vector<std::string>* cells);
 

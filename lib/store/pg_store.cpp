@@ -523,8 +523,8 @@ bool PgStore::migrate() {
   std::vector<int64_t> applied;
   if (!storedLayout(&has, &applied)) return false;
   if (!applied.empty() && applied.back() > kLayout) {
-    err_ = wording_("store-layout-newer", {{"have", std::to_string(applied.back())},
-                                           {"mine", std::to_string(kLayout)}});
+    err_ = wording_("store-layout-newer",
+                    {{"have", std::to_string(applied.back())}, {"mine", std::to_string(kLayout)}});
     return false;
   }
   if (upToDate(applied) && has) return true;

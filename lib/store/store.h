@@ -29,8 +29,8 @@
 #include <string_view>
 
 #include "schema/messages.h"
-#include "store/sendback_log.h"
 #include "store/extract_log.h"
+#include "store/sendback_log.h"
 
 namespace vetkit {
 

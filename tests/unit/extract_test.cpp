@@ -15,8 +15,8 @@ namespace {
 DepartmentProfile profile(const std::string& name) {
   DepartmentProfile p;
   std::string err;
-  EXPECT_TRUE(DepartmentProfile::load(VETKIT_SCHEMAS "/departments/" + name + ".yaml", schema(),
-                                      &p, &err))
+  EXPECT_TRUE(
+      DepartmentProfile::load(VETKIT_SCHEMAS "/departments/" + name + ".yaml", schema(), &p, &err))
       << err;
   return p;
 }

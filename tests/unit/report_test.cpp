@@ -681,7 +681,9 @@ TEST(Report, CrossCheckTablesAddUp) {
   auto item = [&](std::string dept, std::string kind, std::string county, std::string key) {
     CrossItem c;
     c.id = "X" + std::to_string(items.size());
-    c.dept = dept, c.department = dept == "gongan" ? "公安" : dept == "base" ? "初始数据" : "军分区";
+    c.dept = dept, c.department = dept == "gongan" ? "公安"
+                                  : dept == "base" ? "初始数据"
+                                                   : "军分区";
     c.kind = kind, c.county = county, c.key = key, c.name = "某" + key;
     items.push_back(c);
   };

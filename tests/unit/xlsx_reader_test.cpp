@@ -361,26 +361,26 @@ TEST_F(XlsxTest, DateFormatsBuiltinAndCustom) {
   b.sharedStrings = sst("<si><t>1978年3月5日</t></si>");
   Cells c = readCells(write("a.xlsx", book(b)));
   const std::string date = "d:1978-03-05", num = "n:28554";
-  EXPECT_EQ(c["A1"], num);   // 0 General
-  EXPECT_EQ(c["B1"], date);  // 14
-  EXPECT_EQ(c["C1"], date);  // 31 yyyy"年"m"月"d"日" in zh-CN
+  EXPECT_EQ(c["A1"], num);          // 0 General
+  EXPECT_EQ(c["B1"], date);         // 14
+  EXPECT_EQ(c["C1"], date);         // 31 yyyy"年"m"月"d"日" in zh-CN
   EXPECT_EQ(c["D1"], "d:1978-03");  // 57 yyyy"年"m"月": shown as a month, read as one
-  EXPECT_EQ(c["E1"], date);  // 58
-  EXPECT_EQ(c["F1"], date);  // yyyy"年"m"月"d"日"
-  EXPECT_EQ(c["G1"], date);  // yyyy.mm.dd
-  EXPECT_EQ(c["H1"], num);   // 0.00
-  EXPECT_EQ(c["I1"], num);   // General
-  EXPECT_EQ(c["J1"], num);   // [Red] colour and _) padding
-  EXPECT_EQ(c["K1"], date);  // [h]:mm:ss elapsed time
-  EXPECT_EQ(c["L1"], num);   // 0.00E+00
-  EXPECT_EQ(c["M1"], num);   // [$-804]General
-  EXPECT_EQ(c["N1"], num);   // 49 text
-  EXPECT_EQ(c["O1"], date);  // 22 m/d/yy h:mm
-  EXPECT_EQ(c["P1"], date);  // LibreOffice's yyyy\-mm\-dd
-  EXPECT_EQ(c["Q1"], num);   // 0"天(days)": letters in quotes are no date
+  EXPECT_EQ(c["E1"], date);         // 58
+  EXPECT_EQ(c["F1"], date);         // yyyy"年"m"月"d"日"
+  EXPECT_EQ(c["G1"], date);         // yyyy.mm.dd
+  EXPECT_EQ(c["H1"], num);          // 0.00
+  EXPECT_EQ(c["I1"], num);          // General
+  EXPECT_EQ(c["J1"], num);          // [Red] colour and _) padding
+  EXPECT_EQ(c["K1"], date);         // [h]:mm:ss elapsed time
+  EXPECT_EQ(c["L1"], num);          // 0.00E+00
+  EXPECT_EQ(c["M1"], num);          // [$-804]General
+  EXPECT_EQ(c["N1"], num);          // 49 text
+  EXPECT_EQ(c["O1"], date);         // 22 m/d/yy h:mm
+  EXPECT_EQ(c["P1"], date);         // LibreOffice's yyyy\-mm\-dd
+  EXPECT_EQ(c["Q1"], num);          // 0"天(days)": letters in quotes are no date
   EXPECT_EQ(c["R1"], "d:1978-03");  // bare 年/月 after DBNum and locale brackets: a month
-  EXPECT_EQ(c["S1"], num);   // \d is an escaped literal
-  EXPECT_EQ(c["T1"], num);   // @
+  EXPECT_EQ(c["S1"], num);          // \d is an escaped literal
+  EXPECT_EQ(c["T1"], num);          // @
   EXPECT_EQ(c["A2"], "d:1978-03-05T12:00:00");
   EXPECT_EQ(c["B2"], "d:1978-03-06");  // rounds to the second, into the next day
   EXPECT_EQ(c["C2"], date);

@@ -10,6 +10,7 @@ namespace vetkit {
 int runExtract(const ExtractRequest& given, const ExtractContext& c,
                const std::function<void(const std::string&)>& error) {
   const Messages& messages = c.schema->messages();
+  const StoreWording wording{&messages, c.lang};
   auto usage = [&](const char* code) {
     return error(messages.format(code, c.lang, {})), int(kExitTrouble);
   };
@@ -24,7 +25,7 @@ int runExtract(const ExtractRequest& given, const ExtractContext& c,
   std::string err;
   if (r.list) {
     if (m.do_export) return usage("extract-usage-alone");
-    auto store = openStoreReader(m.db, &err);
+    auto store = openStoreReader(m.db, &err, wording);
     AtomicFile out;
     if (!store || !out.open(r.output, &err) || !listExtracts(*store, &out, &err) ||
         !out.commit(&err))
@@ -40,8 +41,8 @@ int runExtract(const ExtractRequest& given, const ExtractContext& c,
                                &profile, &err))
     return error(err), int(kExitTrouble);
   // An extract is of an existing store: none is made for it.
-  if (!openStoreReader(m.db, &err)) return error(err), int(kExitTrouble);
-  std::unique_ptr<Store> store = Store::openOrCreate(m.db, &err);
+  if (!openStoreReader(m.db, &err, wording)) return error(err), int(kExitTrouble);
+  std::unique_ptr<Store> store = Store::openOrCreate(m.db, &err, wording);
   ExtractResult result;
   if (!store || !writeExtract(*store, *c.schema, profile, r, &result, &err))
     return error(err), int(kExitTrouble);

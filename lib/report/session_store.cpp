@@ -34,7 +34,8 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
 // The round just written, in the store: its time, each package's digest, every item. In the
 // store's own write transaction (it waits for a merge), all or nothing.
 bool ReportSession::recordRound(const std::string& dir, std::string* err) {
-  std::unique_ptr<Store> store = Store::openOrCreate(db_, err);
+  std::unique_ptr<Store> store =
+      Store::openOrCreate(db_, err, {&schema_.messages(), options_.report.lang});
   if (!store) return false;
   SendbackLog* log = store->sendbackLog();
   if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;
@@ -58,7 +59,8 @@ bool ReportSession::recordRound(const std::string& dir, std::string* err) {
 }
 
 bool ReportSession::readSendbackHistory(SendbackHistory* out, std::string* err) {
-  std::unique_ptr<StoreReader> store = openStoreReader(db_, err);
+  std::unique_ptr<StoreReader> store =
+      openStoreReader(db_, err, {&schema_.messages(), options_.report.lang});
   if (!store) return false;
   SendbackLog* log = store->sendbackLog();
   if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;

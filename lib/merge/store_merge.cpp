@@ -309,6 +309,11 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     report(Severity::Error, path, "", 0, "batch-no-unit", {}, "unit");
     return true;
   }
+  // A package whose every answered row was refused (each said above) is no empty file.
+  if (readable && bid == 0 && options.replies && !replies.refused.empty()) {
+    ++counts.failed;
+    return true;
+  }
   if (!readable || bid == 0) {
     undo();
     ++counts.failed;

@@ -121,10 +121,11 @@ bool readReplies(const Schema& schema, Store& store, const std::string& path,
                  const RecordSourceEvents& events, RepliesRead* out, std::string* err) {
   SendbackLog* log = store.sendbackLog();
   if (!log) return *err = "this store keeps no send-back rounds", false;
-  // The county's items, as its latest package named them.
-  std::map<std::string, SendbackLogItem> items;
-  if (!log->forEachItem([&](int64_t, const SendbackLogItem& it) {
-        if (it.county == county) items[it.id] = it;
+  // The county's items, as its latest package named them, and that package's round: the
+  // round a reply answers (rounds come in order).
+  std::map<std::string, std::pair<int64_t, SendbackLogItem>> items;
+  if (!log->forEachItem([&](int64_t round, const SendbackLogItem& it) {
+        if (it.county == county) items[it.id] = {round, it};
       }))
     return *err = store.error(), false;
 
@@ -177,17 +178,28 @@ bool readReplies(const Schema& schema, Store& store, const std::string& path,
           };
           auto it = items.find(id);
           if (it == items.end()) return refuse("reply-not-in-package", {{"item", id}});
-          const SendbackLogItem& item = it->second;
+          const auto& [round, item] = it->second;
           if (!value.empty() && !item.field.empty()) {
             const Field* f = schema.field(item.field);
-            std::string line;
+            std::string line, others;
+            bool own = false;
             if (!store.forEachLive(item.key, [&](const LiveVersion& v) {
                   // The county's own version when it has one, else the latest.
                   if (line.empty() || v.unit == county) line.assign(v.json);
+                  if (v.unit == county) own = true;
+                  const CodeEntry* e = units ? units->find(v.unit) : nullptr;
+                  std::string name = e ? e->label : std::string(v.unit);
+                  if (v.unit != county && others.find(name) == std::string::npos)
+                    others += (others.empty() ? "" : "、") + name;
                 }))
               return store_failed = true, false;
             if (!f || line.empty() || !reader.parse(line, &person, &why))
               return refuse("reply-no-person", {{"item", id}, {"key", item.shown_key}});
+            // A county corrects only what it collected: a value for someone only another
+            // unit's batches list would make the county a second source of the person.
+            if (!own)
+              return refuse("reply-not-collected",
+                            {{"item", id}, {"key", item.shown_key}, {"units", others}});
             if (sendbackCounty(units, text(hukou), text(unit), true) != county &&
                 sendbackCounty(units, "", text(unit), false) != county)
               return refuse("reply-not-county-person", {{"item", id}, {"key", item.shown_key}});
@@ -197,7 +209,7 @@ bool readReplies(const Schema& schema, Store& store, const std::string& path,
             if (fresh) order.push_back(item.key);
             rev->second.values[item.field] = jsonValue(normalizer, *f, value);
           }
-          out->replies.push_back({id, county, result, value, note, 0});
+          out->replies.push_back({id, county, result, value, note, 0, round});
           return true;
         },
         err);

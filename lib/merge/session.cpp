@@ -63,6 +63,9 @@ bool MergeSession::Impl::mergeGroup(const std::string& key, std::vector<Record>&
       }
   for (const FieldResolution& r : res) {
     if (!r.conflict) continue;
+    // When, by whom or how the record was collected (`about: collection`) is no conflict
+    // about the person; the unit is, as the fact that several units list them (below).
+    if (schema.fields()[r.field].about_collection && r.field != unit_field) continue;
     ++counts.conflicts;
     appendConflict(key, name, schema.fields()[r.field], sources, tags, r, &conflict_buf);
     if (r.field == unit_field) {

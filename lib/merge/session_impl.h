@@ -22,6 +22,7 @@
 #include "record/mask.h"
 #include "record/record_reader.h"
 #include "sign/verify.h"
+#include "store/sheet_layouts.h"
 #include "store/store.h"
 #include "text/id_number.h"
 
@@ -176,6 +177,10 @@ struct MergeSession::Impl {
     JsonWriter::appendQuoted(&r.line, r.src);
     r.line += ",\"_row\":" + std::to_string(r.row) + "}";
   }
+
+  // Each sheet's column letters, by batch: a stored version names the column of its values
+  // even when it is not its sheet's first record (store runs only; sheet_layouts.h).
+  SheetLayouts layouts{schema};
 
   // The store's people (store runs only).
   KeyPacker packer;

@@ -53,6 +53,7 @@ bool MergeSession::Impl::recompute(Store& store, uint32_t who, const std::string
   std::string err;
   for (size_t i = 0; i < lines.size(); ++i) {
     reader.parse(lines[i], &records[i], &err);
+    layouts.apply(batches[i], &records[i]);
     if (records[i].src.empty()) records[i].src = files[i];
   }
   for (size_t i = 0; i < lines.size(); ++i)
@@ -233,7 +234,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     bool repeat = p->seen == bid;
     if (repeat && !admitRepeat(r, raw_key, p->first_row)) return true;
     int64_t version;
-    if (!store.addVersion(key, bid, info.unit, r.line, &version)) return failed_store = true, false;
+    if (!store.addVersion(key, bid, info.unit, r.line, &version) || !layouts.keep(store, bid, r))
+      return failed_store = true, false;
     ++records;
     if (repeat) {
       if (!p->pending) p->pending = true, redo.push_back(who);
@@ -305,6 +307,11 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     ++counts.no_unit;
     if (*status == kExitOk) *status = kExitFindings;
     report(Severity::Error, path, "", 0, "batch-no-unit", {}, "unit");
+    return true;
+  }
+  // A package whose every answered row was refused (each said above) is no empty file.
+  if (readable && bid == 0 && options.replies && !replies.refused.empty()) {
+    ++counts.failed;
     return true;
   }
   if (!readable || bid == 0) {
@@ -519,7 +526,8 @@ bool MergeSession::Impl::loadPeople(Store& store) {
   people.clear();
   index = KeyIndex();
   live = 0;
-  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }))
+  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }) ||
+      !layouts.load(store))
     return false;
   for (uint64_t k : fresh)
     if (const uint32_t* who = index.find(k)) people[*who].fresh = true;

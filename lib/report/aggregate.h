@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -73,6 +74,13 @@ struct BatchRow {
   std::string unit_source;
 };
 
+/// One round and county of the send-back loop (report/sendback_status.h).
+struct SendbackStatusRow {
+  int64_t round = 0;
+  std::string sent_at, county;
+  size_t sent = 0, closed = 0, answered = 0, open = 0, fresh = 0;
+};
+
 struct Report {
   size_t records = 0, with_errors = 0, with_warnings = 0, errors = 0, warnings = 0;
   std::map<std::string, UnitStats> units;  // unit code; "" when the record names none
@@ -92,6 +100,8 @@ struct Report {
   MergeFindings merge;    // what the merge could not settle (vetreport --conflicts/--candidates)
   CrossSummary cross;     // cross-checks with departments (vetreport --findings)
   bool mask_keys = true;  // identity numbers in the merge tables masked
+  // The send-back loop per round and county, when the store read has rounds (vetreport --db).
+  std::vector<SendbackStatusRow> sendback_status;
 };
 
 /// The fields whose distributions the report shows (those the schema has).

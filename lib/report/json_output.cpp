@@ -1,5 +1,6 @@
 #include "record/json_writer.h"
 #include "report/output.h"
+#include "report/sendback_status.h"
 
 namespace vetkit {
 
@@ -238,6 +239,14 @@ void writeJsonReport(const Report& r, const Schema& schema, std::string* out) {
     num("not_collected_people", r.cross.not_collected_people);
     num("items", r.cross.items);
     w.endObject();
+  }
+  if (!r.sendback_status.empty()) {
+    // As vetreport --sendback-status --format json writes it, on one line.
+    std::string status;
+    writeSendbackStatusJson(r.sendback_status, schema, Lang::Zh, &status);
+    if (!status.empty() && status.back() == '\n') status.pop_back();
+    w.key("sendback_status");
+    w.number(status);
   }
   w.endObject();
   out->push_back('\n');

@@ -199,6 +199,12 @@ void Sendback::addConflict(const MergeConflict& c) {
               (lang == Lang::Zh ? "」" : "\"");
   }
   if (units.size() > 1) hukou_of_.emplace(c.key, "");  // the owner, learnt from the records
+  if (f && f->about_collection) {
+    // How the record was collected is no conflict about the person (a conflicts file written
+    // before the merge knew it may still list one); that two units list the person is, once.
+    if (f == unit_ && units.size() > 1) addListedTwice(c, units, names);
+    return;
+  }
   const char* code = units.size() > 1 ? "sendback-cross-conflict" : "sendback-conflict";
   std::string message =
       schema_.messages().format(code, lang, {{"units", names}, {"values", values}});
@@ -226,6 +232,41 @@ void Sendback::addConflict(const MergeConflict& c) {
       item.severity = Severity::Warning;
       (units.size() > 1 ? p.cross : p.problems).push_back(std::move(item));
     }
+  }
+}
+
+// One row in the package of each unit that lists the person, where that unit's own sheet has
+// them: the two agree which of them collects the person (the owner column names the hukou
+// county); the item closes when either fixes it, as any cross-county item.
+void Sendback::addListedTwice(const MergeConflict& c, const std::vector<std::string>& units,
+                              const std::string& names) {
+  Lang lang = options_.lang;
+  std::string message =
+      schema_.messages().format("sendback-listed-twice", lang, {{"units", names}});
+  for (const std::string& u : units) {
+    auto own = std::find_if(c.values.begin(), c.values.end(),
+                            [&](const ConflictValue& v) { return v.unit == u; });
+    if (own == c.values.end()) continue;
+    SendbackPackage& p = packages_[u];
+    p.county = u;
+    ++p.people;
+    SendbackItem item;
+    item.id = stableItemId('M', {c.key, c.field, "cross"});
+    item.file = own->src;
+    item.sheet = own->sheet;
+    item.row = int(own->row);
+    item.column = own->column;
+    item.field = c.field;
+    item.rule = "unit-conflict";
+    item.message = message;
+    item.value = unitName(schema_, lang, u);
+    item.name = c.name;
+    item.id_number = displayKey(c.key, {}, options_.mask);
+    item.source_unit = item.value;
+    item.key = c.key;
+    item.cross_county = true;
+    item.severity = Severity::Warning;
+    p.cross.push_back(std::move(item));
   }
 }
 

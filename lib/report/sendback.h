@@ -79,6 +79,8 @@ class Sendback {
 
  private:
   bool writePackage(const std::string& dir, SendbackPackage& p, std::string* err) const;
+  void addListedTwice(const MergeConflict& c, const std::vector<std::string>& units,
+                      const std::string& names);
 
   const Schema& schema_;
   SendbackOptions options_;

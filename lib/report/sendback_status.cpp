@@ -1,5 +1,7 @@
 #include "report/sendback_status.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -9,11 +11,19 @@ namespace vetkit {
 
 std::vector<SendbackStatusRow> sendbackStatus(const SendbackHistory& history,
                                               const std::vector<SendbackLogItem>& now) {
-  std::set<std::string> open_ids;                         // yielded now, by any county
-  std::map<std::string, std::set<std::string>> now_of;    // county → ids yielded now
-  std::set<std::pair<std::string, std::string>> replied;  // county, id
+  std::set<std::string> open_ids;                       // yielded now, by any county
+  std::map<std::string, std::set<std::string>> now_of;  // county → ids yielded now
+  // (county, id) → the latest round a reply answered: a reply answers the round whose
+  // package it came back in and those before, never a round sent after it (the item sent
+  // again is open until the county answers again). A reply whose round was not recorded (an
+  // older store) counts for every round, as it did.
+  std::map<std::pair<std::string, std::string>, int64_t> replied;
   for (const SendbackLogItem& it : now) open_ids.insert(it.id), now_of[it.county].insert(it.id);
-  for (const SendbackReply& r : history.replies) replied.emplace(r.county, r.item);
+  for (const SendbackReply& r : history.replies) {
+    int64_t round = r.round ? r.round : INT64_MAX;
+    auto [at, fresh] = replied.try_emplace({r.county, r.item}, round);
+    if (!fresh) at->second = std::max(at->second, round);
+  }
   // round → county → ids sent
   std::map<int64_t, std::map<std::string, std::set<std::string>>> sent;
   for (const auto& [round, it] : history.items) sent[round][it.county].insert(it.id);
@@ -30,7 +40,7 @@ std::vector<SendbackStatusRow> sendbackStatus(const SendbackHistory& history,
       for (const std::string& id : ids) {
         if (!open_ids.count(id))
           ++row.closed;
-        else if (replied.count({county, id}))
+        else if (auto at = replied.find({county, id}); at != replied.end() && at->second >= r.round)
           ++row.answered;
         else
           ++row.open;

@@ -1,9 +1,10 @@
 // Where the send-back loop stands (vetreport --sendback-status): per round and county, the
 // items sent, those closed (the store no longer yields them: the re-submitted data no longer
 // has the problem, the person got collected), those answered but still open (the county
-// replied, the problem is still there), those still open without a reply, and those new since
-// that round (yielded now, not in it). An item is closed as soon as no county's package of
-// today would hold it: a cross-county item closes when either county fixes it.
+// replied to that round's package or a later one, the problem is still there), those still open
+// without a reply, and those new since that round (yielded now, not in it). An item is closed as
+// soon as no county's package of today would hold it: a cross-county item closes when either county
+// fixes it.
 #pragma once
 
 #include <cstdint>
@@ -15,12 +16,6 @@
 #include "store/sendback_log.h"
 
 namespace vetkit {
-
-struct SendbackStatusRow {
-  int64_t round = 0;
-  std::string sent_at, county;
-  size_t sent = 0, closed = 0, answered = 0, open = 0, fresh = 0;
-};
 
 /// What the store's log says was sent and answered, against the items the store yields now.
 struct SendbackHistory {

@@ -20,6 +20,7 @@ void ReportSession::add(Record& r) {
   validator_.check(r, &diags_);
   aggregator_.add(r, diags_);
   if (sendback_) sendback_->add(r, diags_);
+  if (status_now_) status_now_->add(r, diags_);
 }
 
 void ReportSession::addBatch(const BatchRow& batch) {
@@ -74,7 +75,11 @@ bool ReportSession::readCrossFindings(const std::vector<std::string>& files, std
 
 ReportSession::Written ReportSession::writeReport(ReportFormat format, const std::string& path,
                                                   std::string* err) {
+  SendbackHistory history;
+  if (status_now_ && !readSendbackHistory(&history, err)) return Written::Failed;
   report_ = aggregator_.finish();
+  if (!history.rounds.empty())
+    report_->sendback_status = sendbackStatus(history, status_now_->logItems());
   report_->merge = std::move(merge_);
   if (!summarizeCross(cross_, &report_->cross, err)) return Written::Failed;
   report_->mask_keys = options_.validate.mask;

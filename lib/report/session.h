@@ -83,6 +83,9 @@ class ReportSession {
   Validator validator_;
   Aggregator aggregator_;
   std::optional<Sendback> sendback_;
+  // A report of the store (no send-back written): today's items, filed as a round would file
+  // them, for the table of where the loop stands when the store has rounds.
+  std::optional<Sendback> status_now_;
   std::optional<Report> report_;
   std::vector<Diagnostic> diags_;
   MergeFindings merge_;

@@ -24,6 +24,14 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
     row.verified = row.verified_known;
     addBatch(row);
   };
+  if (!sendback_) {
+    // The report of a store shows where the send-back loop stands (writeReport()): today's
+    // items as a round by hukou county would file them, merge and cross-check findings too.
+    status_now_.emplace(schema_, SendbackOptions{SendbackOptions::By::Hukou, options_.report.lang,
+                                                 options_.validate.mask});
+    for (const MergeConflict& c : merge_.conflicts) status_now_->addConflict(c);
+    for (const CrossItem& c : cross_) status_now_->addCross(c);
+  }
   RecordSourceEvents records = events();
   records.diagnostic = nullptr;  // the store's rows were records when they were merged
   if (readStoreRecords(schema_, db, records, onBatch, err, options_.report.lang)) return true;

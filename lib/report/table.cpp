@@ -6,6 +6,7 @@
 #include <set>
 
 #include "record/mask.h"
+#include "report/sendback_status.h"
 
 namespace vetkit {
 namespace {
@@ -475,6 +476,8 @@ std::vector<ReportTable> reportTables(const Report& report, const Schema& schema
   if (!report.merge.conflicts.empty()) out.push_back(b.conflicts());
   if (!report.merge.candidates.empty()) out.push_back(b.candidates());
   appendCrossTables(report.cross, schema, lang, &out);
+  if (!report.sendback_status.empty())
+    out.push_back(sendbackStatusTable(report.sendback_status, schema, lang));
   out.push_back(b.provenance());
   return out;
 }

@@ -172,6 +172,15 @@ class SchemaLoader {
       if (f["required_column"]) field.required_column = f["required_column"].as<bool>();
       if (f["fold"]) field.fold = f["fold"].as<std::string>() != "trim";
       if (f["match"]) field.match_prefix = f["match"].as<std::string>() == "prefix";
+      if (f["about"]) {
+        std::string about = f["about"].as<std::string>();
+        if (about != "person" && about != "collection") {
+          *err = where(f) + "field " + field.id + ": about must be person or collection, not '" +
+                 about + "'";
+          return false;
+        }
+        field.about_collection = about == "collection";
+      }
       field.index = s->fields_.size();
       if (!s->field_by_id_.emplace(field.id, field.index).second) {
         *err = where(f) + "duplicate field " + field.id;

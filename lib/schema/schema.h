@@ -77,7 +77,10 @@ struct Field {
   bool required_column = false;
   bool fold = true;           // NFKC; false keeps a person's own words as typed (only trimmed)
   bool match_prefix = false;  // a code may be named by a longer text that starts with its label
-  size_t index = 0;           // position in Schema::fields()
+  // `about: collection`: the field says how the record was collected (when, by whom, by which
+  // unit), not who the person is; sources that differ in it are no conflict about the person.
+  bool about_collection = false;
+  size_t index = 0;  // position in Schema::fields()
 
   /// How messages and tables name the field in `lang`: its first Chinese label, its id in
   /// English (and when it has no label).

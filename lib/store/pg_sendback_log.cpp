@@ -161,10 +161,13 @@ bool PgStore::addReply(const SendbackReply& r) {
   if (!in_tx_) return err_ = "a reply is written in a transaction (begin())", false;
   if (!flush()) return false;
   return run(conn_.get(), &err_,
-             "INSERT INTO sendback_reply(item, county, batch, result, value, note) "
-             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item, county, batch) DO UPDATE SET "
-             "result = excluded.result, value = excluded.value, note = excluded.note",
-             {r.item, r.county, std::to_string(r.batch), r.result, r.value, r.note}, nullptr);
+             "INSERT INTO sendback_reply(item, county, batch, result, value, note, round) "
+             "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '0')::bigint) ON CONFLICT (item, "
+             "county, batch) DO UPDATE SET result = excluded.result, value = excluded.value, "
+             "note = excluded.note, round = excluded.round",
+             {r.item, r.county, std::to_string(r.batch), r.result, r.value, r.note,
+              std::to_string(r.round)},
+             nullptr);
 }
 
 bool PgStore::forEachReply(const std::function<void(const SendbackReply&)>& fn) {
@@ -172,7 +175,8 @@ bool PgStore::forEachReply(const std::function<void(const SendbackReply&)>& fn) 
   SendbackReply r;
   return run(conn_.get(), &err_,
              "SELECT item, county, batch, coalesce(result, ''), coalesce(value, ''), "
-             "coalesce(note, '') FROM sendback_reply ORDER BY batch, county, item",
+             "coalesce(note, ''), coalesce(round, 0) FROM sendback_reply "
+             "ORDER BY batch, county, item",
              {}, [&](PGresult* res, int i) {
                r.item.assign(cell(res, i, 0));
                r.county.assign(cell(res, i, 1));
@@ -180,6 +184,7 @@ bool PgStore::forEachReply(const std::function<void(const SendbackReply&)>& fn) 
                r.result.assign(cell(res, i, 3));
                r.value.assign(cell(res, i, 4));
                r.note.assign(cell(res, i, 5));
+               r.round = std::strtoll(PQgetvalue(res, i, 6), nullptr, 10);
                fn(r);
              });
 }

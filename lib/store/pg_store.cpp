@@ -119,6 +119,28 @@ CREATE TABLE extract_log(
   made_at text NOT NULL      -- UTC, ISO 8601
 );)",
      5},
+    {"sheet_layout: each sheet's column letters and headers, by batch (issue 15, 列 of every "
+     "send-back row), a store merged before getting those its first records carry; "
+     "sendback_reply.round: the round a reply answers (issue 16)",
+     R"(
+ALTER TABLE sendback_reply ADD COLUMN IF NOT EXISTS round bigint;
+CREATE TABLE IF NOT EXISTS sheet_layout(
+  batch bigint NOT NULL,
+  src text NOT NULL,         -- the records' _src, as their lines hold it
+  sheet text NOT NULL,       -- their _sheet ('' for none)
+  columns text NOT NULL,     -- _columns: {"field id": "column letter", ...}
+  headers text,              -- _headers: {"field id": "the operator's header", ...}
+  PRIMARY KEY (batch, src, sheet)
+);
+INSERT INTO sheet_layout(batch, src, sheet, columns, headers)
+  SELECT batch, coalesce(j->>'_src', ''), coalesce(j->>'_sheet', ''), (j->'_columns')::text,
+         (j->'_headers')::text
+  FROM (SELECT v.batch, j.json::jsonb AS j FROM record_version v
+        JOIN (SELECT version, json FROM record_json
+              WHERE strpos(json, '"_columns":') > 0 OFFSET 0) j ON j.version = v.version) t
+  WHERE jsonb_typeof(j->'_columns') = 'object'
+ON CONFLICT DO NOTHING;)",
+     7},
 };
 constexpr int kMigrationCount = int(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int versionOf(int i) {

@@ -120,6 +120,10 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
   bool addExtract(const ExtractEntry& e, int64_t* id) override;
   bool forEachExtract(const std::function<void(const ExtractEntry&)>& fn) override;
 
+  // Sheet layouts (sheet_layouts.h; pg_sheet_layout.cpp; migration 7).
+  bool addSheetLayout(const SheetLayoutRow& layout) override;
+  bool forEachSheetLayout(const std::function<void(const SheetLayoutRow&)>& fn) override;
+
   /// The layout version this build writes (schema_migration).
   static int layoutVersion();
 

@@ -42,6 +42,9 @@ struct SendbackRound {
 struct SendbackReply {
   std::string item, county, result, value, note;
   int64_t batch = 0;  // the batch the reply came in
+  // The round of the package answered: the latest that sent the item to the county when the
+  // reply came; 0 when not recorded (a reply stored before it was).
+  int64_t round = 0;
 };
 
 /// The send-back tables of a store. Writes are made inside the store's own write transaction

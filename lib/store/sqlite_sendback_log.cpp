@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS sendback_reply(
   county TEXT NOT NULL,
   batch INTEGER NOT NULL REFERENCES batch(id),
   result TEXT, value TEXT, note TEXT,
+  round INTEGER,             -- the round of the package answered (NULL: not recorded)
   PRIMARY KEY (item, county, batch)
 ) WITHOUT ROWID;
 )";
@@ -67,13 +68,41 @@ bool SqliteStore::migrateSendbackLog() {
   };
   bool yes = false;
   if (!has(&yes)) return false;
-  if (yes) return true;
+  if (yes) return addReplyRound();
   if (!exec("BEGIN IMMEDIATE")) return false;
   if (!has(&yes)) return rollback(), false;
   if (!yes && !exec(kSendbackTables)) {
     std::string why = err_;
     rollback();
     err_ = "cannot add the send-back tables: " + why;
+    return false;
+  }
+  return exec("COMMIT");
+}
+
+// sendback_reply.round (the round a reply answers, so that --sendback-status counts a reply
+// only for that round and later ones), added to a store whose tables came before it: its
+// replies keep NULL (not recorded). Asked first, then added under the write lock.
+bool SqliteStore::addReplyRound() {
+  auto has = [&](bool* yes) {
+    Statement s;
+    if (!s.prepare(db_.get(),
+                   "SELECT count(*) FROM pragma_table_info('sendback_reply') WHERE name = 'round'",
+                   &err_))
+      return false;
+    s.step();
+    *yes = s.integer(0) > 0;
+    return s.reset() || fail(s);
+  };
+  bool yes = false;
+  if (!has(&yes)) return false;
+  if (yes) return true;
+  if (!exec("BEGIN IMMEDIATE")) return false;
+  if (!has(&yes)) return rollback(), false;
+  if (!yes && !exec("ALTER TABLE sendback_reply ADD COLUMN round INTEGER")) {
+    std::string why = err_;
+    rollback();
+    err_ = wording_("store-migrate", {{"step", "sendback_reply.round"}, {"reason", why}});
     return false;
   }
   return exec("COMMIT");
@@ -177,19 +206,24 @@ bool SqliteStore::forEachItem(
 bool SqliteStore::addReply(const SendbackReply& r) {
   Statement s;
   if (!s.prepare(db_.get(),
-                 "INSERT OR REPLACE INTO sendback_reply(item, county, batch, result, value, note) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 "INSERT OR REPLACE INTO sendback_reply(item, county, batch, result, value, note, "
+                 "round) VALUES (?, ?, ?, ?, ?, ?, ?)",
                  &err_))
     return false;
   s.bind(1, r.item).bind(2, r.county).bind(3, r.batch).bind(4, r.result).bind(5, r.value);
-  s.bind(6, r.note).step();
+  s.bind(6, r.note);
+  if (r.round)
+    s.bind(7, r.round);
+  else
+    s.bindNull(7);
+  s.step();
   return s.reset() || fail(s);
 }
 
 bool SqliteStore::forEachReply(const std::function<void(const SendbackReply&)>& fn) {
   Statement s;
   if (!s.prepare(db_.get(),
-                 "SELECT item, county, batch, result, value, note FROM sendback_reply "
+                 "SELECT item, county, batch, result, value, note, round FROM sendback_reply "
                  "ORDER BY batch, county, item",
                  &err_))
     return false;
@@ -201,6 +235,7 @@ bool SqliteStore::forEachReply(const std::function<void(const SendbackReply&)>& 
     r.result.assign(orEmpty(s, 3));
     r.value.assign(orEmpty(s, 4));
     r.note.assign(orEmpty(s, 5));
+    r.round = s.isNull(6) ? 0 : s.integer(6);
     fn(r);
   }
   return s.ok() || fail(s);

@@ -219,7 +219,8 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
              "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
   if (!exec(pragmas) || !migrate() || !exec(kSchema) || !migrateBatchColumns() ||
-      !migrateSendbackLog() || !migrateExtractLog() || !exec(kIndexes) || !setUserVersion()) {
+      !migrateSendbackLog() || !migrateExtractLog() || !migrateSheetLayout() || !exec(kIndexes) ||
+      !setUserVersion()) {
     *err = file + ": " + err_;
     return false;
   }

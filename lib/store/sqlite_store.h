@@ -13,6 +13,8 @@
 //   decision(a, b, decision, batch)                                -- adjudicated pairs
 //   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
 //                                                  -- extracts sent (sqlite_extract_log.cpp)
+//   sheet_layout(batch, src, sheet, columns, headers) -- each sheet's layout
+//                                                  (sqlite_sheet_layout.cpp)
 //
 // A version is live while `retired_by` is NULL. `current.version` is the latest live version
 // of the key; `current.merged` holds the merged record when several live versions disagree
@@ -102,6 +104,9 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   bool moveVersion(int64_t version, std::string_view key, bool revive) override;
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch) override;
+  // Sheet layouts (sheet_layouts.h; sqlite_sheet_layout.cpp).
+  bool addSheetLayout(const SheetLayoutRow& layout) override;
+  bool forEachSheetLayout(const std::function<void(const SheetLayoutRow&)>& fn) override;
 
   bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn) override;
   bool forEachBatchRecord(int64_t batch,
@@ -144,6 +149,8 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   bool addBatchColumn(const char* column, const char* sql);
   bool migrateSendbackLog();
   bool migrateExtractLog();
+  bool migrateSheetLayout();
+  bool addReplyRound();
   bool setUserVersion();
   void discard();
   void finalizeAll();

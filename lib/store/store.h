@@ -11,6 +11,8 @@
 //   current(key, version, merged, name, birth_date, gender, id15, src, sheet, row, units,
 //           sources, absent_from)                                -- the merged set
 //   decision(a, b, decision, batch)                              -- adjudicated pairs
+//   sheet_layout(batch, src, sheet, columns, headers)            -- each sheet's column
+//                                                    letters and headers (sheet_layouts.h)
 //   sendback_round, sendback_package, sendback_item, sendback_reply -- the send-back loop
 //                                                                   (sendback_log.h)
 //   extract_log(id, profile, department, fields, records, file, format, sha256, made_at)
@@ -87,6 +89,13 @@ struct CurrentRecord {
   int64_t absent_from = 0;
 };
 
+/// The layout of one sheet of a batch, as its first record carried it (`_columns`,
+/// `_headers`: JSON objects, field id -> column letter / the operator's header).
+struct SheetLayoutRow {
+  int64_t batch = 0;
+  std::string_view src, sheet, columns, headers;
+};
+
 /// How a store words the reasons it gives itself ("no such store", a layout newer than this
 /// build's): from messages.yaml ("store-*" keys) in the user's language. Without a catalogue
 /// (a unit test) a reason is its key and arguments. Reasons from SQLite or libpq are theirs.
@@ -126,6 +135,12 @@ class StoreReader {
   virtual bool currentRow(std::string_view key, CurrentRow* row) = 0;
   virtual bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
                                                         std::string_view d)>& fn) = 0;
+  /// Every sheet layout kept (sheet_layouts.h), in no particular order; a backend that keeps
+  /// none (a test double) calls `fn` for none.
+  virtual bool forEachSheetLayout(const std::function<void(const SheetLayoutRow&)>& fn) {
+    (void)fn;
+    return true;
+  }
   /// The backend's own consistency check: true when sound, `detail` says what it found.
   virtual bool integrityOk(std::string* detail) = 0;
   /// The send-back rounds, items and replies (sendback_log.h); null when the store keeps none.
@@ -178,6 +193,12 @@ class StoreWriter {
   virtual bool moveVersion(int64_t version, std::string_view key, bool revive) = 0;
   virtual bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                            int64_t batch) = 0;
+  /// Keeps the layout of one sheet of a batch (the first time it is given; a repeat is
+  /// ignored). A backend that keeps none (a test double) does nothing.
+  virtual bool addSheetLayout(const SheetLayoutRow& layout) {
+    (void)layout;
+    return true;
+  }
 };
 
 /// A store open for merging: read and written.

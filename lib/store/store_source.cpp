@@ -1,6 +1,7 @@
 #include "store/store_source.h"
 
 #include "record/record_reader.h"
+#include "store/sheet_layouts.h"
 
 namespace vetkit {
 
@@ -12,6 +13,12 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
   if (!opened) return false;
   StoreReader& store = *opened;
   if (batch && !store.forEachBatch(batch)) {
+    *err = path + ": " + store.error();
+    return false;
+  }
+  // Read in key order, a record seldom follows its sheet's first: each gets its sheet's layout.
+  SheetLayouts layouts(schema);
+  if (!layouts.load(store)) {
     *err = path + ": " + store.error();
     return false;
   }
@@ -28,6 +35,7 @@ bool readStoreRecords(const Schema& schema, const std::string& path,
       line = flagged;
     }
     if (!reader.parse(line, &rec, &why)) return true;  // the store holds what vetmerge wrote
+    layouts.apply(c.batch, &rec);
     return events.record(rec);
   });
   if (!ok) *err = path + ": " + store.error();

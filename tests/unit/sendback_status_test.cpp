@@ -102,3 +102,56 @@ TEST(Sendback, APersonLeftOutOfAReSubmissionIsToBeCollected) {
   EXPECT_NE(p.to_collect[0].message.find("重新报送未列出"), std::string::npos);
   EXPECT_EQ(p.people, 1u);
 }
+
+// A reply answers the round whose package it came back in (and earlier ones it still holds):
+// the item sent again in a later round is open there until the county answers again.
+TEST(SendbackStatus, AReplyAnswersItsRoundAndEarlierNeverALaterOne) {
+  SendbackHistory h;
+  h.rounds = {{1, "2026-11-29 09:30", "out"}, {2, "2026-12-06 09:30", "out"}};
+  for (int64_t round : {1, 2}) {
+    h.items.emplace_back(round, logged("Vfirst", "431321"));
+    h.items.emplace_back(round, logged("Vsecond", "431321"));
+    h.items.emplace_back(round, logged("Vold", "431321"));
+  }
+  h.replies = {{"Vfirst", "431321", "已更正", "", "", 4, 1},
+               {"Vsecond", "431321", "已更正", "", "", 5, 2},
+               {"Vold", "431321", "核实无误", "", "", 3, 0}};  // round not recorded
+  std::vector<SendbackLogItem> now = {logged("Vfirst", "431321"), logged("Vsecond", "431321"),
+                                      logged("Vold", "431321")};
+  std::vector<SendbackStatusRow> rows = sendbackStatus(h, now);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].answered, 3u);  // round 1: all three answered
+  EXPECT_EQ(rows[0].open, 0u);
+  EXPECT_EQ(rows[1].answered, 2u);  // round 2: Vfirst's reply was to round 1
+  EXPECT_EQ(rows[1].open, 1u);
+}
+
+// Two counties list one person: their sheets' collection date, collector and unit differ by
+// nature and are no conflict about the person; each county's package holds one row saying
+// that both list the person, where its own sheet has them (issue 16 follow-up).
+TEST(Sendback, APersonListedByTwoCountiesIsOneRowInEachPackage) {
+  Sendback s(schema(), {});
+  auto conflict = [](const char* field, const char* a, const char* b) {
+    MergeConflict c;
+    c.key = "431321196907070717", c.name = "周永红", c.field = field, c.rule = "flag";
+    c.values = {{a, "双峰县.xlsx", "花名册", "431321", "K", 7},
+                {b, "新化县.xlsx", "花名册", "431322", "", 4}};
+    return c;
+  };
+  s.addConflict(conflict("unit", "431321", "431322"));
+  s.addConflict(conflict("collected_at", "2026-11-01", "2026-11-05"));
+  s.addConflict(conflict("collector", "罗丽", "彭军"));
+  s.addConflict(conflict("category", "17", "18"));
+  ASSERT_EQ(s.packages().size(), 2u);
+  for (const auto& [county, p] : s.packages()) {
+    ASSERT_EQ(p.cross.size(), 3u) << county;  // the unit once, the category's two values
+    const SendbackItem& listed = p.cross[0];
+    EXPECT_EQ(listed.rule, "unit-conflict");
+    EXPECT_EQ(listed.file, county == "431321" ? "双峰县.xlsx" : "新化县.xlsx");
+    EXPECT_EQ(listed.row, county == "431321" ? 7 : 4);
+    EXPECT_EQ(listed.column, county == "431321" ? "K" : "");
+    EXPECT_NE(listed.message.find("双峰县、新化县"), std::string::npos) << listed.message;
+    EXPECT_EQ(p.cross[1].field, "category");
+    EXPECT_EQ(p.cross[2].field, "category");
+  }
+}

@@ -500,6 +500,74 @@ TEST_P(StoreContract, ExtractLogRecordsWhoReceivedWhat) {
   EXPECT_EQ(n, 2u);
 }
 
+// Each sheet's layout is kept once per batch (a repeat ignored) and read back as given: the
+// column letters of records that are not their sheet's first (issue 15: 列 of send-back rows).
+TEST_P(StoreContract, SheetLayoutsKeptOncePerSheetOfABatch) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  int64_t b1 = 0, b2 = 0;
+  ASSERT_TRUE(writeBatch(*store, "431381", keysOf("43", 2), nullptr, &b1)) << store->error();
+  ASSERT_TRUE(writeBatch(*store, "431381", keysOf("43", 2), nullptr, &b2)) << store->error();
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->addSheetLayout({b1, "a.xlsx", "花名册", R"({"name":"C"})", ""}));
+  ASSERT_TRUE(store->addSheetLayout({b1, "a.xlsx", "花名册", R"({"name":"Z"})", ""}));
+  ASSERT_TRUE(
+      store->addSheetLayout({b2, "a.xlsx", "花名册", R"({"name":"D"})", R"({"name":"名字"})"}));
+  ASSERT_TRUE(store->commit()) << store->error();
+  std::vector<std::string> got;
+  ASSERT_TRUE(store->forEachSheetLayout([&](const SheetLayoutRow& l) {
+    got.push_back(std::to_string(l.batch) + " " + std::string(l.src) + " " + std::string(l.sheet) +
+                  " " + std::string(l.columns) + " " + std::string(l.headers));
+  })) << store->error();
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     std::to_string(b1) + R"( a.xlsx 花名册 {"name":"C"} )",
+                     std::to_string(b2) + R"( a.xlsx 花名册 {"name":"D"} {"name":"名字"})"}));
+}
+
+// A store merged before sheet_layout existed gets, when next opened for merging, the layouts
+// its versions already hold (a sheet's first record carries `_columns`).
+TEST_P(StoreContract, SheetLayoutsOfAnOlderStoreComeFromItsLines) {
+  {
+    auto store = openExisting();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->begin());
+    int64_t bid = 0, version = 0;
+    ASSERT_TRUE(store->addBatch(batchOf("431381"), &bid));
+    ASSERT_TRUE(store->addVersion(
+        "43100001", bid, "431381",
+        R"({"name":"甲","_src":"a.xlsx","_sheet":"花名册","_row":3,"_columns":{"name":"C"},"_headers":{"name":"名字"}})",
+        &version));
+    ASSERT_TRUE(store->addVersion("43100002", bid, "431381",
+                                  R"({"name":"乙","_src":"a.xlsx","_sheet":"花名册","_row":4})",
+                                  &version));
+    ASSERT_TRUE(store->commit()) << store->error();
+  }
+  // As the build before left it: no table (PostgreSQL: nor migration 7).
+  if (GetParam() == "sqlite") {
+    std::string sql = "sqlite3 '" + where_ + "' 'DROP TABLE sheet_layout'";
+    ASSERT_EQ(system(sql.c_str()), 0);
+  } else {
+    PGconn* c = PQconnectdb(where_.c_str());
+    PGresult* r =
+        PQexec(c, "DROP TABLE sheet_layout; DELETE FROM schema_migration WHERE version = 7");
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::vector<std::string> got;
+  ASSERT_TRUE(store->forEachSheetLayout([&](const SheetLayoutRow& l) {
+    got.push_back(std::string(l.src) + " " + std::string(l.sheet) + " " + std::string(l.columns) +
+                  " " + std::string(l.headers));
+  })) << store->error();
+  ASSERT_EQ(got.size(), 1u);
+  // SQLite and PostgreSQL write a JSON object each its own way: compare without blanks.
+  got[0].erase(std::remove(got[0].begin() + 1, got[0].end(), ' '), got[0].end());
+  EXPECT_EQ(got[0], R"(a.xlsx花名册{"name":"C"}{"name":"名字"})");
+}
+
 // PostgreSQL migrations are numbered: the send-back rounds are 4, the log of extracts 5. A
 // store that has 4 but not 5 (made by the build before the log) gets 5, and only 5; a reader
 // never migrates.
@@ -518,19 +586,19 @@ TEST_P(StoreContract, PgMigrationFiveAppliedWhereMissing) {
   };
   const char* versions =
       "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migration";
-  EXPECT_EQ(sql(versions), "1,2,3,4,5");
-  EXPECT_EQ(PgStore::layoutVersion(), 5);
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,7");  // 7: sheet layouts (6 is another branch's)
+  EXPECT_EQ(PgStore::layoutVersion(), 7);
   sql("DROP TABLE extract_log; DELETE FROM schema_migration WHERE version = 5;");
   std::string err;
   EXPECT_FALSE(openStoreReader(where_, &err)) << "a reader never migrates";
-  EXPECT_EQ(sql(versions), "1,2,3,4");
+  EXPECT_EQ(sql(versions), "1,2,3,4,7");
   auto s = open();
   ASSERT_TRUE(s) << "4 is kept (its tables exist), 5 is applied";
   size_t n = 0;
   EXPECT_TRUE(s->extractLog()->forEachExtract([&](const ExtractEntry&) { ++n; })) << s->error();
   EXPECT_EQ(n, 0u);
   EXPECT_TRUE(s->sendbackLog()->forEachRound([&](const SendbackRound&) {})) << s->error();
-  EXPECT_EQ(sql(versions), "1,2,3,4,5");
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,7");
 }
 
 // A writer killed half-way through a big batch (SIGKILL: no cleanup of its own) leaves the

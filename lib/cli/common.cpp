@@ -18,6 +18,12 @@ const char kExitStatusHelp[] =
     "Exit status: 0 ok, 1 findings (problems in the data), 2 trouble (usage, I/O, unreadable "
     "input).";
 
+std::unique_ptr<Schema> CommonOptions::loadSchema(std::string* err) const {
+  auto loaded = Schema::load(schemaPath(), err);
+  if (loaded) loaded->messages().speak(lang);
+  return loaded;
+}
+
 void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
                       const std::string& formats) {
   if (flags & kOptOutput)

@@ -26,6 +26,9 @@ struct CommonOptions {
 
   /// --schema, or the schema vetkit ships.
   std::string schemaPath() const { return schema.empty() ? Schema::defaultPath() : schema; }
+  /// The schema, its catalogue speaking `lang` for the library's own texts from now on
+  /// (core/text_catalogue.h); null with `err`.
+  std::unique_ptr<Schema> loadSchema(std::string* err) const;
 };
 
 enum CommonFlags : unsigned {

@@ -1,5 +1,7 @@
 #include "core/atomic_file.h"
 
+#include "core/text_catalogue.h"
+
 #include "core/output_target.h"
 #include "core/temp_files.h"
 
@@ -28,7 +30,7 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
   if (target.in_place) {
     fd_ = openInPlace(target);
     if (fd_ < 0) {
-      *err = path + ": cannot open: " + std::strerror(errno);
+      *err = path + ": " + tr("cannot open: {reason}", {{"reason", errnoText(errno)}});
       return false;
     }
     is_stdout_ = true;  // streamed, nothing to rename
@@ -39,7 +41,7 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
   std::string tmpl = target_ + ".tmp.XXXXXX";
   fd_ = TempFiles::create(&tmpl, TempFiles::kFile, &temp_slot_);  // mkstemp: mode 0600
   if (fd_ < 0) {
-    *err = path + ": cannot create: " + std::strerror(errno);
+    *err = path + ": " + tr("cannot create: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   tmp_path_ = tmpl;
@@ -47,7 +49,8 @@ bool AtomicFile::open(const std::string& path, std::string* err) {
 }
 
 void AtomicFile::openDescriptor(int fd) {
-  path_ = fd == STDERR_FILENO ? "standard error" : "descriptor " + std::to_string(fd);
+  path_ = fd == STDERR_FILENO ? tr("standard error")
+                              : tr("descriptor {fd}", {{"fd", std::to_string(fd)}});
   buffer_.reserve(kBufferSize);
   is_stdout_ = true;
   fd_ = fd;
@@ -79,7 +82,7 @@ void AtomicFile::write(std::string_view data) {
 
 bool AtomicFile::commit(std::string* err) {
   if (fd_ < 0) {
-    *err = path_ + ": not open";
+    *err = path_ + ": " + tr("not open");
     return false;
   }
   flushBuffer();
@@ -91,7 +94,7 @@ bool AtomicFile::commit(std::string* err) {
     owns_fd_ = false;
     fd_ = -1;
     if (failed_ && !broken_pipe_) {
-      *err = (path_ == "-" ? std::string("standard output") : path_) + ": " + std::strerror(errno_);
+      *err = (path_ == "-" ? tr("standard output") : path_) + ": " + errnoText(errno_);
       return false;
     }
     return true;
@@ -110,7 +113,7 @@ bool AtomicFile::commit(std::string* err) {
     errno_ = errno;
   }
   if (failed_) {
-    *err = path_ + ": cannot write: " + std::strerror(errno_);
+    *err = path_ + ": " + tr("cannot write: {reason}", {{"reason", errnoText(errno_)}});
     unlink(tmp_path_.c_str());
     forgetTemp();
     return false;

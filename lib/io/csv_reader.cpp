@@ -1,5 +1,7 @@
 #include "io/csv_reader.h"
 
+#include "core/text_catalogue.h"
+
 #include <csv.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -384,8 +386,9 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
     state->searched = 0;
     if (nl == std::string_view::npos && !final) {
       if (text.size() - start > kMaxLineBytes) {
-        *err = "row " + std::to_string(state->row.number + 1) + ": line longer than " +
-               std::to_string(kMaxLineBytes >> 20) + " MiB";
+        *err = tr("row {row}: line longer than {mib} MiB",
+                  {{"row", std::to_string(state->row.number + 1)},
+                   {"mib", std::to_string(kMaxLineBytes >> 20)}});
         return false;
       }
       state->searched = text.size() - start;
@@ -409,7 +412,7 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
       continue;
     }
     if (csv_parse(parser, line.data(), line.size(), onField, onRow, state) != line.size()) {
-      *err = std::string("malformed CSV: ") + csv_strerror(csv_error(parser));
+      *err = tr("malformed CSV: {reason}", {{"reason", csv_strerror(csv_error(parser))}});
       ok = false;
       break;
     }
@@ -426,11 +429,11 @@ bool CsvWorkbook::feed(csv_parser* parser, Parse* state, std::string* buffer, bo
 
 bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err) {
   if (index != 0) {
-    *err = "no such sheet";
+    *err = tr("no such sheet");
     return false;
   }
   if (consumed_) {
-    *err = "input can be read only once";
+    *err = tr("input can be read only once");
     return false;
   }
   consumed_ = true;
@@ -438,7 +441,7 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
 
   csv_parser parser;
   if (csv_init(&parser, CSV_REPALL_NL) != 0) {
-    *err = "out of memory";
+    *err = tr("out of memory");
     return false;
   }
   csv_set_space_func(&parser, isSpaceOnly);
@@ -468,7 +471,7 @@ bool CsvWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
       do n = ::read(fd_, block.get(), kChunk);
       while (n < 0 && errno == EINTR);
       if (n < 0) {
-        *err = std::string("read error: ") + std::strerror(errno);
+        *err = tr("read error: {reason}", {{"reason", errnoText(errno)}});
         ok = false;
         break;
       }
@@ -541,7 +544,7 @@ std::unique_ptr<Workbook> openCsv(const std::string& path, const CsvOptions& opt
                                   std::string* err) {
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *err = std::strerror(errno);
+    *err = errnoText(errno);
     return nullptr;
   }
   auto wb = std::make_unique<CsvWorkbook>(path, fd, options);
@@ -551,14 +554,14 @@ std::unique_ptr<Workbook> openCsv(const std::string& path, const CsvOptions& opt
   do n = ::read(fd, wb->head.data(), kChunk);
   while (n < 0 && errno == EINTR);
   if (n < 0) {
-    *err = std::string("read error: ") + std::strerror(errno);
+    *err = tr("read error: {reason}", {{"reason", errnoText(errno)}});
     return nullptr;
   }
   wb->head.resize(size_t(n));
   std::string_view head = wb->head;
   bool utf16 = head.starts_with(kBomLe) || head.starts_with(kBomBe);
   if (!utf16 && wb->head.find('\0') != std::string::npos) {
-    *err = "binary data, not a spreadsheet or CSV text";
+    *err = tr("binary data, not a spreadsheet or CSV text");
     return nullptr;
   }
   return wb;

@@ -1,5 +1,7 @@
 #include "io/input.h"
 
+#include "core/text_catalogue.h"
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -22,7 +24,7 @@ std::unique_ptr<Workbook> openTable(const std::string& path, const CsvOptions& c
     got = std::fread(magic, 1, sizeof magic, f);
     std::fclose(f);
   } else {
-    *err = std::strerror(errno);
+    *err = errnoText(errno);
     return nullptr;
   }
   if (got >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0)

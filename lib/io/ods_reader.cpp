@@ -1,5 +1,7 @@
 #include "io/ods_reader.h"
 
+#include "core/text_catalogue.h"
+
 #include <expat.h>
 
 #include <cstdio>
@@ -100,7 +102,7 @@ class ContentParser {
     std::string zerr;
     if (!parser_) {
       parser_ = XML_ParserCreate(nullptr);
-      if (!parser_) return *err = "out of memory", false;
+      if (!parser_) return *err = tr("out of memory"), false;
       XML_SetUserData(parser_, this);
       XML_SetElementHandler(parser_, onStart, onEnd);
       XML_SetCharacterDataHandler(parser_, onText);
@@ -132,7 +134,7 @@ class ContentParser {
     }
     for (;;) {
       void* buf = XML_GetBuffer(parser_, int(kChunk));
-      if (!buf) return *err = "out of memory", false;
+      if (!buf) return *err = tr("out of memory"), false;
       long n = entry_->read(static_cast<char*>(buf), kChunk, &zerr);
       if (n < 0) return *err = "content.xml: " + zerr, false;
       finished_ = n == 0;
@@ -315,8 +317,8 @@ class ContentParser {
   bool budget(uint64_t cells) {
     expanded_ += cells;
     if (expanded_ <= kMaxRepeatedCells) return true;
-    fail("repeated rows and cells expand to more than " + std::to_string(kMaxRepeatedCells) +
-         " cells (row " + std::to_string(next_row_) + ")");
+    fail(tr("repeated rows and cells expand to more than {cells} cells (row {row})",
+            {{"cells", std::to_string(kMaxRepeatedCells)}, {"row", std::to_string(next_row_)}}));
     return false;
   }
 
@@ -336,7 +338,7 @@ class ContentParser {
     try {
       f(p);
     } catch (const std::bad_alloc&) {
-      p->fail("out of memory");
+      p->fail(tr("out of memory"));
     } catch (const std::exception& e) {
       p->fail(e.what());
     }
@@ -561,7 +563,8 @@ std::unique_ptr<Workbook> openOds(const std::string& path, std::string* err,
     wb->zip = ZipFile::open(path, err, max_inflated);
     if (!wb->zip) return nullptr;
     wb->content = wb->zip->find("content.xml");
-    if (wb->content < 0) return *err = "not an OpenDocument spreadsheet: no content.xml", nullptr;
+    if (wb->content < 0)
+      return *err = tr("not an OpenDocument spreadsheet: no content.xml"), nullptr;
     if (!scanTables(*wb->zip, wb->content, &wb->infos)) {
       wb->infos.clear();
       ContentParser list(-1, nullptr);
@@ -570,7 +573,7 @@ std::unique_ptr<Workbook> openOds(const std::string& path, std::string* err,
     }
     return wb;
   } catch (const std::bad_alloc&) {
-    *err = "out of memory";
+    *err = tr("out of memory");
   } catch (const std::exception& e) {
     *err = e.what();
   }

@@ -1,5 +1,7 @@
 #include "io/sheet.h"
 
+#include "core/text_catalogue.h"
+
 namespace vetkit {
 
 std::string columnLetter(int col) {
@@ -15,13 +17,17 @@ bool overlongCellSlow(std::string_view s) {
 }
 
 std::string overlongCellError(int row, int col) {
-  return "row " + std::to_string(row) + ", column " + columnLetter(col) + ": cell longer than " +
-         std::to_string(kMaxCellChars) + " characters (Excel's limit)";
+  return tr("row {row}, column {column}: cell longer than {chars} characters (Excel's limit)",
+            {{"row", std::to_string(row)},
+             {"column", columnLetter(col)},
+             {"chars", std::to_string(kMaxCellChars)}});
 }
 
 std::string tooManyColumnsError(int row) {
-  return "row " + std::to_string(row) + ": cells past column " + columnLetter(kMaxColumns - 1) +
-         " (Excel's limit of " + std::to_string(kMaxColumns) + " columns)";
+  return tr("row {row}: cells past column {column} (Excel's limit of {columns} columns)",
+            {{"row", std::to_string(row)},
+             {"column", columnLetter(kMaxColumns - 1)},
+             {"columns", std::to_string(kMaxColumns)}});
 }
 
 }  // namespace vetkit

@@ -1,5 +1,7 @@
 #include "io/workbook_file.h"
 
+#include "core/text_catalogue.h"
+
 #include "core/temp_files.h"
 
 #include <fcntl.h>
@@ -64,7 +66,7 @@ bool WorkbookFile::fail(std::string* err, const std::string& why) {
 
 bool WorkbookFile::createTemp(const std::string& path, std::string* err) {
   if (path == "-") {
-    *err = "cannot write a workbook to standard output; name a file with -o";
+    *err = tr("cannot write a workbook to standard output; name a file with -o");
     return false;
   }
   path_ = path;
@@ -81,7 +83,7 @@ bool WorkbookFile::createTemp(const std::string& path, std::string* err) {
   int fd = TempFiles::create(&tmp_path_, TempFiles::kFile, &slot_);
   if (fd < 0) {
     tmp_path_.clear();
-    *err = path + ": cannot create: " + std::strerror(errno);
+    *err = path + ": " + tr("cannot create: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   close(fd);
@@ -100,7 +102,7 @@ lxw_workbook* WorkbookFile::open(const std::string& path, bool constant_memory, 
   opt.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
   opt.tmpdir = tmpdir_.data();
   wb_ = workbook_new_opt(tmp_path_.c_str(), &opt);
-  if (!wb_) *err = path + ": cannot start the workbook";
+  if (!wb_) *err = path + ": " + tr("cannot start the workbook");
   return wb_;
 }
 
@@ -109,26 +111,26 @@ bool WorkbookFile::commit(std::string* err) {
     lxw_error closed = workbook_close(wb_);  // frees the workbook whatever happens
     wb_ = nullptr;
     if (closed != LXW_NO_ERROR)
-      return fail(err, std::string("cannot write: ") + lxw_strerror(closed));
+      return fail(err, tr("cannot write: {reason}", {{"reason", lxw_strerror(closed)}}));
   }
   if (target_.in_place) {
     int out = openInPlace(target_);
-    if (out < 0) return fail(err, std::string("cannot open: ") + std::strerror(errno));
+    if (out < 0) return fail(err, tr("cannot open: {reason}", {{"reason", errnoText(errno)}}));
     bool ok = copyInto(tmp_path_, out);
     int saved = errno;
     if (::close(out) != 0 && ok) ok = false, saved = errno;
-    if (!ok) return fail(err, std::string("cannot write: ") + std::strerror(saved));
+    if (!ok) return fail(err, tr("cannot write: {reason}", {{"reason", errnoText(saved)}}));
     return true;  // the destructor removes the temporary
   }
   int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fsync(fd) != 0) {
     int saved = errno;
     if (fd >= 0) close(fd);
-    return fail(err, std::string("cannot write: ") + std::strerror(saved));
+    return fail(err, tr("cannot write: {reason}", {{"reason", errnoText(saved)}}));
   }
   close(fd);
   if (std::rename(tmp_path_.c_str(), target_.path.c_str()) != 0)
-    return fail(err, std::string("cannot write: ") + std::strerror(errno));
+    return fail(err, tr("cannot write: {reason}", {{"reason", errnoText(errno)}}));
   TempFiles::remove(slot_);
   slot_ = -1;
   tmp_path_.clear();

@@ -1,5 +1,7 @@
 #include "io/xls_reader.h"
 
+#include "core/text_catalogue.h"
+
 #include <freexl.h>
 
 #include <cmath>
@@ -168,7 +170,7 @@ bool XlsWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err)
   unsigned rows = 0;
   unsigned short cols = 0;
   if (freexl_worksheet_dimensions(handle_, &rows, &cols) != FREEXL_OK) {
-    *err = "sheet dimensions unreadable";
+    *err = tr("sheet dimensions unreadable");
     return false;
   }
   ReadProgress* progress = ReadProgress::active();
@@ -261,18 +263,18 @@ std::unique_ptr<Workbook> openXls(const std::string& path, std::string* err, std
   if (rc == FREEXL_OK && freexl_get_info(wb->handle_, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
       info == FREEXL_BIFF_OBFUSCATED) {
     *code = "xls-encrypted";
-    *err = "password-protected .xls workbook";
+    *err = tr("password-protected .xls workbook");
     return nullptr;
   }
   if (rc != FREEXL_OK) {
     // An encrypted BIFF8 file often fails inside FreeXL before it can say so.
     *code = "xls-unreadable";
     *err = rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND
-               ? "no Workbook stream: not an .xls, perhaps an encrypted .xlsx"
-           : rc == FREEXL_INSUFFICIENT_MEMORY ? "out of memory"
+               ? tr("no Workbook stream: not an .xls, perhaps an encrypted .xlsx")
+           : rc == FREEXL_INSUFFICIENT_MEMORY ? tr("out of memory")
            : rc <= FREEXL_INVALID_CFBF_HEADER && rc >= FREEXL_CFBF_ILLEGAL_FAT_ENTRY
-               ? "damaged compound file, FreeXL error " + std::to_string(rc)
-               : "FreeXL error " + std::to_string(rc);
+               ? tr("damaged compound file, FreeXL error {code}", {{"code", std::to_string(rc)}})
+               : tr("FreeXL error {code}", {{"code", std::to_string(rc)}});
     return nullptr;
   }
   unsigned count = 0;

@@ -1,5 +1,7 @@
 #include "io/xlsx_marker.h"
 
+#include "core/text_catalogue.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstdio>
@@ -461,11 +463,11 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
   if (t.is("row") && t.opens()) {
     std::string_view v;
     int row = t.attr("r", &v) ? parseNumber(v, -1) : last_row_ + 1;
-    if (row <= 0 || row > kMaxSheetRows) return fail(err, "bad row number");
+    if (row <= 0 || row > kMaxSheetRows) return fail(err, tr("bad row number"));
     if (row <= last_row_)
-      return fail(err, "row " + std::to_string(row) + " comes after row " +
-                           std::to_string(last_row_) +
-                           "; cannot copy a sheet whose rows are out of order");
+      return fail(err, tr("row {row} comes after row {last}; cannot copy a sheet whose rows are "
+                          "out of order",
+                          {{"row", std::to_string(row)}, {"last", std::to_string(last_row_)}}));
     last_row_ = row;
     newRowsBefore(row);
     size_t end = next_;
@@ -493,7 +495,7 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
     if (t.is("c") && t.opens()) {
       std::string_view v;
       int col = last_col_ + 1, row = row_num_;
-      if (t.attr("r", &v) && !parseRef(v, &col, &row)) return fail(err, "bad cell reference");
+      if (t.attr("r", &v) && !parseRef(v, &col, &row)) return fail(err, tr("bad cell reference"));
       if (col <= last_col_)
         return fail(err, "row " + std::to_string(row_num_) +
                              ": cells out of order; cannot copy this sheet");
@@ -507,7 +509,7 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
     // A marked row is held whole; the reader refuses rows past 16 MiB, so only a crafted
     // sheet comes near this.
     if (row_.size() > kMaxHeldRow)
-      return fail(err, "row " + std::to_string(row_num_) + " too large");
+      return fail(err, tr("row {row} too large", {{"row", std::to_string(row_num_)}}));
     if (t.kind == K::Start) ++depth_;
     if (t.kind == K::End && t.is("row")) finishRow();
     return true;
@@ -571,7 +573,7 @@ bool SheetRewriter::run(ZipFile& zip, int index, const std::string& vml_rel, std
       pos = lt;
       size_t n = xmlTagLength(std::string_view(buf).substr(lt));
       if (n == 0) {
-        if (eof) return fail(err, "unterminated markup at the end of the sheet");
+        if (eof) return fail(err, tr("unterminated markup at the end of the sheet"));
         break;
       }
       if (!tag(parseXmlTag(std::string_view(buf).substr(lt, n)), err)) return false;
@@ -580,11 +582,11 @@ bool SheetRewriter::run(ZipFile& zip, int index, const std::string& vml_rel, std
     buf.erase(0, pos);
     pos = 0;
     if (buffering_ && row_.size() > kMaxHeldRow)
-      return fail(err, "row " + std::to_string(row_num_) + " too large");
+      return fail(err, tr("row {row} too large", {{"row", std::to_string(row_num_)}}));
     if (!flush(err)) return false;
   }
   if (!entry->finish(err)) return false;
-  if (buffering_) return fail(err, "a row that never ends");
+  if (buffering_) return fail(err, tr("a row that never ends"));
   return flush(err, true);
 }
 
@@ -847,7 +849,7 @@ bool loadPackage(ZipFile& zip, Package* p, std::string* err) {
       }
   if (!err->empty()) return false;
   if (!read(p->workbook_part, &p->workbook)) {
-    if (err->empty()) *err = "not an xlsx workbook: no " + p->workbook_part;
+    if (err->empty()) *err = tr("not an xlsx workbook: no {part}", {{"part", p->workbook_part}});
     return false;
   }
   p->wb_dir = dirOf(p->workbook_part);
@@ -979,7 +981,7 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
     return false;
   }
   if (!styles.load(styles_xml)) {
-    *err = p.styles_part + ": no cell formats (cellXfs) or fills to add to";
+    *err = p.styles_part + ": " + tr("no cell formats (cellXfs) or fills to add to");
     return false;
   }
 
@@ -1083,7 +1085,7 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
     if (rels_xml.empty())
       rels_xml = relationships(added);
     else if (!appendChildren(&rels_xml, "Relationships", added, 0)) {
-      *err = rels_part + ": not a relationships part";
+      *err = rels_part + ": " + tr("not a relationships part");
       return false;
     }
     if (!out->add(rels_part, rels_xml, err) ||
@@ -1125,7 +1127,7 @@ bool markXlsx(const std::string& in, const std::string& out_path, const XlsxMark
 
   std::string wb_rels = p.wb_rels.empty() ? relationships(wb_rels_add) : p.wb_rels;
   if (!p.wb_rels.empty() && !appendChildren(&wb_rels, "Relationships", wb_rels_add, 0)) {
-    *err = relsPartOf(p.workbook_part) + ": not a relationships part";
+    *err = relsPartOf(p.workbook_part) + ": " + tr("not a relationships part");
     return false;
   }
   std::string types = p.content_types;

@@ -1,5 +1,7 @@
 #include "io/xlsx_reader.h"
 
+#include "core/text_catalogue.h"
+
 #include <expat.h>
 
 #include <algorithm>
@@ -319,7 +321,7 @@ class Sax {
   bool parse(ZipFile& zip, int index, const std::string& what, std::string* err) {
     parser_ = XML_ParserCreate(nullptr);
     if (!parser_) {
-      *err = what + ": out of memory";
+      *err = what + ": " + tr("out of memory");
       return false;
     }
     XML_SetUserData(parser_, this);
@@ -337,7 +339,7 @@ class Sax {
     for (;;) {
       void* buf = XML_GetBuffer(parser_, int(kChunk));
       if (!buf) {
-        *err = what + ": out of memory";
+        *err = what + ": " + tr("out of memory");
         return false;
       }
       long n = entry->read(static_cast<char*>(buf), kChunk, &zerr);
@@ -386,18 +388,18 @@ class Sax {
   static void onStart(void* self, const char* name, const char** atts) {
     auto* s = static_cast<Sax*>(self);
     if (++s->depth_ > sheetxml::kMaxElementDepth) {
-      s->fail("elements nested more than " + std::to_string(sheetxml::kMaxElementDepth) +
-              " deep, which no workbook needs: refused");
+      s->fail(tr("elements nested more than {depth} deep, which no workbook needs: refused",
+                 {{"depth", std::to_string(sheetxml::kMaxElementDepth)}}));
       return;
     }
     try {
       s->start(localName(name), atts);
     } catch (const std::bad_alloc&) {
-      s->fail("out of memory");
+      s->fail(tr("out of memory"));
     } catch (const std::exception& e) {
       s->fail(e.what());
     } catch (...) {
-      s->fail("unknown error");
+      s->fail(tr("unknown error"));
     }
   }
   static void onEnd(void* self, const char* name) {
@@ -406,29 +408,29 @@ class Sax {
     try {
       s->end(localName(name));
     } catch (const std::bad_alloc&) {
-      s->fail("out of memory");
+      s->fail(tr("out of memory"));
     } catch (const std::exception& e) {
       s->fail(e.what());
     } catch (...) {
-      s->fail("unknown error");
+      s->fail(tr("unknown error"));
     }
   }
   static void onDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-    static_cast<Sax*>(self)->fail("a DOCTYPE declaration, which workbooks never have: refused");
+    static_cast<Sax*>(self)->fail(tr("a DOCTYPE declaration, which workbooks never have: refused"));
   }
   static void onText(void* self, const char* text, int len) {
     auto* s = static_cast<Sax*>(self);
     if (!s->collect_) return;
     // One text run can be the whole part: bounded here, not only when its element ends.
     if (s->collect_->size() + size_t(len) > kMaxSharedStrings) {
-      s->fail("more than " + std::to_string(kMaxSharedStrings >> 20) +
-              " MiB of text (the limit of what is held in memory)");
+      s->fail(tr("more than {mib} MiB of text (the limit of what is held in memory)",
+                 {{"mib", std::to_string(kMaxSharedStrings >> 20)}}));
       return;
     }
     try {
       s->collect_->append(text, size_t(len));
     } catch (...) {
-      s->fail("out of memory");
+      s->fail(tr("out of memory"));
     }
   }
 
@@ -569,11 +571,12 @@ class SharedStringsParser : public Sax {
       decodeEscapes(&sst_->arena, size_t(sst_->offsets.back()));
       sst_->offsets.push_back(sst_->arena.size());
       if (overlongCell(sst_->at(sst_->size() - 1)))
-        fail("shared string " + std::to_string(sst_->size() - 1) + " longer than " +
-             std::to_string(kMaxCellChars) + " characters (Excel's limit)");
+        fail(tr("shared string {index} longer than {chars} characters (Excel's limit)",
+                {{"index", std::to_string(sst_->size() - 1)},
+                 {"chars", std::to_string(kMaxCellChars)}}));
       else if (sst_->arena.size() + sst_->offsets.size() * sizeof(uint64_t) > kMaxSharedStrings)
-        fail("more than " + std::to_string(kMaxSharedStrings >> 20) +
-             " MiB of text (the limit of what is held in memory)");
+        fail(tr("more than {mib} MiB of text (the limit of what is held in memory)",
+                {{"mib", std::to_string(kMaxSharedStrings >> 20)}}));
     }
   }
 
@@ -782,8 +785,8 @@ class SheetHandler {
       case CellType::Shared: {
         long long i = parseIndex(value_);
         if (i < 0 || size_t(i) >= sst_.size()) {
-          failure_ = "shared string index '" + value_ + "' out of range in row " +
-                     std::to_string(row_.number);
+          failure_ = tr("shared string index '{index}' out of range in row {row}",
+                        {{"index", value_}, {"row", std::to_string(row_.number)}});
           halted_ = true;
           return;
         }
@@ -828,8 +831,8 @@ class SheetHandler {
   bool rowTooBig(size_t more) {
     rowBytes_ += more;
     if (rowBytes_ <= kMaxLineBytes) return false;
-    failure_ = "row " + std::to_string(row_.number) + ": cells of more than " + maxLineText() +
-               " in all (the limit of a row)";
+    failure_ = tr("row {row}: cells of more than {size} in all (the limit of a row)",
+                  {{"row", std::to_string(row_.number)}, {"size", maxLineText()}});
     halted_ = true;
     return true;
   }
@@ -946,11 +949,11 @@ FastRead readFast(ZipFile& zip, int index, SheetHandler& h, const std::string& w
       }
     }
   } catch (const std::bad_alloc&) {
-    *err = what + ": out of memory";
+    *err = what + ": " + tr("out of memory");
   } catch (const std::exception& e) {
     *err = what + ": " + e.what();
   } catch (...) {
-    *err = what + ": unknown error";
+    *err = what + ": " + tr("unknown error");
   }
   return FastRead::Failed;
 }
@@ -981,14 +984,14 @@ class XlsxWorkbook : public Workbook {
   bool readSheet(size_t index, const RowSink& sink, std::string* err) override {
     try {
       if (index >= infos.size()) {
-        *err = "no sheet " + std::to_string(index + 1) + " (the workbook has " +
-               std::to_string(infos.size()) + ")";
+        *err = tr("no sheet {n} (the workbook has {count})",
+                  {{"n", std::to_string(index + 1)}, {"count", std::to_string(infos.size())}});
         return false;
       }
       if (!loadShared(err)) return false;
-      std::string what = "sheet '" + infos[index].name + "'";
+      std::string what = tr("sheet '{name}'", {{"name", infos[index].name}});
       if (entries[index] < 0) {
-        *err = what + ": worksheet part missing from the file";
+        *err = what + ": " + tr("worksheet part missing from the file");
         return false;
       }
       size_t skip = 0;
@@ -1002,7 +1005,7 @@ class XlsxWorkbook : public Workbook {
             return false;
           case FastRead::GiveUp:
             if (choice == ReaderChoice::Fast) {
-              *err = what + ": the fast reader gave up";
+              *err = what + ": " + tr("the fast reader gave up");
               return false;
             }
             skip = fast.delivered();
@@ -1016,16 +1019,16 @@ class XlsxWorkbook : public Workbook {
       if (ReadProgress* progress = ReadProgress::active()) progress->addRows(handler.delivered());
       if (!parsed) return false;
       if (handler.skipLeft() > 0) {
-        *err = what + ": internal error: the fast and expat readers disagree";
+        *err = what + ": " + tr("internal error: the fast and expat readers disagree");
         return false;
       }
       return true;
     } catch (const std::bad_alloc&) {
-      *err = "out of memory";
+      *err = tr("out of memory");
     } catch (const std::exception& e) {
       *err = e.what();
     } catch (...) {
-      *err = "unknown error";
+      *err = tr("unknown error");
     }
     return false;
   }
@@ -1102,9 +1105,9 @@ std::unique_ptr<Workbook> open(const std::string& path, std::string* err, uint64
   }
   if (workbookEntry < 0) workbookEntry = zip.find("xl/workbook.xml");
   if (workbookEntry < 0) {
-    *err = "not an xlsx workbook: no xl/workbook.xml";
+    *err = tr("not an xlsx workbook: no xl/workbook.xml");
     if (zip.find("content.xml") >= 0 && zip.find("mimetype") >= 0)
-      *err += " (an OpenDocument .ods file?)";
+      *err += tr(" (an OpenDocument .ods file?)");
     return nullptr;
   }
   workbookPart = normalizeZipName(zip.names()[size_t(workbookEntry)]);
@@ -1162,11 +1165,11 @@ std::unique_ptr<Workbook> openXlsx(const std::string& path, std::string* err,
   try {
     return open(path, err, max_inflated);
   } catch (const std::bad_alloc&) {
-    *err = "out of memory";
+    *err = tr("out of memory");
   } catch (const std::exception& e) {
     *err = e.what();
   } catch (...) {
-    *err = "unknown error";
+    *err = tr("unknown error");
   }
   return nullptr;
 }

@@ -1,5 +1,7 @@
 #include "io/zip_file.h"
 
+#include "core/text_catalogue.h"
+
 #include <minizip/unzip.h>
 
 #include <algorithm>
@@ -23,36 +25,36 @@ unzFile uf(void* h) {
 // download gets a reason a clerk can act on rather than a bare "not a zip file".
 std::string diagnoseUnopenable(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return std::string("cannot open file: ") + std::strerror(errno);
+  if (!f) return tr("cannot open file: {reason}", {{"reason", errnoText(errno)}});
   unsigned char head[8] = {};
   size_t n = std::fread(head, 1, sizeof head, f);
   bool failed = std::ferror(f) != 0;
   int readErrno = errno;
   std::fclose(f);
-  if (failed) return std::string("cannot read file: ") + std::strerror(readErrno);
-  if (n == 0) return "not a zip file (empty file)";
+  if (failed) return tr("cannot read file: {reason}", {{"reason", errnoText(readErrno)}});
+  if (n == 0) return tr("not a zip file (empty file)");
   static const unsigned char kCfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
   if (n == 8 && std::memcmp(head, kCfb, 8) == 0)
-    return "not a zip file (a legacy .xls or a password-protected workbook)";
+    return tr("not a zip file (a legacy .xls or a password-protected workbook)");
   if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
-    return "truncated or corrupt zip file (no central directory)";
-  return "not a zip file";
+    return tr("truncated or corrupt zip file (no central directory)");
+  return tr("not a zip file");
 }
 
 std::string unzError(int rc) {
   switch (rc) {
     case UNZ_CRCERROR:
-      return "crc mismatch";
+      return tr("crc mismatch");
     case UNZ_ERRNO:
-      return "read error or truncated data";
+      return tr("read error or truncated data");
     case Z_DATA_ERROR:
-      return "corrupt compressed data";
+      return tr("corrupt compressed data");
     case Z_MEM_ERROR:
-      return "out of memory";
+      return tr("out of memory");
     case UNZ_BADZIPFILE:
-      return "bad zip entry";
+      return tr("bad zip entry");
     default:
-      return "zip error " + std::to_string(rc);
+      return tr("zip error {code}", {{"code", std::to_string(rc)}});
   }
 }
 
@@ -125,7 +127,7 @@ std::unique_ptr<ZipFile> ZipFile::open(const std::string& path, std::string* err
     rc = unzGoToNextFile(h);
   }
   if (rc != UNZ_END_OF_LIST_OF_FILE) {
-    *err = "truncated or corrupt zip file (bad central directory)";
+    *err = tr("truncated or corrupt zip file (bad central directory)");
     return nullptr;
   }
   return z;
@@ -141,12 +143,12 @@ int ZipFile::find(std::string_view name) const {
 }
 
 std::string ZipFile::describe(int index) const {
-  return "zip entry '" + names_[index] + "'";
+  return tr("zip entry '{name}'", {{"name", names_[index]}});
 }
 
 bool ZipFile::goTo(int index, void* file_info, std::string* err) {
   if (index < 0 || size_t(index) >= names_.size()) {
-    *err = "no such zip entry";
+    *err = tr("no such zip entry");
     return false;
   }
   unz64_file_pos pos;
@@ -154,16 +156,16 @@ bool ZipFile::goTo(int index, void* file_info, std::string* err) {
   pos.num_of_file = positions_[index].second;
   unzFile h = uf(handle_);
   if (unzGoToFilePos64(h, &pos) != UNZ_OK) {
-    *err = describe(index) + ": cannot locate entry";
+    *err = describe(index) + ": " + tr("cannot locate entry");
     return false;
   }
   auto* info = static_cast<unz_file_info64*>(file_info);
   if (unzGetCurrentFileInfo64(h, info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
-    *err = describe(index) + ": bad entry header";
+    *err = describe(index) + ": " + tr("bad entry header");
     return false;
   }
   if (info->flag & 1) {
-    *err = describe(index) + ": entry is encrypted";
+    *err = describe(index) + ": " + tr("entry is encrypted");
     return false;
   }
   return true;
@@ -174,8 +176,9 @@ std::unique_ptr<ZipFile::Entry> ZipFile::openEntry(int index, std::string* err) 
   if (!goTo(index, &info, err)) return nullptr;
   unzFile h = uf(handle_);
   if (info.compression_method != 0 && info.compression_method != Z_DEFLATED) {
-    *err = describe(index) + ": unsupported compression method " +
-           std::to_string(info.compression_method);
+    *err = describe(index) + ": " +
+           tr("unsupported compression method {method}",
+              {{"method", std::to_string(info.compression_method)}});
     return nullptr;
   }
   int rc = unzOpenCurrentFile(h);
@@ -202,10 +205,12 @@ long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
   zip_->total_inflated_ += uint64_t(n);
   if (inflated_ > zip_->max_part_ || zip_->total_inflated_ > zip_->max_total_) {
     bool part = inflated_ > zip_->max_part_;
-    *err = zip_->describe(index_) + ": inflates past " +
-           std::to_string((part ? zip_->max_part_ : zip_->max_total_) >> 20) + " MiB" +
-           (part ? " (the limit of one part" : " (the limit of a whole workbook") +
-           ", larger than any real sheet; --max-inflated changes it)";
+    *err = zip_->describe(index_) + ": " +
+           tr(part ? "inflates past {mib} MiB (the limit of one part, larger than any real "
+                     "sheet; --max-inflated changes it)"
+                   : "inflates past {mib} MiB (the limit of a whole workbook, larger than any "
+                     "real sheet; --max-inflated changes it)",
+              {{"mib", std::to_string((part ? zip_->max_part_ : zip_->max_total_) >> 20)}});
     return -1;
   }
   // A progress display hears of the compressed bytes consumed: the share of the file read.
@@ -215,9 +220,10 @@ long ZipFile::Entry::read(char* buf, size_t size, std::string* err) {
     position_ = position;
   }
   if (inflated_ > kZipRatioFloor && inflated_ / kMaxZipRatio > compressed_) {
-    *err = zip_->describe(index_) + ": inflates to more than " + std::to_string(kMaxZipRatio) +
-           " times its compressed size (" + std::to_string(compressed_) +
-           " bytes), refused as a zip bomb";
+    *err = zip_->describe(index_) + ": " +
+           tr("inflates to more than {ratio} times its compressed size ({bytes} bytes), "
+              "refused as a zip bomb",
+              {{"ratio", std::to_string(kMaxZipRatio)}, {"bytes", std::to_string(compressed_)}});
     return -1;
   }
   return n;
@@ -250,7 +256,7 @@ bool ZipFile::rawInfo(int index, RawInfo* raw) {
 bool ZipFile::readRaw(int index, RawInfo* raw,
                       const std::function<bool(const char*, size_t)>& chunk, std::string* err) {
   if (!rawInfo(index, raw)) {
-    *err = describe(index) + ": bad entry header";
+    *err = describe(index) + ": " + tr("bad entry header");
     return false;
   }
   unzFile h = uf(handle_);  // still the current entry
@@ -311,7 +317,8 @@ bool ZipFile::readAll(int index, std::string* out, std::string* err, size_t limi
       },
       err);
   if (tooBig) {
-    *err = describe(index) + ": larger than " + std::to_string(limit) + " bytes";
+    *err = describe(index) + ": " +
+           tr("larger than {bytes} bytes", {{"bytes", std::to_string(limit)}});
     return false;
   }
   return ok;

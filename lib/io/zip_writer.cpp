@@ -1,5 +1,7 @@
 #include "io/zip_writer.h"
 
+#include "core/text_catalogue.h"
+
 #include <minizip/zip.h>
 
 #include <algorithm>
@@ -19,7 +21,7 @@ zipFile zf(void* h) {
 std::unique_ptr<ZipWriter> ZipWriter::create(const std::string& path, std::string* err) {
   zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
   if (!z) {
-    *err = "cannot create zip file '" + path + "'";
+    *err = tr("cannot create zip file '{path}'", {{"path", path}});
     return nullptr;
   }
   std::unique_ptr<ZipWriter> w(new ZipWriter());
@@ -33,7 +35,8 @@ ZipWriter::~ZipWriter() {
 }
 
 bool ZipWriter::fail(std::string* err, const std::string& why) {
-  *err = "cannot write zip entry '" + entry_ + "' of '" + path_ + "': " + why;
+  *err = tr("cannot write zip entry '{entry}' of '{path}': {reason}",
+            {{"entry", entry_}, {"path", path_}, {"reason", why}});
   return false;
 }
 
@@ -43,7 +46,7 @@ bool ZipWriter::begin(const std::string& name, bool large, std::string* err, boo
   if (zipOpenNewFileInZip64(zf(handle_), name.c_str(), &fi, nullptr, 0, nullptr, 0, nullptr,
                             Z_DEFLATED, fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION,
                             large ? 1 : 0) != ZIP_OK)
-    return fail(err, "cannot start it");
+    return fail(err, tr("cannot start it"));
   return true;
 }
 
@@ -51,13 +54,13 @@ bool ZipWriter::write(std::string_view data, std::string* err) {
   for (size_t off = 0; off < data.size(); off += kChunk) {
     size_t n = std::min(kChunk, data.size() - off);
     if (zipWriteInFileInZip(zf(handle_), data.data() + off, unsigned(n)) != ZIP_OK)
-      return fail(err, "write error");
+      return fail(err, tr("write error"));
   }
   return true;
 }
 
 bool ZipWriter::end(std::string* err) {
-  if (zipCloseFileInZip(zf(handle_)) != ZIP_OK) return fail(err, "cannot finish it");
+  if (zipCloseFileInZip(zf(handle_)) != ZIP_OK) return fail(err, tr("cannot finish it"));
   return true;
 }
 
@@ -82,11 +85,11 @@ bool ZipWriter::copyRaw(ZipFile& from, int index, std::string* err) {
           if (zipOpenNewFileInZip2_64(zf(handle_), entry_.c_str(), &fi, nullptr, 0, nullptr, 0,
                                       nullptr, info.method, info.level, 1,
                                       info.uncompressed >= 0xffffffffu ? 1 : 0) != ZIP_OK)
-            return ok = fail(&write_err, "cannot start it");
+            return ok = fail(&write_err, tr("cannot start it"));
           started = true;
         }
         if (zipWriteInFileInZip(zf(handle_), p, unsigned(n)) != ZIP_OK)
-          return ok = fail(&write_err, "write error");
+          return ok = fail(&write_err, tr("write error"));
         return true;
       },
       err);
@@ -101,10 +104,10 @@ bool ZipWriter::copyRaw(ZipFile& from, int index, std::string* err) {
     fi.external_fa = info.external_attr;
     if (zipOpenNewFileInZip2_64(zf(handle_), entry_.c_str(), &fi, nullptr, 0, nullptr, 0, nullptr,
                                 info.method, info.level, 1, 0) != ZIP_OK)
-      return fail(err, "cannot start it");
+      return fail(err, tr("cannot start it"));
   }
   if (zipCloseFileInZipRaw64(zf(handle_), info.uncompressed, info.crc) != ZIP_OK)
-    return fail(err, "cannot finish it");
+    return fail(err, tr("cannot finish it"));
   return true;
 }
 
@@ -112,7 +115,7 @@ bool ZipWriter::close(std::string* err) {
   int rc = zipClose(zf(handle_), nullptr);
   handle_ = nullptr;
   if (rc != ZIP_OK) {
-    *err = "cannot finish zip file '" + path_ + "'";
+    *err = tr("cannot finish zip file '{path}'", {{"path", path_}});
     return false;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "merge/batch_snapshot.h"
 
+#include "core/text_catalogue.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,7 +34,7 @@ bool BatchSnapshot::take(const std::string& path, std::string* err) {
   remove();
   original_ = path;
   auto fail = [&](const std::string& who) {
-    *err = who + ": " + std::strerror(errno);
+    *err = who + ": " + errnoText(errno);
     remove();
     return false;
   };

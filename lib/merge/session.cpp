@@ -1,5 +1,7 @@
 #include "merge/session.h"
+
 #include <algorithm>
+#include "core/text_catalogue.h"
 
 #include <simdjson.h>
 
@@ -210,6 +212,7 @@ bool MergeSetup::load(const std::string& schema_path, const std::string& policy_
                       std::string* err) {
   schema = Schema::load(schema_path, err);
   if (!schema) return false;
+  schema->messages().speak(options->lang);
   if (!MergePolicy::load(policy_path.empty() ? MergePolicy::pathBeside(schema_path) : policy_path,
                          *schema, &policy, err) ||
       !parseKeySpec(*schema, key, &options->key, err))
@@ -236,7 +239,7 @@ std::unique_ptr<Store> MergeSession::openStore(const std::string& where, std::st
 
 bool MergeSession::loadDecisions(const std::string& path, std::string* err) {
   std::ifstream in(path);
-  if (!in) return *err = path + ": " + std::strerror(errno), false;
+  if (!in) return *err = path + ": " + errnoText(errno), false;
   impl_->decisions_file = path;
   simdjson::ondemand::parser parser;
   std::string line;

@@ -1,5 +1,7 @@
 #include "record/record_reader.h"
 
+#include "core/text_catalogue.h"
+
 #include <fcntl.h>
 #include <simdjson.h>
 #include <unistd.h>
@@ -192,7 +194,7 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
     previous = index;
     if (index != kNotAField) {
       if (!m.readValue(v, &out->fields[index])) {
-        *err = "bad value of " + std::string(key);
+        *err = tr("bad value of {key}", {{"key", std::string(key)}});
         return false;
       }
       continue;
@@ -254,7 +256,7 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
                             std::string* err) {
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *err = std::strerror(errno);
+    *err = errnoText(errno);
     return false;
   }
   // A progress display, when one listens, hears of each chunk and of the lines it held.
@@ -290,7 +292,7 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *err = std::strerror(errno);
+      *err = errnoText(errno);
       ok = false;
       break;
     }

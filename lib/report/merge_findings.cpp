@@ -1,5 +1,7 @@
 #include "report/merge_findings.h"
 
+#include "core/text_catalogue.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -165,7 +167,7 @@ template <typename Parse>
 bool readLines(const std::string& path, const char* what, Parse parse, std::string* err) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    *err = path + ": cannot open: " + std::strerror(errno);
+    *err = path + ": " + tr("cannot open: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   PaddedJsonLine json;
@@ -179,7 +181,7 @@ bool readLines(const std::string& path, const char* what, Parse parse, std::stri
     }
   }
   if (in.bad()) {
-    *err = path + ": cannot read: " + std::strerror(errno);
+    *err = path + ": " + tr("cannot read: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "report/sendback.h"
 
+#include "core/text_catalogue.h"
+
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
@@ -483,7 +485,7 @@ bool Sendback::writePackage(const std::string& dir, SendbackPackage& p, std::str
 bool Sendback::write(const std::string& dir, std::string* err) {
   resolve();
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    *err = dir + ": cannot create: " + std::strerror(errno);
+    *err = dir + ": " + tr("cannot create: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   if (!moveEarlierRound(dir, err)) return false;

@@ -9,6 +9,12 @@ bool Messages::load(const std::string& path, std::string* err) {
     YAML::Node root = YAML::LoadFile(path);
     for (const auto& entry : root) {
       std::string code = entry.first.as<std::string>();
+      // `texts:` holds the library's English texts and their Chinese (core/text_catalogue.h).
+      if (code == "texts") {
+        for (const auto& t : entry.second)
+          texts_[t.first.as<std::string>()] = t.second.as<std::string>();
+        continue;
+      }
       for (const auto& lang : entry.second)
         text_[code + "\t" + lang.first.as<std::string>()] = lang.second.as<std::string>();
     }
@@ -27,29 +33,15 @@ std::string Messages::format(std::string_view code, Lang lang, const MessageArgs
   auto it = text_.find(key + "\t" + std::string(langCode(lang)));
   if (it == text_.end()) it = text_.find(key + "\ten");
   std::string tmpl = it == text_.end() ? key : it->second;
-  std::string out;
-  out.reserve(tmpl.size() + 32);
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    size_t open = tmpl.find('{', i);
-    size_t close = open == std::string::npos ? open : tmpl.find('}', open);
-    if (close == std::string::npos) {
-      out.append(tmpl, i);
-      break;
-    }
-    out.append(tmpl, i, open - i);
-    std::string_view name(tmpl.data() + open + 1, close - open - 1);
-    const std::string* value = nullptr;
-    for (const auto& arg : args)
-      if (arg.first == name) value = &arg.second;
-    if (value) {
-      out.append(*value);
-    } else {
-      out.append(tmpl, open, close - open + 1);
-    }
-    i = close + 1;
-  }
-  return out;
+  return fillPlaceholders(tmpl, args);
+}
+
+Messages::~Messages() {
+  if (installedTextCatalogue() == &texts_) setTextCatalogue(nullptr);
+}
+
+void Messages::speak(Lang lang) const {
+  setTextCatalogue(lang == Lang::Zh ? &texts_ : nullptr);
 }
 
 const std::string* Messages::find(std::string_view code, Lang lang) const {

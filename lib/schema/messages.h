@@ -9,13 +9,19 @@
 #include <vector>
 
 #include "core/lang.h"
+#include "core/text_catalogue.h"
 
 namespace vetkit {
 
-using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+using MessageArgs = TextArgs;
 
 class Messages {
  public:
+  Messages() = default;
+  Messages(const Messages&) = default;
+  Messages& operator=(const Messages&) = default;
+  /// Uninstalls its texts if they are the ones speak() installed.
+  ~Messages();
   /// Reads a messages file; false with `err` set when it is missing or malformed.
   bool load(const std::string& path, std::string* err);
   /// The message for `code` in `lang` with {name} placeholders filled; falls back to English,
@@ -26,9 +32,13 @@ class Messages {
   std::string ruleName(std::string_view code, Lang lang) const;
   /// The template of `code` in `lang` exactly (no fallback), or nullptr.
   const std::string* find(std::string_view code, Lang lang) const;
+  /// Makes the library's own texts (core/text_catalogue.h) speak `lang` for the rest of the
+  /// process: the `texts:` block's Chinese for zh, their English for en. Call once, at start.
+  void speak(Lang lang) const;
 
  private:
   std::unordered_map<std::string, std::string> text_;  // "code\tlang" -> template
+  TextCatalogue texts_;                                // English -> 中文
 };
 
 }  // namespace vetkit

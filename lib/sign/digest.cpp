@@ -1,5 +1,7 @@
 #include "sign/digest.h"
 
+#include "core/text_catalogue.h"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -120,7 +122,7 @@ bool digestFile(DigestAlgorithm algorithm, const std::string& path, FileDigest* 
   if (!digester.ok()) return digester.finish(&out->hex, err);
   FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = path + ": " + errnoText(errno);
     return false;
   }
   posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -130,7 +132,7 @@ bool digestFile(DigestAlgorithm algorithm, const std::string& path, FileDigest* 
     ssize_t n = ::read(file.fd, buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      *err = path + ": " + std::strerror(errno);
+      *err = path + ": " + errnoText(errno);
       return false;
     }
     if (n == 0) break;

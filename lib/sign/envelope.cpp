@@ -1,5 +1,7 @@
 #include "sign/envelope.h"
 
+#include "core/text_catalogue.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -87,7 +89,7 @@ CryptStatus fail(CryptStatus status, std::string* err, std::string message) {
 
 bool openInput(const std::string& path, Fd* in, std::string* err) {
   in->fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in->fd < 0) *err = path + ": " + std::strerror(errno);
+  if (in->fd < 0) *err = path + ": " + errnoText(errno);
   return in->fd >= 0;
 }
 
@@ -368,7 +370,7 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
   size_t have = 0;
   for (uint64_t counter = 0;; ++counter) {
     ssize_t got = readFull(in.fd, plain.data() + have, plain.size() - have);
-    if (got < 0) return fail(CryptStatus::Trouble, err, in_path + ": " + std::strerror(errno));
+    if (got < 0) return fail(CryptStatus::Trouble, err, in_path + ": " + errnoText(errno));
     have += size_t(got);
     const bool last = have <= kChunk;
     const size_t n = last ? have : kChunk;
@@ -393,7 +395,7 @@ CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::s
   std::string header(kFixedHeader, '\0');
   auto* h = reinterpret_cast<unsigned char*>(header.data());
   ssize_t got = readFull(in.fd, h, kFixedHeader);
-  if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + std::strerror(errno));
+  if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + errnoText(errno));
   if (size_t(got) < kFixedHeader || !header.starts_with(kMagic))
     return fail(CryptStatus::Trouble, err, name + ": not a file encrypted by vetsign");
   const unsigned char suite = h[kMagic.size()], log2 = h[kMagic.size() + 1];
@@ -413,7 +415,7 @@ CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::s
     return fail(CryptStatus::NotAuthentic, err, name + ": the header is damaged");
   std::string rest(material_size + kHeaderMacSize, '\0');
   got = readFull(in.fd, reinterpret_cast<unsigned char*>(rest.data()), rest.size());
-  if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + std::strerror(errno));
+  if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + errnoText(errno));
   if (size_t(got) < rest.size())
     return fail(CryptStatus::NotAuthentic, err, name + ": the header is truncated");
   const std::string material = rest.substr(0, material_size);
@@ -454,7 +456,7 @@ CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::s
   size_t have = 0;
   for (uint64_t counter = 0;; ++counter) {
     got = readFull(in.fd, sealed.data() + have, sealed.size() - have);
-    if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + std::strerror(errno));
+    if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + errnoText(errno));
     have += size_t(got);
     const bool last = have <= full;
     const size_t n = last ? have : full;

@@ -1,5 +1,7 @@
 #include "sign/small_file.h"
 
+#include "core/text_catalogue.h"
+
 #include "core/temp_files.h"
 
 #include <fcntl.h>
@@ -15,7 +17,7 @@ namespace vetkit {
 bool readSmallFile(const std::string& path, size_t max_size, std::string* text, std::string* err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = path + ": " + errnoText(errno);
     return false;
   }
   text->clear();
@@ -24,7 +26,7 @@ bool readSmallFile(const std::string& path, size_t max_size, std::string* text, 
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *err = path + ": " + std::strerror(errno);
+      *err = path + ": " + errnoText(errno);
       ::close(fd);
       return false;
     }
@@ -47,7 +49,7 @@ bool createNewFile(const std::string& path, std::string_view data, unsigned mode
   // mkstemp: O_EXCL, mode 0600 from the start: no window of exposure
   int fd = TempFiles::create(&tmp, TempFiles::kFile, &slot);
   if (fd < 0) {
-    *err = path + ": cannot create: " + std::strerror(errno);
+    *err = path + ": " + tr("cannot create: {reason}", {{"reason", errnoText(errno)}});
     return false;
   }
   bool ok = fchmod(fd, mode) == 0;
@@ -66,8 +68,9 @@ bool createNewFile(const std::string& path, std::string_view data, unsigned mode
   ::unlink(tmp.c_str());
   TempFiles::remove(slot);
   if (!ok) {
-    *err = path + (saved == EEXIST ? ": already exists, not overwritten"
-                                   : ": cannot write: " + std::string(std::strerror(saved)));
+    *err = path + (saved == EEXIST
+                       ? ": already exists, not overwritten"
+                       : ": " + tr("cannot write: {reason}", {{"reason", errnoText(saved)}}));
     return false;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "sign/verify.h"
 
+#include "core/text_catalogue.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -109,7 +111,7 @@ VerifyStatus Verifier::run(const std::string& path, const std::string& sig_path,
   if (!readSmallFile(sig, kMaxSignatureFile, &text, &err)) return trouble(err);
   std::vector<SignatureBlock> blocks;
   if (!parseSignatureFile(text, &blocks, &err)) return trouble(sig + ": malformed: " + err);
-  if (::access(path.c_str(), R_OK) != 0) return trouble(path + ": " + std::strerror(errno));
+  if (::access(path.c_str(), R_OK) != 0) return trouble(path + ": " + errnoText(errno));
 
   for (const SignatureBlock& block : blocks) {
     SignerResult s;

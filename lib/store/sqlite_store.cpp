@@ -1,5 +1,7 @@
 #include "store/sqlite_store.h"
 
+#include "core/text_catalogue.h"
+
 #include "core/temp_files.h"
 
 #include <fcntl.h>
@@ -171,7 +173,7 @@ bool SqliteStore::open(const std::string& path, std::string* err) {
   // Created 0600 before SQLite opens it: these are personal data.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = path + ": " + errnoText(errno);
     return false;
   }
   ::close(fd);
@@ -184,7 +186,7 @@ bool SqliteStore::create(const std::string& path, std::string* err) {
   // SIGINT or SIGTERM end the run.
   int fd = TempFiles::create(&tmpl, TempFiles::kDatabase);
   if (fd < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = path + ": " + errnoText(errno);
     return false;
   }
   ::close(fd);
@@ -353,12 +355,12 @@ bool SqliteStore::finish() {
   bool synced = fd >= 0 && fsync(fd) == 0;
   if (fd >= 0) ::close(fd);
   if (!synced) {
-    err_ = tmp_path_ + ": " + std::strerror(errno);
+    err_ = tmp_path_ + ": " + errnoText(errno);
     return discard(), false;
   }
   // No replacing: a store another run created meanwhile is kept, and this one reported.
   if (renameat2(AT_FDCWD, tmp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) != 0) {
-    err_ = path_ + ": " + std::strerror(errno);
+    err_ = path_ + ": " + errnoText(errno);
     return discard(), false;
   }
   TempFiles::remove(tmp_path_);

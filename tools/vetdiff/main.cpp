@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     if (files[0] == "-" && files[1] == "-")
       return printError(tool, "OLD and NEW cannot both be standard input"), int(kExitTrouble);
-    auto schema = Schema::load(common.schemaPath(), &err);
+    auto schema = common.loadSchema(&err);
     if (!schema) return printError(tool, err), int(kExitTrouble);
     Profile profile;
     if (!loadMappingOptions(tool, *schema, mapping, common.lang, &profile, &options.import))

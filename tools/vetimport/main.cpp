@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     if (files.empty()) files.push_back("-");
 
     std::string err;
-    auto schema = Schema::load(common.schemaPath(), &err);
+    auto schema = common.loadSchema(&err);
     if (!schema) {
       printError("vetimport", err);
       return int(kExitTrouble);

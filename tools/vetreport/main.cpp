@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     }
 
     std::string err;
-    auto schema = Schema::load(common.schemaPath(), &err);
+    auto schema = common.loadSchema(&err);
     RuleSet rules;
     if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err))
       return printError(tool, err), int(kExitTrouble);

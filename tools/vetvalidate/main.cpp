@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     options.keep = !annotate_path.empty();
 
     std::string err;
-    auto schema = Schema::load(common.schemaPath(), &err);
+    auto schema = common.loadSchema(&err);
     RuleSet rules;
     if (!schema || !RuleSet::loadForSite(*schema, config_path, &rules, &err)) {
       printError(tool, err);

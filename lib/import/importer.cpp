@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/exit_status.h"
+#include "core/text_catalogue.h"
 #include "import/header.h"
 #include "import/normalize.h"
 #include "import/sheet_note.h"
@@ -472,13 +473,16 @@ int Importer::importFile(const std::string& path) {
       // would never be uploaded: read it (or, with --skip-hidden, count it), and say so.
       err.clear();
       importHidden(*wb, i, path, src, &summary, &err);
-      if (!err.empty()) return fail(info.name.empty() ? err : "sheet '" + info.name + "': " + err);
+      if (!err.empty())
+        return fail(info.name.empty() ? err
+                                      : tr("sheet '{name}'", {{"name", info.name}}) + ": " + err);
       continue;
     }
     SheetImport sheet(*this, path, src, info.name);
     if (!wb->readSheet(
             i, [&](const Row& r) { return sheet.onRow(r); }, &err))
-      return fail(info.name.empty() ? err : "sheet '" + info.name + "': " + err);
+      return fail(info.name.empty() ? err
+                                    : tr("sheet '{name}'", {{"name", info.name}}) + ": " + err);
     sheet.finish();
     any_rows = any_rows || sheet.hadRows();
     summary.records += sheet.records();

@@ -121,9 +121,9 @@ class ContentParser {
       if (st == XML_STATUS_OK) return 0;
       if (!failure_.empty()) return *err = failure_, -1;
       if (stopped_) return 1;
-      *err = "content.xml: malformed XML at line " +
-             std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
-             XML_ErrorString(XML_GetErrorCode(parser_));
+      *err = "content.xml: " + tr("malformed XML at line {line}: {reason}",
+                                  {{"line", std::to_string(XML_GetCurrentLineNumber(parser_))},
+                                   {"reason", XML_ErrorString(XML_GetErrorCode(parser_))}});
       return -1;
     };
     if (suspended_) {
@@ -357,7 +357,8 @@ class ContentParser {
   }
   // ODF parts carry no DTD: refusing one means no entity is ever declared or expanded.
   static void onDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-    static_cast<ContentParser*>(self)->fail("content.xml: a DOCTYPE declaration: refused");
+    static_cast<ContentParser*>(self)->fail(
+        "content.xml: " + tr("a DOCTYPE declaration, which workbooks never have: refused"));
   }
 
   XML_Parser parser_ = nullptr;
@@ -396,7 +397,10 @@ class OdsWorkbook : public Workbook {
 
   const std::vector<SheetInfo>& sheets() const override { return infos; }
   bool readSheet(size_t index, const RowSink& sink, std::string* err) override {
-    if (index >= infos.size()) return *err = "no sheet " + std::to_string(index + 1), false;
+    if (index >= infos.size())
+      return *err = tr("no sheet {n} (the workbook has {count})",
+                       {{"n", std::to_string(index + 1)}, {"count", std::to_string(infos.size())}}),
+             false;
     // Sheets read in order (as the importer reads them) share one pass over content.xml.
     if (!reader_ || !reader_->retarget(long(index), &sink)) {
       reader_.reset();  // its zip entry is closed before another is opened

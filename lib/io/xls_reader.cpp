@@ -164,7 +164,8 @@ class XlsWorkbook : public Workbook {
 
 bool XlsWorkbook::readSheet(size_t index, const RowSink& sink, std::string* err) {
   if (index >= infos_.size() || freexl_select_active_worksheet(handle_, uint16_t(index)) != 0) {
-    *err = "no sheet " + std::to_string(index + 1);
+    *err = tr("no sheet {n} (the workbook has {count})",
+              {{"n", std::to_string(index + 1)}, {"count", std::to_string(infos_.size())}});
     return false;
   }
   unsigned rows = 0;

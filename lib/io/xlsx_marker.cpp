@@ -342,7 +342,7 @@ class SheetRewriter {
   };
 
   bool fail(std::string* err, const std::string& why) {
-    *err = "sheet '" + sheet_ + "': " + why;
+    *err = tr("sheet '{name}'", {{"name", sheet_}}) + ": " + why;
     return false;
   }
   void emit(std::string_view s) {
@@ -497,8 +497,8 @@ bool SheetRewriter::tag(const XmlTag& t, std::string* err) {
       int col = last_col_ + 1, row = row_num_;
       if (t.attr("r", &v) && !parseRef(v, &col, &row)) return fail(err, tr("bad cell reference"));
       if (col <= last_col_)
-        return fail(err, "row " + std::to_string(row_num_) +
-                             ": cells out of order; cannot copy this sheet");
+        return fail(err, tr("row {row}: cells out of order; cannot copy this sheet",
+                            {{"row", std::to_string(row_num_)}}));
       last_col_ = col;
       int style = t.attr("s", &v) ? parseNumber(v, 0) : 0;
       cells_.push_back({col, row_.size(), t.text.size(), style, false});

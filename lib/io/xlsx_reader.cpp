@@ -353,9 +353,10 @@ class Sax {
           return false;
         }
         if (stopped_) return true;  // the row sink asked to stop
-        *err = what + ": malformed XML at line " +
-               std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
-               XML_ErrorString(XML_GetErrorCode(parser_));
+        *err = what + ": " +
+               tr("malformed XML at line {line}: {reason}",
+                  {{"line", std::to_string(XML_GetCurrentLineNumber(parser_))},
+                   {"reason", XML_ErrorString(XML_GetErrorCode(parser_))}});
         return false;
       }
       if (n == 0) break;

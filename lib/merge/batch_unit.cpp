@@ -1,5 +1,6 @@
 // The merge session's side of unit attribution: the clues one batch gives, and the warning
 // when they disagree (the rules themselves: unit_attribution.h).
+#include "core/text_catalogue.h"
 #include "merge/session_impl.h"
 
 namespace vetkit {
@@ -20,11 +21,10 @@ UnitAttribution MergeSession::Impl::batchUnit(const Record& first, const std::st
   clues.file = path;
   UnitAttribution a = attributeUnit(schema, clues);
   if (a.disagree.empty()) return a;
-  bool zh = options.lang == Lang::Zh;
   const CodeTable* units = schema.table("units");
   auto shown = [&](const std::string& code) {
     const CodeEntry* e = units ? units->find(code) : nullptr;
-    return e ? e->label + (zh ? "（" : " (") + code + (zh ? "）" : ")") : code;
+    return e ? tr("{label} ({code})", {{"label", e->label}, {"code", code}}) : code;
   };
   auto sourceText = [&](UnitSource s) {
     return schema.messages().format(std::string("unit-source-") + unitSourceName(s), options.lang,
@@ -32,8 +32,9 @@ UnitAttribution MergeSession::Impl::batchUnit(const Record& first, const std::st
   };
   std::string others;
   for (const auto& [source, unit] : a.disagree) {
-    if (!others.empty()) others += zh ? "；" : "; ";
-    others += sourceText(source) + (zh ? "：" : ": ") + shown(unit);
+    std::string one =
+        tr("{source}: {unit}", {{"source", sourceText(source)}, {"unit", shown(unit)}});
+    others = others.empty() ? one : tr("{list}; {more}", {{"list", others}, {"more", one}});
   }
   report(Severity::Warning, path, first.sheet, 0, "unit-sources-disagree",
          {{"unit", shown(a.unit)}, {"source", sourceText(a.source)}, {"others", others}}, "unit");

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/atomic_file.h"
+#include "core/text_catalogue.h"
 #include "io/workbook_file.h"
 #include "record/csv_output.h"
 #include "record/json_writer.h"
@@ -168,7 +169,7 @@ bool writeExtract(Store& store, const Schema& schema, const DepartmentProfile& p
                   const ExtractRequest& request, ExtractResult* result, std::string* err) {
   (void)schema;
   ExtractLog* log = store.extractLog();
-  if (!log) return *err = "this store keeps no log of extracts", false;
+  if (!log) return *err = tr("this store keeps no log of extracts"), false;
   std::string format = extractFormat(request.output);
   result->fields = profile.send();
   result->records = 0;
@@ -201,7 +202,7 @@ bool writeExtract(Store& store, const Schema& schema, const DepartmentProfile& p
   if (!digestFile(DigestAlgorithm::Sha256, request.output, &digest, err)) return false;
   e.sha256 = result->sha256 = digest.hex;
   if (!store.begin() || !log->addExtract(e, &result->id) || !store.commit() || !store.finish()) {
-    *err = "the log of extracts: " + store.error();
+    *err = tr("the log of extracts: {reason}", {{"reason", store.error()}});
     store.rollback();
     ::unlink(request.output.c_str());
     return false;
@@ -211,7 +212,7 @@ bool writeExtract(Store& store, const Schema& schema, const DepartmentProfile& p
 
 bool listExtracts(StoreReader& store, LineOutput* out, std::string* err) {
   ExtractLog* log = store.extractLog();
-  if (!log) return *err = "this store keeps no log of extracts", false;
+  if (!log) return *err = tr("this store keeps no log of extracts"), false;
   bool ok = log->forEachExtract([&](const ExtractEntry& e) {
     std::string* b = out->buffer();
     auto field = [&](const char* name, std::string_view v) {

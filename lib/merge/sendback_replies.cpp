@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/path.h"
+#include "core/text_catalogue.h"
 #include "import/normalize.h"
 #include "io/input.h"
 #include "record/json_line.h"
@@ -120,7 +121,7 @@ bool readReplies(const Schema& schema, Store& store, const std::string& path,
                  const std::string& shown, const std::string& county,
                  const RecordSourceEvents& events, RepliesRead* out, std::string* err) {
   SendbackLog* log = store.sendbackLog();
-  if (!log) return *err = "this store keeps no send-back rounds", false;
+  if (!log) return *err = tr("this store keeps no send-back rounds"), false;
   // The county's items, as its latest package named them, and that package's round: the
   // round a reply answers (rounds come in order).
   std::map<std::string, std::pair<int64_t, SendbackLogItem>> items;

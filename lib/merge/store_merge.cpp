@@ -8,6 +8,7 @@
 #include "core/exit_status.h"
 #include "import/record_source.h"
 
+#include "core/text_catalogue.h"
 #include "merge/batch_snapshot.h"
 #include "merge/sendback_replies.h"
 #include "merge/session_impl.h"
@@ -585,7 +586,6 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
 bool MergeSession::Impl::checkSignature(const std::string& path, const BatchSnapshot& snapshot,
                                         BatchInfo* info) {
   if (!options.trust) return true;
-  bool zh = options.lang == Lang::Zh;
   auto refuse = [&](const char* code, const std::string& why) {
     report(Severity::Error, path, "", 0, code, {{"", why}}, {}, {}, true);
     return false;
@@ -593,16 +593,14 @@ bool MergeSession::Impl::checkSignature(const std::string& path, const BatchSnap
   if (path == "-")
     return options.require_signed
                ? refuse("unsigned-batch",
-                        zh ? "标准输入无法核验签名，批次拒收（--require-signed）"
-                           : "standard input cannot be checked against a signature; batch "
-                             "refused (--require-signed)")
+                        tr("standard input cannot be checked against a signature; batch refused "
+                           "(--require-signed)"))
                : true;
   if (access((path + ".vsig").c_str(), F_OK) != 0 && errno == ENOENT)
     return options.require_signed
-               ? refuse(
-                     "unsigned-batch",
-                     zh ? "批次未签名（缺少 " + path + ".vsig），拒收（--require-signed）"
-                        : "batch is not signed (no " + path + ".vsig); refused (--require-signed)")
+               ? refuse("unsigned-batch",
+                        tr("batch is not signed (no {file}); refused (--require-signed)",
+                           {{"file", path + ".vsig"}}))
                : true;
   vouch_check = false;
   vouchers.clear();
@@ -620,8 +618,7 @@ bool MergeSession::Impl::checkSignature(const std::string& path, const BatchSnap
       report(Severity::Error, path, "", 0, "bad-signature", {{"", std::string(problem)}}, {}, {},
              true);
     }
-    return refuse("bad-signature",
-                  zh ? "签名核验未通过，批次拒收" : "signature check failed; batch refused");
+    return refuse("bad-signature", tr("signature check failed; batch refused"));
   }
   info->signer.clear(), info->key_id.clear();
   info->signer_status = "verified";

@@ -174,7 +174,7 @@ bool RecordReader::parse(std::string_view line, Record* out, std::string* err) {
   }
   od::object obj;
   if (doc.get_object().get(obj)) {
-    *err = "not a JSON object";
+    *err = tr("not a JSON object");
     return false;
   }
   std::shared_ptr<ColumnMap> columns, headers;
@@ -284,7 +284,8 @@ bool RecordReader::readFile(const std::string& path, const std::function<bool(Re
   };
   auto skip = [&] {
     ++line_no;
-    bad_line(line_no, "longer than " + maxLineText() + ", the limit of a line; skipped");
+    bad_line(line_no,
+             tr("longer than {size}, the limit of a line; skipped", {{"size", maxLineText()}}));
     std::string().swap(carry);
     skipping = true;
   };

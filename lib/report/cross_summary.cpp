@@ -3,6 +3,7 @@
 #include <set>
 #include <utility>
 
+#include "core/text_catalogue.h"
 #include "report/table.h"
 
 namespace vetkit {
@@ -18,7 +19,9 @@ bool summarizeCross(const std::vector<CrossItem>& items, CrossSummary* out, std:
   for (const CrossItem& c : items) {
     size_t kind = 0;
     while (kind < 4 && c.kind != kCrossKinds[kind]) ++kind;
-    if (kind == 4) return *err = "finding " + c.id + ": unknown kind \"" + c.kind + "\"", false;
+    if (kind == 4)
+      return *err = tr("finding {id}: unknown kind \"{kind}\"", {{"id", c.id}, {"kind", c.kind}}),
+             false;
     auto [it, added] = index.emplace(c.dept, out->departments.size());
     if (added) out->departments.push_back({c.dept, c.department, {}, {}});
     CrossDepartment& d = out->departments[it->second];

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text_catalogue.h"
 #include "io/sheet.h"
 #include "io/workbook_file.h"
 #include "report/output.h"
@@ -54,7 +55,7 @@ class XlsxReport {
   bool table(const ReportTable& t) {
     std::string name = sheetName(t.title);
     lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
-    if (!ws) return fail("cannot add sheet '" + name + "'");
+    if (!ws) return fail(tr("cannot add sheet '{name}'", {{"name", name}}));
     std::vector<size_t> widths(t.columns.size(), 4);
     for (size_t c = 0; c < t.columns.size(); ++c) {
       if (!ok(worksheet_write_string(ws, 0, lxw_col_t(c), t.columns[c].c_str(), header_)))

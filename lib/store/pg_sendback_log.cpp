@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/text_catalogue.h"
 #include "store/pg_store.h"
 
 namespace vetkit {
@@ -16,7 +17,7 @@ struct Clear {
 using Result = std::unique_ptr<PGresult, Clear>;
 
 std::string why(PGconn* c) {
-  std::string e = c ? PQerrorMessage(c) : "out of memory";
+  std::string e = c ? PQerrorMessage(c) : tr("out of memory");
   while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
   return e;
 }

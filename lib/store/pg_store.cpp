@@ -1,4 +1,5 @@
 #include "store/pg_store.h"
+#include "core/text_catalogue.h"
 
 #include <libpq-fe.h>
 
@@ -191,7 +192,7 @@ int64_t toInt(const char* s) {
 }
 
 std::string lastError(PGconn* c) {
-  std::string e = c ? PQerrorMessage(c) : "out of memory";
+  std::string e = c ? PQerrorMessage(c) : tr("out of memory");
   while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
   return e;
 }

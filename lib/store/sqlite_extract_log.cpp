@@ -1,6 +1,7 @@
 // The SQLite store's log of extracts sent to departments (extract_log.h).
 #include <sqlite3.h>
 
+#include "core/text_catalogue.h"
 #include "store/sqlite_store.h"
 
 namespace vetkit {
@@ -29,7 +30,7 @@ bool SqliteStore::migrateExtractLog() {
   made_at TEXT NOT NULL      -- UTC, ISO 8601
 ))"))
     return true;
-  err_ = "cannot add extract_log: " + err_;
+  err_ = tr("cannot add {table}: {reason}", {{"table", "extract_log"}, {"reason", err_}});
   return false;
 }
 

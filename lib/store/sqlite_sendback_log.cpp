@@ -1,6 +1,7 @@
 // The send-back loop's tables in the SQLite store (sendback_log.h).
 #include <sqlite3.h>
 
+#include "core/text_catalogue.h"
 #include "store/sqlite_store.h"
 
 namespace vetkit {
@@ -74,7 +75,7 @@ bool SqliteStore::migrateSendbackLog() {
   if (!yes && !exec(kSendbackTables)) {
     std::string why = err_;
     rollback();
-    err_ = "cannot add the send-back tables: " + why;
+    err_ = tr("cannot add {table}: {reason}", {{"table", "sendback_*"}, {"reason", why}});
     return false;
   }
   return exec("COMMIT");

@@ -1,6 +1,7 @@
 // The SQLite store's sheet layouts (sheet_layouts.h): one row per sheet of a batch.
 #include <sqlite3.h>
 
+#include "core/text_catalogue.h"
 #include "store/sqlite_store.h"
 
 namespace vetkit {
@@ -37,7 +38,7 @@ INSERT OR IGNORE INTO sheet_layout(batch, src, sheet, columns, headers)
     AND json_type(j.json, '$._columns') = 'object';
 COMMIT)"))
     return true;
-  err_ = "cannot add sheet_layout: " + err_;
+  err_ = tr("cannot add {table}: {reason}", {{"table", "sheet_layout"}, {"reason", err_}});
   exec("ROLLBACK");
   return false;
 }

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "core/path.h"
+#include "core/text_catalogue.h"
 #include "io/input.h"
 #include "io/ods_reader.h"
 #include "io/sheet.h"
@@ -313,9 +314,9 @@ class Annotator {
   }
   bool check(lxw_error e, const std::string& sheet, int row, int col) {
     if (e == LXW_NO_ERROR) return true;
-    std::string where = sheet.empty() ? "" : "sheet '" + sheet + "' ";
-    return fail(where + "cell " + columnLetter(col) + std::to_string(row + 1) + ": " +
-                lxw_strerror(e));
+    std::string cell = columnLetter(col) + std::to_string(row + 1);
+    return fail((sheet.empty() ? "" : tr("sheet '{name}'", {{"name", sheet}}) + " ") +
+                tr("cell {cell}: {reason}", {{"cell", cell}, {"reason", lxw_strerror(e)}}));
   }
   void makeFormats(lxw_workbook* wb);
   bool writeSummary(lxw_worksheet* ws, const std::vector<const Diagnostic*>& mine);
@@ -382,11 +383,11 @@ bool Annotator::run(Workbook& in, const std::vector<const Diagnostic*>& mine, lx
       &taken);
 
   lxw_worksheet* summary = workbook_add_worksheet(wb, summary_name_.c_str());
-  if (!summary) return fail("cannot add sheet '" + summary_name_ + "'");
+  if (!summary) return fail(tr("cannot add sheet '{name}'", {{"name", summary_name_}}));
   std::vector<lxw_worksheet*> copies;
   for (size_t i = 0; i < sheets.size(); ++i) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, names[i].c_str());
-    if (!ws) return fail("cannot add sheet '" + names[i] + "'");
+    if (!ws) return fail(tr("cannot add sheet '{name}'", {{"name", names[i]}}));
     if (sheets[i].hidden) worksheet_hide(ws);
     worksheet_set_comments_author(ws, "vetkit");
     copies.push_back(ws);
@@ -457,18 +458,20 @@ bool Annotator::copySheet(Workbook& in, size_t index, lxw_worksheet* ws,
   bool ok = in.readSheet(
       index,
       [&](const Row& row) {
-        std::string where = sheet_.empty() ? "" : "sheet '" + sheet_ + "' ";
+        std::string where = sheet_.empty() ? "" : tr("sheet '{name}'", {{"name", sheet_}}) + " ";
         if (row.number > kMaxRows) {
           failed = true;
-          return failInput(where + "row " + std::to_string(row.number) +
-                           ": more rows than an xlsx sheet holds (" + std::to_string(kMaxRows) +
-                           ")");
+          return failInput(
+              where + tr("row {row}: more rows than an xlsx sheet holds ({max})",
+                         {{"row", std::to_string(row.number)}, {"max", std::to_string(kMaxRows)}}));
         }
         if (row.number <= last_row) {
           failed = true;
-          return failInput(where + "row " + std::to_string(row.number) + " comes after row " +
-                           std::to_string(last_row) +
-                           "; cannot copy a sheet whose rows are out of order");
+          return failInput(
+              where +
+              tr("row {row} comes after row {last}; cannot copy a sheet whose rows are "
+                 "out of order",
+                 {{"row", std::to_string(row.number)}, {"last", std::to_string(last_row)}}));
         }
         if (!flushBefore(row.number)) {
           failed = true;
@@ -487,7 +490,8 @@ bool Annotator::copySheet(Workbook& in, size_t index, lxw_worksheet* ws,
       &read_err);
   if (failed) return false;
   if (!ok) {
-    *err_ = input_ + ": " + (sheet_.empty() ? "" : "sheet '" + sheet_ + "': ") + read_err;
+    *err_ = input_ + ": " +
+            (sheet_.empty() ? "" : tr("sheet '{name}'", {{"name", sheet_}}) + ": ") + read_err;
     return false;
   }
   if (!flushBefore(INT_MAX)) return false;
@@ -521,9 +525,9 @@ bool Annotator::writeRow(lxw_worksheet* ws, int row, const CellList* cells,
 bool Annotator::writeCell(lxw_worksheet* ws, int row, int col, const Cell* cell,
                           std::span<const Placed> diags) {
   if (col >= kMaxCols)
-    return failInput((sheet_.empty() ? "" : "sheet '" + sheet_ + "' ") + "row " +
-                     std::to_string(row) + ": more columns than an xlsx sheet holds (" +
-                     std::to_string(kMaxCols) + ")");
+    return failInput((sheet_.empty() ? "" : tr("sheet '{name}'", {{"name", sheet_}}) + " ") +
+                     tr("row {row}: more columns than an xlsx sheet holds ({max})",
+                        {{"row", std::to_string(row)}, {"max", std::to_string(kMaxCols)}}));
   lxw_row_t r = lxw_row_t(row - 1);
   lxw_col_t c = lxw_col_t(col);
   int level = diags.empty() ? 2 : int(worstOf(diags));  // a note is not coloured
@@ -633,11 +637,11 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
                             const std::string& out_path, const AnnotateOptions& options,
                             std::string* err) {
   if (input == "-") {
-    *err = "cannot annotate standard input: it cannot be read a second time";
+    *err = tr("cannot annotate standard input: it cannot be read a second time");
     return false;
   }
   if (out_path == "-") {
-    *err = "cannot write the annotated workbook to standard output; name a file";
+    *err = tr("cannot write the annotated workbook to standard output; name a file");
     return false;
   }
   // Renaming over the input would replace the operator's own file with the copy.

@@ -40,7 +40,6 @@ vetsign:encrypt    -o         own     the encrypted file (default FILE.enc, neve
 vetsign:decrypt    -o         own     the decrypted file (default FILE.enc without .enc, never replaced)
 vetsign:*          --schema   absent  signatures cover bytes, whatever records they hold
 vetsign:*          --format   absent  signature and key files have one format each
-vetsign:*          --lang     absent  the messages come from the signature library, in English only
 vetsign:*          --no-mask  absent  prints no values of records
 '
 exception() {  # exception TOOL OPTION: prints absent|own, or nothing

@@ -35,6 +35,8 @@ expect "vetsign cou" countersign
 expect "vetsign enc" encrypt
 expect "vetsign decrypt --passph" --passphrase-file
 expect "vetsign verify --tru" --trusted
+expect "vetsign verify --la" --lang
+expect "vetsign decrypt --lang e" en
 expect "vetdiff --only birth" birth_date
 expect "vetdiff --only name,id_" name,id_number
 expect "vetvalidate --lang e" en

@@ -24,6 +24,10 @@ std::unique_ptr<Schema> CommonOptions::loadSchema(std::string* err) const {
   return loaded;
 }
 
+void CommonOptions::speak() const {
+  if (const Messages* messages = cliMessages()) messages->speak(lang);
+}
+
 void addCommonOptions(CLI::App& app, CommonOptions* opts, unsigned flags,
                       const std::string& formats) {
   if (flags & kOptOutput)

@@ -29,6 +29,9 @@ struct CommonOptions {
   /// The schema, its catalogue speaking `lang` for the library's own texts from now on
   /// (core/text_catalogue.h); null with `err`.
   std::unique_ptr<Schema> loadSchema(std::string* err) const;
+  /// The same for a tool that reads no schema (vetsign): the library's own texts speak `lang`
+  /// from the messages.yaml installed beside the schema; English when it cannot be read.
+  void speak() const;
 };
 
 enum CommonFlags : unsigned {

@@ -30,7 +30,7 @@ MdPtr fetchDigest(DigestAlgorithm algorithm, std::string* err) {
                      : algorithm == DigestAlgorithm::Sha256 ? "SHA256"
                                                             : "SHA512";
   MdPtr md(EVP_MD_fetch(nullptr, name, nullptr));
-  if (!md) *err = std::string("OpenSSL does not provide ") + digestName(algorithm);
+  if (!md) *err = tr("OpenSSL does not provide {digest}", {{"digest", digestName(algorithm)}});
   return md;
 }
 
@@ -73,7 +73,7 @@ bool digestBytes(DigestAlgorithm algorithm, std::string_view data, std::string* 
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), out, &len, md.get(), nullptr) != 1) {
-    *err = std::string(digestName(algorithm)) + ": digest failed";
+    *err = tr("{digest}: digest failed", {{"digest", digestName(algorithm)}});
     return false;
   }
   raw->assign(reinterpret_cast<char*>(out), len);
@@ -91,7 +91,7 @@ Digester::Digester(DigestAlgorithm algorithm) : impl_(std::make_unique<Impl>()) 
   MdPtr md = fetchDigest(algorithm, &impl_->err);
   impl_->ctx.reset(EVP_MD_CTX_new());
   if (md && (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx.get(), md.get(), nullptr) != 1))
-    impl_->err = "cannot start the digest";
+    impl_->err = tr("cannot start the digest");
 }
 
 Digester::~Digester() = default;
@@ -102,17 +102,17 @@ bool Digester::ok() const {
 
 void Digester::update(std::string_view data) {
   if (impl_->err.empty() && EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) != 1)
-    impl_->err = std::string(digestName(impl_->algorithm)) + ": digest failed";
+    impl_->err = tr("{digest}: digest failed", {{"digest", digestName(impl_->algorithm)}});
 }
 
 bool Digester::finish(std::string* hex, std::string* err) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (impl_->err.empty() && EVP_DigestFinal_ex(impl_->ctx.get(), digest, &len) != 1)
-    impl_->err = std::string(digestName(impl_->algorithm)) + ": digest failed";
+    impl_->err = tr("{digest}: digest failed", {{"digest", digestName(impl_->algorithm)}});
   if (!impl_->err.empty()) return *err = impl_->err, false;
   *hex = toHex(std::string_view(reinterpret_cast<char*>(digest), len));
-  impl_->err = "the digest is spent";
+  impl_->err = tr("the digest is spent");
   return true;
 }
 

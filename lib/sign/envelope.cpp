@@ -297,13 +297,13 @@ bool ed25519ToX25519Public(const Key& key, std::string* u, std::string* err) {
   size_t len = sizeof raw;
   if (key.algorithm() != KeyAlgorithm::Ed25519 ||
       EVP_PKEY_get_raw_public_key(key.get(), raw, &len) != 1 || len != 32) {
-    *err = "not an Ed25519 key";
+    *err = tr("not an Ed25519 key");
     return false;
   }
   raw[31] &= 0x7f;  // the sign of x: the map needs only y
   std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
   if (!ctx) {
-    *err = "out of memory";
+    *err = tr("out of memory");
     return false;
   }
   BN_CTX_start(ctx.get());
@@ -321,7 +321,7 @@ bool ed25519ToX25519Public(const Key& key, std::string* u, std::string* err) {
   BN_CTX_end(ctx.get());
   ERR_clear_error();
   if (!ok) {
-    *err = "the Ed25519 key has no X25519 form";
+    *err = tr("the Ed25519 key has no X25519 form");
     return false;
   }
   u->assign(reinterpret_cast<char*>(out), 32);
@@ -337,7 +337,7 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
     secret.bytes.assign(kSecretSize, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.bytes.data()), int(kSecretSize)) != 1 ||
         !sm2Transform(recipient, true, secret.bytes, &material))
-      return fail(CryptStatus::Trouble, err, "cannot encrypt the file key to the SM2 key");
+      return fail(CryptStatus::Trouble, err, tr("cannot encrypt the file key to the SM2 key"));
   } else {
     std::string u;
     if (!ed25519ToX25519Public(recipient, &u, err)) return CryptStatus::Trouble;
@@ -346,7 +346,7 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
     size_t len = 32;
     if (!ephemeral || EVP_PKEY_get_raw_public_key(ephemeral.get(), eph_pub, &len) != 1 ||
         !x25519(ephemeral.get(), u, &secret))
-      return fail(CryptStatus::Trouble, err, "X25519 key agreement failed");
+      return fail(CryptStatus::Trouble, err, tr("X25519 key agreement failed"));
     material = std::string(reinterpret_cast<char*>(eph_pub), 32) + u;
   }
   std::string header(kMagic);
@@ -356,9 +356,9 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
   Secret keys;
   std::string tag;
   if (!deriveKeys(sm2, secret.bytes, header, &keys) || (tag = headerMac(sm2, keys, header)).empty())
-    return fail(CryptStatus::Trouble, err, "cannot derive the file keys");
+    return fail(CryptStatus::Trouble, err, tr("cannot derive the file keys"));
   ChunkCipher chunks(sm2, keys.bytes);
-  if (!chunks.ok()) return fail(CryptStatus::Trouble, err, "OpenSSL lacks SM4-CTR or HMAC-SM3");
+  if (!chunks.ok()) return fail(CryptStatus::Trouble, err, tr("OpenSSL lacks SM4-CTR or HMAC-SM3"));
 
   Fd in;
   if (!openInput(in_path, &in, err)) return CryptStatus::Trouble;
@@ -375,7 +375,7 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
     const bool last = have <= kChunk;
     const size_t n = last ? have : kChunk;
     if (!chunks.seal(counter, last, plain.data(), n, sealed.data()))
-      return fail(CryptStatus::Trouble, err, "encryption failed");
+      return fail(CryptStatus::Trouble, err, tr("encryption failed"));
     out.write(std::string_view(reinterpret_cast<char*>(sealed.data()), n + chunks.tagSize()));
     if (last) break;
     plain[0] = plain[kChunk];
@@ -387,37 +387,42 @@ CryptStatus encryptFile(const Key& recipient, const std::string& in_path,
 
 CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::string& out_path,
                         std::string* err) {
-  if (!key.isPrivate()) return fail(CryptStatus::Trouble, err, "decryption needs a private key");
+  if (!key.isPrivate())
+    return fail(CryptStatus::Trouble, err, tr("decryption needs a private key"));
   const bool sm2 = key.algorithm() == KeyAlgorithm::Sm2;
   Fd in;
   if (!openInput(in_path, &in, err)) return CryptStatus::Trouble;
-  const std::string name = in_path == "-" ? "standard input" : in_path;
+  const std::string name = in_path == "-" ? tr("standard input") : in_path;
   std::string header(kFixedHeader, '\0');
   auto* h = reinterpret_cast<unsigned char*>(header.data());
   ssize_t got = readFull(in.fd, h, kFixedHeader);
   if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + errnoText(errno));
   if (size_t(got) < kFixedHeader || !header.starts_with(kMagic))
-    return fail(CryptStatus::Trouble, err, name + ": not a file encrypted by vetsign");
+    return fail(CryptStatus::Trouble, err, name + ": " + tr("not a file encrypted by vetsign"));
   const unsigned char suite = h[kMagic.size()], log2 = h[kMagic.size() + 1];
   if ((suite != kSuiteSm2 && suite != kSuiteX25519) || log2 != kChunkLog2)
-    return fail(CryptStatus::Trouble, err, name + ": unsupported encryption suite or chunk size");
-  if ((suite == kSuiteSm2) != sm2)
     return fail(CryptStatus::Trouble, err,
-                name + ": encrypted to an " + (sm2 ? "ed25519" : "sm2") + " key, not to this " +
-                    keyAlgorithmName(key.algorithm()) + " key");
-  const std::string key_id = header.substr(kMagic.size() + 2, 8);
-  if (key_id != rawKeyId(key))
+                name + ": " + tr("unsupported encryption suite or chunk size"));
+  if ((suite == kSuiteSm2) != sm2)
     return fail(
         CryptStatus::Trouble, err,
-        name + ": encrypted to key " + toHex(key_id) + ", not to this key (" + key.keyId() + ")");
+        name + ": " +
+            tr("encrypted to an {other} key, not to this {mine} key",
+               {{"other", sm2 ? "ed25519" : "sm2"}, {"mine", keyAlgorithmName(key.algorithm())}}));
+  const std::string key_id = header.substr(kMagic.size() + 2, 8);
+  if (key_id != rawKeyId(key))
+    return fail(CryptStatus::Trouble, err,
+                name + ": " +
+                    tr("encrypted to key {key_id}, not to this key ({mine})",
+                       {{"key_id", toHex(key_id)}, {"mine", key.keyId()}}));
   const size_t material_size = size_t(h[kFixedHeader - 2]) << 8 | h[kFixedHeader - 1];
   if (material_size > kMaxKeyMaterial)
-    return fail(CryptStatus::NotAuthentic, err, name + ": the header is damaged");
+    return fail(CryptStatus::NotAuthentic, err, name + ": " + tr("the header is damaged"));
   std::string rest(material_size + kHeaderMacSize, '\0');
   got = readFull(in.fd, reinterpret_cast<unsigned char*>(rest.data()), rest.size());
   if (got < 0) return fail(CryptStatus::Trouble, err, name + ": " + errnoText(errno));
   if (size_t(got) < rest.size())
-    return fail(CryptStatus::NotAuthentic, err, name + ": the header is truncated");
+    return fail(CryptStatus::NotAuthentic, err, name + ": " + tr("the header is truncated"));
   const std::string material = rest.substr(0, material_size);
   header += material;
 
@@ -425,29 +430,31 @@ CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::s
   if (sm2) {
     if (!sm2Transform(key, false, material, &secret.bytes) || secret.bytes.size() != kSecretSize)
       return fail(CryptStatus::NotAuthentic, err,
-                  name + ": the file key does not decrypt: the header was changed");
+                  name + ": " + tr("the file key does not decrypt: the header was changed"));
   } else {
     std::string u;
     PkeyPtr mine = x25519Private(key);
     if (!mine || !ed25519ToX25519Public(key, &u, err))
-      return fail(CryptStatus::Trouble, err, "cannot convert the Ed25519 key to X25519");
+      return fail(CryptStatus::Trouble, err, tr("cannot convert the Ed25519 key to X25519"));
     if (material.size() != 64 || material.substr(32) != u)
-      return fail(CryptStatus::NotAuthentic, err,
-                  name + ": the header does not name this key's X25519 form: it was changed");
+      return fail(
+          CryptStatus::NotAuthentic, err,
+          name + ": " + tr("the header does not name this key's X25519 form: it was changed"));
     if (!x25519(mine.get(), material.substr(0, 32), &secret))
-      return fail(CryptStatus::NotAuthentic, err, name + ": bad ephemeral key in the header");
+      return fail(CryptStatus::NotAuthentic, err,
+                  name + ": " + tr("bad ephemeral key in the header"));
   }
   Secret keys;
   std::string tag;
   if (!deriveKeys(sm2, secret.bytes, header, &keys) || (tag = headerMac(sm2, keys, header)).empty())
-    return fail(CryptStatus::Trouble, err, "cannot derive the file keys");
+    return fail(CryptStatus::Trouble, err, tr("cannot derive the file keys"));
   if (CRYPTO_memcmp(tag.data(), rest.data() + material_size, kHeaderMacSize) != 0)
     return fail(CryptStatus::NotAuthentic, err,
-                name +
-                    ": the header fails authentication: it was changed, or the file was "
-                    "not made for this key");
+                name + ": " +
+                    tr("the header fails authentication: it was changed, or the file was not "
+                       "made for this key"));
   ChunkCipher chunks(sm2, keys.bytes);
-  if (!chunks.ok()) return fail(CryptStatus::Trouble, err, "OpenSSL lacks SM4-CTR or HMAC-SM3");
+  if (!chunks.ok()) return fail(CryptStatus::Trouble, err, tr("OpenSSL lacks SM4-CTR or HMAC-SM3"));
 
   AtomicFile out;
   if (!out.open(out_path, err)) return CryptStatus::Trouble;
@@ -462,11 +469,13 @@ CryptStatus decryptFile(const Key& key, const std::string& in_path, const std::s
     const size_t n = last ? have : full;
     // An empty last chunk is made only for an empty file; anything else is a cut file.
     if (n < tag_size || (last && counter > 0 && n == tag_size))
-      return fail(CryptStatus::NotAuthentic, err, name + ": truncated");
+      return fail(CryptStatus::NotAuthentic, err, name + ": " + tr("truncated"));
     if (!chunks.open(counter, last, sealed.data(), n - tag_size, plain.data()))
       return fail(CryptStatus::NotAuthentic, err,
-                  name + ": chunk " + std::to_string(counter + 1) +
-                      " fails authentication: the file was changed, truncated or reordered");
+                  name + ": " +
+                      tr("chunk {n} fails authentication: the file was changed, truncated or "
+                         "reordered",
+                         {{"n", std::to_string(counter + 1)}}));
     out.write(std::string_view(reinterpret_cast<char*>(plain.data()), n - tag_size));
     if (last) break;
     sealed[0] = sealed[full];

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text_catalogue.h"
 #include "sign/ossl_ptr.h"
 #include "sign/small_file.h"
 
@@ -32,7 +33,7 @@ std::string opensslReason() {
   if (!code) return "";
   char text[256];
   ERR_error_string_n(code, text, sizeof text);
-  return std::string(" (") + text + ")";
+  return tr(" ({reason})", {{"reason", text}});
 }
 
 // Identifies the algorithm by what the key is, not by its curve: an EC key on the SM2 curve
@@ -43,8 +44,8 @@ bool keyAlgorithmOf(EVP_PKEY* pkey, KeyAlgorithm* algorithm, std::string* err) {
   } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
     *algorithm = KeyAlgorithm::Ed25519;
   } else {
-    *err = std::string("unsupported key type ") + EVP_PKEY_get0_type_name(pkey) +
-           " (vetsign uses SM2 or Ed25519 keys)";
+    *err = tr("unsupported key type {type} (vetsign uses SM2 or Ed25519 keys)",
+              {{"type", EVP_PKEY_get0_type_name(pkey)}});
     return false;
   }
   return true;
@@ -91,21 +92,26 @@ bool checkKeyIdentity(std::string_view signer, std::string_view role, std::strin
     return false;
   };
   if (signer.empty() || signer.size() > 256)
-    return fail("the signer's name must be 1 to 256 bytes");
+    return fail(tr("the signer's name must be 1 to 256 bytes"));
   for (unsigned char c : signer)
     if (c < 0x20 || c == 0x7f)
-      return fail("the signer's name may not hold control characters or line breaks");
+      return fail(tr("the signer's name may not hold control characters or line breaks"));
   const int level = role == "county" ? 0 : role == "city" ? 1 : role == "province" ? 2 : -1;
   if (level < 0)
-    return fail("role must be county, city or province, not '" + std::string(role) + "'");
+    return fail(
+        tr("role must be county, city or province, not '{role}'", {{"role", std::string(role)}}));
   if (unit.size() != 6 || !isDigits(unit) || unit.starts_with("00"))
-    return fail("unit must be a 6-digit GB/T 2260 code, not '" + std::string(unit) + "'");
+    return fail(
+        tr("unit must be a 6-digit GB/T 2260 code, not '{unit}'", {{"unit", std::string(unit)}}));
   // A county's code names a county (431302), a city's ends in 00 (431300), a province's in 0000.
   const bool fits = level == 0   ? unit.substr(4) != "00"
                     : level == 1 ? unit.substr(4) == "00" && unit.substr(2, 2) != "00"
                                  : unit.substr(2) == "0000";
+  const TextArgs args = {{"unit", std::string(unit)}};
   if (!fits)
-    return fail("unit " + std::string(unit) + " is not the code of a " + std::string(role));
+    return fail(level == 0   ? tr("unit {unit} is not the code of a county", args)
+                : level == 1 ? tr("unit {unit} is not the code of a city", args)
+                             : tr("unit {unit} is not the code of a province", args));
   return true;
 }
 
@@ -167,12 +173,12 @@ std::unique_ptr<Key> generateKey(KeyAlgorithm algorithm, std::string* err) {
   PkeyPtr pkey(
       EVP_PKEY_Q_keygen(nullptr, nullptr, algorithm == KeyAlgorithm::Sm2 ? "SM2" : "ED25519"));
   if (!pkey) {
-    *err =
-        std::string("cannot generate an ") + keyAlgorithmName(algorithm) + " key" + opensslReason();
+    *err = tr("cannot generate an {algorithm} key", {{"algorithm", keyAlgorithmName(algorithm)}}) +
+           opensslReason();
     return nullptr;
   }
   auto key = wrap(std::move(pkey), true, err);
-  if (key && key->keyId().empty()) *err = "cannot compute the key id", key.reset();
+  if (key && key->keyId().empty()) *err = tr("cannot compute the key id"), key.reset();
   return key;
 }
 
@@ -181,8 +187,8 @@ bool writeKeyPair(const Key& key, const std::string& base, std::string_view pass
   const std::string key_path = base + ".key", pub_path = base + ".pub";
   if (!checkKeyIdentity(key.signer, key.role, key.unit, err)) return false;
   if (access(key_path.c_str(), F_OK) == 0 || access(pub_path.c_str(), F_OK) == 0) {
-    *err = (access(key_path.c_str(), F_OK) == 0 ? key_path : pub_path) +
-           ": already exists, not overwritten";
+    *err = (access(key_path.c_str(), F_OK) == 0 ? key_path : pub_path) + ": " +
+           tr("already exists, not overwritten");
     return false;
   }
   // The secret PEM lives only in OpenSSL's secure heap, which is wiped when freed.
@@ -192,13 +198,13 @@ bool writeKeyPair(const Key& key, const std::string& base, std::string_view pass
   if (!secret || BIO_write(secret.get(), fields.data(), int(fields.size())) != int(fields.size()) ||
       PEM_write_bio_PKCS8PrivateKey(secret.get(), key.get(), cipher, passphrase.data(),
                                     int(passphrase.size()), nullptr, nullptr) != 1) {
-    *err = "cannot encode the private key" + opensslReason();
+    *err = tr("cannot encode the private key") + opensslReason();
     return false;
   }
   BioPtr pub(BIO_new(BIO_s_mem()));
   if (!pub || BIO_write(pub.get(), fields.data(), int(fields.size())) != int(fields.size()) ||
       PEM_write_bio_PUBKEY(pub.get(), key.get()) != 1) {
-    *err = "cannot encode the public key" + opensslReason();
+    *err = tr("cannot encode the public key") + opensslReason();
     return false;
   }
   char* data = nullptr;
@@ -219,8 +225,10 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-    *err = path + ": private key is readable by group or others (mode " + mode + "); chmod 600 " +
-           path + " (and consider it exposed)";
+    *err = path + ": " +
+           tr("private key is readable by group or others (mode {mode}); chmod 600 {path} (and "
+              "consider it exposed)",
+              {{"mode", mode}, {"path", path}});
     return nullptr;
   }
   std::string text;
@@ -229,7 +237,7 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
   bool parsed = parseKeyFile(text, &entries, err);
   OPENSSL_cleanse(text.data(), text.size());
   if (!parsed || entries.size() != 1) {
-    if (parsed) *err = "expected exactly one PEM private key";
+    if (parsed) *err = tr("expected exactly one PEM private key");
     *err = path + ": " + *err;
     for (auto& e : entries) OPENSSL_cleanse(e.pem.data(), e.pem.size());
     return nullptr;
@@ -241,10 +249,10 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
                    : nullptr);
   OPENSSL_cleanse(entry.pem.data(), entry.pem.size());
   if (!pkey) {
-    *err = path +
-           (encrypted && passphrase.empty() ? ": the key is encrypted; give its passphrase"
-            : encrypted                     ? ": wrong passphrase or damaged key"
-                                            : ": not a readable private key") +
+    *err = path + ": " +
+           (encrypted && passphrase.empty() ? tr("the key is encrypted; give its passphrase")
+            : encrypted                     ? tr("wrong passphrase or damaged key")
+                                            : tr("not a readable private key")) +
            opensslReason();
     return nullptr;
   }
@@ -258,7 +266,9 @@ std::unique_ptr<Key> loadPrivateKey(const std::string& path, std::string_view pa
   key->unit = entry.field("unit");
   std::string declared = entry.field("key-id");
   if (!declared.empty() && declared != key->keyId()) {
-    *err = path + ": key-id " + declared + " does not match the key (" + key->keyId() + ")";
+    *err = path + ": " +
+           tr("key-id {declared} does not match the key ({actual})",
+              {{"declared", declared}, {"actual", key->keyId()}});
     return nullptr;
   }
   return key;
@@ -268,7 +278,7 @@ std::unique_ptr<Key> publicKeyFromDer(std::string_view der, std::string* err) {
   auto p = reinterpret_cast<const unsigned char*>(der.data());
   PkeyPtr pkey(d2i_PUBKEY(nullptr, &p, long(der.size())));
   if (!pkey || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-    *err = "not a public key" + opensslReason();
+    *err = tr("not a public key") + opensslReason();
     return nullptr;
   }
   return wrap(std::move(pkey), false, err);
@@ -278,7 +288,7 @@ std::unique_ptr<Key> publicKeyFromPem(std::string_view pem, std::string* err) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   PkeyPtr pkey(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!pkey) {
-    *err = "not a PEM public key" + opensslReason();
+    *err = tr("not a PEM public key") + opensslReason();
     return nullptr;
   }
   return wrap(std::move(pkey), false, err);
@@ -322,20 +332,22 @@ bool parseKeyFile(std::string_view text, std::vector<KeyFileEntry>* entries, std
     }
     size_t colon = line.find(": ");
     if (colon == std::string_view::npos || colon == 0) {
-      *err = "line " + std::to_string(number) + ": expected 'name: value' or a PEM block";
+      *err = tr("line {line}: expected 'name: value' or a PEM block",
+                {{"line", std::to_string(number)}});
       return false;
     }
     if (current.fields.empty()) current.line = number;
     std::string_view name = line.substr(0, colon);
     for (const auto& field : current.fields)
       if (field.first == name) {
-        *err = "line " + std::to_string(number) + ": duplicated field '" + std::string(name) + "'";
+        *err = tr("line {line}: duplicated field '{field}'",
+                  {{"line", std::to_string(number)}, {"field", std::string(name)}});
         return false;
       }
     current.fields.emplace_back(std::string(name), std::string(line.substr(colon + 2)));
   }
   if (in_pem || !current.fields.empty()) {
-    *err = in_pem ? "unterminated PEM block" : "fields without a PEM block at the end";
+    *err = in_pem ? tr("unterminated PEM block") : tr("fields without a PEM block at the end");
     OPENSSL_cleanse(current.pem.data(), current.pem.size());
     return false;
   }
@@ -357,14 +369,16 @@ ossl::MdCtxPtr startContext(const Key& key, std::string_view sm2_id, bool signin
                      : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.get());
   if (ok == 1 && key.algorithm() == KeyAlgorithm::Sm2) {
     if (sm2_id.empty()) {
-      *err = "an SM2 distinguishing ID is required";
+      *err = tr("an SM2 distinguishing ID is required");
       return nullptr;
     }
     ok = EVP_PKEY_CTX_set1_id(pctx, sm2_id.data(), sm2_id.size());
   }
   if (ok != 1) {
-    *err = std::string("cannot start ") + signatureAlgorithmName(key.algorithm()) +
-           (signing ? " signing" : " verification") + opensslReason();
+    const TextArgs args = {{"algorithm", signatureAlgorithmName(key.algorithm())}};
+    *err = (signing ? tr("cannot start {algorithm} signing", args)
+                    : tr("cannot start {algorithm} verification", args)) +
+           opensslReason();
     return nullptr;
   }
   return ctx;
@@ -375,7 +389,7 @@ ossl::MdCtxPtr startContext(const Key& key, std::string_view sm2_id, bool signin
 bool signMessage(const Key& key, std::string_view sm2_id, std::string_view message,
                  std::string* signature, std::string* err) {
   if (!key.isPrivate()) {
-    *err = "a public key cannot sign";
+    *err = tr("a public key cannot sign");
     return false;
   }
   auto ctx = startContext(key, sm2_id, true, err);
@@ -384,13 +398,13 @@ bool signMessage(const Key& key, std::string_view sm2_id, std::string_view messa
   size_t len = 0;
   auto msg = reinterpret_cast<const unsigned char*>(message.data());
   if (EVP_DigestSign(ctx.get(), nullptr, &len, msg, message.size()) != 1) {
-    *err = "signing failed" + opensslReason();
+    *err = tr("signing failed") + opensslReason();
     return false;
   }
   signature->resize(len);
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature->data()), &len, msg,
                      message.size()) != 1) {
-    *err = "signing failed" + opensslReason();
+    *err = tr("signing failed") + opensslReason();
     return false;
   }
   signature->resize(len);
@@ -405,7 +419,7 @@ bool verifyMessage(const Key& key, std::string_view sm2_id, std::string_view mes
                             signature.size(),
                             reinterpret_cast<const unsigned char*>(message.data()), message.size());
   ERR_clear_error();  // a bad signature is an answer, not an error to carry along
-  if (ok != 1) *err = "signature does not match";
+  if (ok != 1) *err = tr("signature does not match");
   return ok == 1;
 }
 

@@ -11,7 +11,7 @@ bool sm4EncryptBlock(const unsigned char key[16], const unsigned char in[16], un
                      std::string* err);
 
 /// Checks SM3("abc") (GB/T 32905) and the GB/T 32907 SM4 example; false with `err` if either
-/// answer is wrong or the algorithm is missing.
+/// answer is wrong or the algorithm is missing ("self test: …", in the installed language).
 bool runSelfTest(std::string* err);
 
 }  // namespace vetkit

@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.h"
 #include "core/path.h"
+#include "core/text_catalogue.h"
 #include "sign/small_file.h"
 #include "sign/utc_time.h"
 
@@ -26,8 +27,9 @@ VerifyStatus coverInput(const std::string& input, const SignOptions& options,
   // Without a trust store every key is unknown; that is the caller's choice, not a fault.
   if (status == VerifyStatus::Untrusted && !options.trust) status = VerifyStatus::Valid;
   if (status != VerifyStatus::Valid) {
-    *err = "will not countersign: " +
-           (checked.problems.empty() ? input + ": does not verify" : checked.problems[0]);
+    *err = tr("will not countersign: {problem}",
+              {{"problem", checked.problems.empty() ? input + ": " + tr("does not verify")
+                                                    : checked.problems[0]}});
     return status;
   }
   FileDigest digest;
@@ -65,16 +67,17 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
   block.role = options.role.empty() ? key.role : options.role;
   block.file = baseName(path);
   block.comment = options.comment;
-  if (!key.isPrivate()) return *err = "signing needs a private key", trouble;
+  if (!key.isPrivate()) return *err = tr("signing needs a private key"), trouble;
   if (block.signer.empty() || block.signer.size() > 256 || !isPlainText(block.signer))
-    return *err = "the signer's name is missing or too long (give --signer)", trouble;
+    return *err = tr("the signer's name is missing or too long (give --signer)"), trouble;
   if (!isKnownRole(block.role))
-    return *err = "unknown role '" + block.role + "' (county, city or province)", trouble;
+    return *err = tr("unknown role '{role}' (county, city or province)", {{"role", block.role}}),
+           trouble;
   if (block.algorithm == KeyAlgorithm::Sm2 &&
       (block.sm2_id.empty() || block.sm2_id.size() > 64 || !isPlainText(block.sm2_id)))
-    return *err = "the SM2 ID must be 1 to 64 characters", trouble;
+    return *err = tr("the SM2 ID must be 1 to 64 characters"), trouble;
   if (!isPlainText(block.comment) || block.comment.size() > 1024)
-    return *err = "the comment must be one line of at most 1024 bytes", trouble;
+    return *err = tr("the comment must be one line of at most 1024 bytes"), trouble;
 
   // An existing signature file gets the new block appended, so it must be sound and about
   // this very data. A target that is not a regular file (/dev/null, a FIFO) holds none.
@@ -84,18 +87,23 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
   if (::stat(sig.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     if (!readSmallFile(sig, kMaxSignatureFile, &existing, err)) return trouble;
     if (!parseSignatureFile(existing, &blocks, err))
-      return *err = sig + ": malformed, not appending to it: " + *err, trouble;
+      return *err = sig + ": " + tr("malformed, not appending to it: {reason}", {{"reason", *err}}),
+             trouble;
   }
   for (const SignatureBlock& b : blocks)
     if (b.key_id == key.keyId())
-      return *err = sig + ": already signed with key " + key.keyId() + " by " + b.signer, trouble;
+      return *err = sig + ": " +
+                    tr("already signed with key {key_id} by {signer}",
+                       {{"key_id", key.keyId()}, {"signer", b.signer}}),
+             trouble;
 
   FileDigest digest;
   if (!digestFile(digestFor(block.algorithm), path, &digest, err)) return trouble;
   for (const SignatureBlock& b : blocks)
     if (b.size != digest.size || (b.algorithm == block.algorithm && b.digest != digest.hex))
-      return *err =
-                 path + ": changed since " + b.signer + " signed it; " + sig + " no longer matches",
+      return *err = path + ": " +
+                    tr("changed since {signer} signed it; {sig} no longer matches",
+                       {{"signer", b.signer}, {"sig", sig}}),
              VerifyStatus::BadSignature;
   block.size = digest.size;
   block.digest = digest.hex;
@@ -107,9 +115,10 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
     VerifyStatus status = coverInput(input, options, digestFor(block.algorithm), &cover, err);
     if (status != VerifyStatus::Valid) return status;
     if (!names.insert(cover.name).second)
-      return *err = "two covered batches are named " + cover.name, trouble;
+      return *err = tr("two covered batches are named {name}", {{"name", cover.name}}), trouble;
     if (!digests.insert(cover.file_digest).second)
-      return *err = "covered batch " + cover.name + " is covered twice (same data)", trouble;
+      return *err = tr("covered batch {name} is covered twice (same data)", {{"name", cover.name}}),
+             trouble;
     block.covers.push_back(cover);
   }
 
@@ -122,7 +131,9 @@ VerifyStatus signFile(const std::string& path, const std::string& sig_path, cons
   if (!parseSignatureFile(text, &reread, err) || reread.size() != 1 ||
       !(pub = publicKeyFromDer(reread[0].public_key, err)) ||
       !verifyMessage(*pub, reread[0].sm2_id, signedBytes(reread[0]), reread[0].signature, err))
-    return *err = "the new signature does not verify; nothing written (" + *err + ")", trouble;
+    return *err = tr("the new signature does not verify; nothing written ({reason})",
+                     {{"reason", *err}}),
+           trouble;
 
   AtomicFile out;
   if (!out.open(sig, err)) return trouble;

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "core/text_catalogue.h"
+
 namespace vetkit {
 
 namespace {
@@ -45,7 +47,7 @@ struct Line {
 };
 
 std::string at(int number, const std::string& what) {
-  return "line " + std::to_string(number) + ": " + what;
+  return tr("line {line}: {problem}", {{"line", std::to_string(number)}, {"problem", what}});
 }
 
 // Checks the collected lines of one block and fills `block`.
@@ -62,26 +64,33 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
     const Line& l = lines[i];
     auto it = std::find(kFieldOrder.begin(), kFieldOrder.end(), l.name);
     if (it == kFieldOrder.end())
-      return *err = at(l.number, "unknown field '" + std::string(l.name) + "'"), false;
+      return *err = at(l.number, tr("unknown field '{field}'", {{"field", std::string(l.name)}})),
+             false;
     if (l.name != "covers" && std::find(seen.begin(), seen.end(), l.name) != seen.end())
-      return *err = at(l.number, "duplicated field '" + std::string(l.name) + "'"), false;
+      return *err =
+                 at(l.number, tr("duplicated field '{field}'", {{"field", std::string(l.name)}})),
+             false;
     size_t k = size_t(it - kFieldOrder.begin());
     if (l.name == "comment" || k < next)
-      return *err = at(l.number, "field '" + std::string(l.name) + "' out of place"), false;
+      return *err =
+                 at(l.number, tr("field '{field}' out of place", {{"field", std::string(l.name)}})),
+             false;
     for (size_t skipped = next; skipped < k; ++skipped)
       if (kFieldOrder[skipped] != "sm2-id" && kFieldOrder[skipped] != "covers")
-        return *err = at(l.number, "missing field '" + std::string(kFieldOrder[skipped]) +
-                                       "' before '" + std::string(l.name) + "'"),
+        return *err = at(l.number, tr("missing field '{field}' before '{next}'",
+                                      {{"field", std::string(kFieldOrder[skipped])},
+                                       {"next", std::string(l.name)}})),
                false;
     seen.push_back(l.name);
     next = l.name == "covers" ? k : k + 1;
     if (l.name == "signature") {
       have_signature = true;
       if (i + 1 != lines.size())
-        return *err = at(lines[i + 1].number, "nothing may follow 'signature' in a block"), false;
+        return *err = at(lines[i + 1].number, tr("nothing may follow 'signature' in a block")),
+               false;
     }
   }
-  if (!have_signature) return *err = at(begin_line, "block has no 'signature' field"), false;
+  if (!have_signature) return *err = at(begin_line, tr("block has no 'signature' field")), false;
 
   for (size_t h = header_begin; h + 1 < lines.size(); ++h) block->header.append(lines[h].raw);
   for (size_t h = header_begin; h < lines.size(); ++h) {
@@ -92,45 +101,50 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
       return false;
     };
     if (l.name == "version") {
-      if (v != "1") return bad("unsupported format version '" + std::string(v) + "'");
+      if (v != "1")
+        return bad(tr("unsupported format version '{version}'", {{"version", std::string(v)}}));
     } else if (l.name == "algorithm") {
       if (!parseSignatureAlgorithm(v, &block->algorithm))
-        return bad("unknown algorithm '" + std::string(v) + "' (sm2-sm3 or ed25519)");
+        return bad(tr("unknown algorithm '{algorithm}' (sm2-sm3 or ed25519)",
+                      {{"algorithm", std::string(v)}}));
     } else if (l.name == "key-id") {
-      if (v.size() != 16 || !isLowerHex(v)) return bad("not 16 lower-case hex digits");
+      if (v.size() != 16 || !isLowerHex(v)) return bad(tr("not 16 lower-case hex digits"));
       block->key_id = v;
     } else if (l.name == "sm2-id") {
-      if (block->algorithm != KeyAlgorithm::Sm2) return bad("only SM2 signatures have an ID");
-      if (v.empty() || v.size() > 64 || !isPlainText(v)) return bad("must be 1 to 64 characters");
+      if (block->algorithm != KeyAlgorithm::Sm2) return bad(tr("only SM2 signatures have an ID"));
+      if (v.empty() || v.size() > 64 || !isPlainText(v))
+        return bad(tr("must be 1 to 64 characters"));
       block->sm2_id = v;
     } else if (l.name == "public-key") {
       if (block->algorithm == KeyAlgorithm::Sm2 && block->sm2_id.empty())
-        return *err = at(l.number, "missing field 'sm2-id' (required for sm2-sm3)"), false;
+        return *err = at(l.number, tr("missing field 'sm2-id' (required for sm2-sm3)")), false;
       if (!base64Decode(v, &block->public_key) || block->public_key.empty())
-        return bad("bad base64");
+        return bad(tr("bad base64"));
     } else if (l.name == "signer") {
       if (v.empty() || v.size() > 256 || !isPlainText(v))
-        return bad("must be 1 to 256 bytes of text");
+        return bad(tr("must be 1 to 256 bytes of text"));
       block->signer = v;
     } else if (l.name == "role") {
       if (!isKnownRole(v))
-        return bad("unknown role '" + std::string(v) + "' (county, city or province)");
+        return bad(
+            tr("unknown role '{role}' (county, city or province)", {{"role", std::string(v)}}));
       block->role = v;
     } else if (l.name == "file") {
-      if (!isFileName(v)) return bad("not a plain file name");
+      if (!isFileName(v)) return bad(tr("not a plain file name"));
       block->file = v;
     } else if (l.name == "size") {
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), block->size);
       if (v.empty() || ec != std::errc() || end != v.data() + v.size() ||
           (v.size() > 1 && v[0] == '0'))
-        return bad("not a decimal size");
+        return bad(tr("not a decimal size"));
     } else if (l.name == "digest") {
       size_t want = block->algorithm == KeyAlgorithm::Sm2 ? 64 : 128;
       if (v.size() != want || !isLowerHex(v))
-        return bad("not a " + std::string(digestName(digestFor(block->algorithm))) + " hex digest");
+        return bad(
+            tr("not a {digest} hex digest", {{"digest", digestName(digestFor(block->algorithm))}}));
       block->digest = v;
     } else if (l.name == "signed-at") {
-      if (!isTimestamp(v)) return bad("not a time of the form 2026-11-29T08:30:00Z");
+      if (!isTimestamp(v)) return bad(tr("not a time of the form 2026-11-29T08:30:00Z"));
       block->signed_at = v;
     } else if (l.name == "covers") {
       // FILE-DIGEST BLOCK-DIGEST NAME; the name is last because it may contain spaces.
@@ -139,17 +153,17 @@ bool parseBlock(const std::vector<Line>& lines, int begin_line, SignatureBlock* 
       if (b == std::string_view::npos || a != want || b != 2 * want + 1 ||
           !isLowerHex(v.substr(0, a)) || !isLowerHex(v.substr(a + 1, b - a - 1)) ||
           !isFileName(v.substr(b + 1)))
-        return bad("expected FILE-DIGEST BLOCK-DIGEST NAME");
+        return bad(tr("expected FILE-DIGEST BLOCK-DIGEST NAME"));
       // Each batch is covered once: repeats only multiply a verifier's work.
       for (const Cover& c : block->covers)
         if (c.name == v.substr(b + 1) || c.file_digest == v.substr(0, a))
-          return bad("covers the same batch twice");
+          return bad(tr("covers the same batch twice"));
       block->covers.push_back({std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
                                std::string(v.substr(b + 1))});
     } else if (l.name == "signature") {
       if (!base64Decode(v, &block->signature) || block->signature.empty() ||
           block->signature.size() > 512)
-        return bad("bad base64");
+        return bad(tr("bad base64"));
     }
   }
   return true;
@@ -201,9 +215,9 @@ std::string blockDigestInput(const std::vector<SignatureBlock>& blocks) {
 bool parseSignatureFile(std::string_view text, std::vector<SignatureBlock>* blocks,
                         std::string* err) {
   blocks->clear();
-  if (text.size() > kMaxSignatureFile) return *err = "signature file too large", false;
-  if (text.empty()) return *err = "empty signature file", false;
-  if (text.back() != '\n') return *err = "signature file does not end with a newline", false;
+  if (text.size() > kMaxSignatureFile) return *err = tr("signature file too large"), false;
+  if (text.empty()) return *err = tr("empty signature file"), false;
+  if (text.back() != '\n') return *err = tr("signature file does not end with a newline"), false;
   std::vector<Line> lines;
   bool in_block = false;
   int begin_line = 0, number = 0;
@@ -214,14 +228,14 @@ bool parseSignatureFile(std::string_view text, std::vector<SignatureBlock>* bloc
     std::string_view line = raw.substr(0, raw.size() - 1);
     pos = end + 1;
     ++number;
-    if (line.size() > kMaxLine) return *err = at(number, "line too long"), false;
-    if (line.find('\0') != std::string_view::npos) return *err = at(number, "NUL byte"), false;
+    if (line.size() > kMaxLine) return *err = at(number, tr("line too long")), false;
+    if (line.find('\0') != std::string_view::npos) return *err = at(number, tr("NUL byte")), false;
     if (line.find('\r') != std::string_view::npos)
-      return *err = at(number, "carriage return (the format uses LF line ends only)"), false;
+      return *err = at(number, tr("carriage return (the format uses LF line ends only)")), false;
     if (!in_block) {
       if (line.empty()) continue;
       if (line != kBeginLine)
-        return *err = at(number, "expected " + std::string(kBeginLine)), false;
+        return *err = at(number, tr("expected {line}", {{"line", std::string(kBeginLine)}})), false;
       in_block = true;
       begin_line = number;
       lines.clear();
@@ -241,11 +255,14 @@ bool parseSignatureFile(std::string_view text, std::vector<SignatureBlock>* bloc
         !std::all_of(name.begin(), name.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         }))
-      return *err = at(number, "expected 'name: value'"), false;
+      return *err = at(number, tr("expected 'name: value'")), false;
     lines.push_back({name, line.substr(colon + 2), raw, number});
   }
-  if (in_block) return *err = at(begin_line, "block not closed by " + std::string(kEndLine)), false;
-  if (blocks->empty()) return *err = "no signature block", false;
+  if (in_block)
+    return *err =
+               at(begin_line, tr("block not closed by {line}", {{"line", std::string(kEndLine)}})),
+           false;
+  if (blocks->empty()) return *err = tr("no signature block"), false;
   return true;
 }
 

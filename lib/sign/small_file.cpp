@@ -32,7 +32,7 @@ bool readSmallFile(const std::string& path, size_t max_size, std::string* text, 
     }
     if (n == 0) break;
     if (text->size() + size_t(n) > max_size) {
-      *err = path + ": larger than " + std::to_string(max_size) + " bytes";
+      *err = path + ": " + tr("larger than {bytes} bytes", {{"bytes", std::to_string(max_size)}});
       ::close(fd);
       return false;
     }
@@ -69,7 +69,7 @@ bool createNewFile(const std::string& path, std::string_view data, unsigned mode
   TempFiles::remove(slot);
   if (!ok) {
     *err = path + (saved == EEXIST
-                       ? ": already exists, not overwritten"
+                       ? ": " + tr("already exists, not overwritten")
                        : ": " + tr("cannot write: {reason}", {{"reason", errnoText(saved)}}));
     return false;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/text_catalogue.h"
 #include "sign/small_file.h"
 #include "sign/utc_time.h"
 
@@ -21,7 +22,7 @@ bool TrustStore::load(const std::string& path, std::string* err) {
   for (const auto& entry : std::filesystem::directory_iterator(path, ec))
     if (entry.path().extension() == ".pub") files.push_back(entry.path().string());
   if (ec) {
-    *err = path + ": " + ec.message();
+    *err = path + ": " + errnoText(ec.value());
     return false;
   }
   std::sort(files.begin(), files.end());
@@ -39,13 +40,14 @@ bool TrustStore::loadFile(const std::string& path, std::string* err) {
     return false;
   }
   if (entries.empty()) {
-    *err = path + ": no public key";
+    *err = path + ": " + tr("no public key");
     return false;
   }
   // A .pub is one key pair's public half: a second key in it was appended by someone else.
   if (std::filesystem::path(path).extension() == ".pub" && entries.size() != 1) {
-    *err = path + ": holds " + std::to_string(entries.size()) +
-           " keys; a .pub file holds exactly one (was a key appended?)";
+    *err = path + ": " +
+           tr("holds {count} keys; a .pub file holds exactly one (was a key appended?)",
+              {{"count", std::to_string(entries.size())}});
     return false;
   }
   for (const KeyFileEntry& e : entries) {
@@ -69,29 +71,32 @@ bool TrustStore::loadFile(const std::string& path, std::string* err) {
       } else if (name == "algorithm") {
         KeyAlgorithm a;
         if (!parseKeyAlgorithm(value, &a) || a != key->algorithm())
-          return fail("algorithm '" + value + "' but the key is " +
-                      keyAlgorithmName(key->algorithm()));
+          return fail(tr("algorithm '{algorithm}' but the key is {key}",
+                         {{"algorithm", value}, {"key", keyAlgorithmName(key->algorithm())}}));
       } else if (name == "key-id") {
         if (value != key->keyId())
-          return fail("key-id " + value + " does not match the key (" + key->keyId() + ")");
+          return fail(tr("key-id {declared} does not match the key ({actual})",
+                         {{"declared", value}, {"actual", key->keyId()}}));
       } else if (name == "not-before" || name == "not-after" || name == "revoked-at") {
         if (!parseUtcTime(value, &when))
-          return fail(name + ": not a date or time (2026-11-29 or 2026-11-29T08:30:00Z)");
+          return fail(tr("{field}: not a date or time (2026-11-29 or 2026-11-29T08:30:00Z)",
+                         {{"field", name}}));
         (name == "not-before"  ? t.not_before
          : name == "not-after" ? t.not_after
                                : t.revoked_at) = when;
       } else {
-        return fail("unknown field '" + name + "'");
+        return fail(tr("unknown field '{field}'", {{"field", name}}));
       }
     }
     for (const char* name : {"signer", "role", "unit"})
       if (e.field(name).empty())
-        return fail(std::string("no '") + name +
-                    ":' line; every trusted key names its signer, role and unit");
+        return fail(tr("no '{field}:' line; every trusted key names its signer, role and unit",
+                       {{"field", name}}));
     std::string why;
     if (!checkKeyIdentity(t.signer, t.role, t.unit, &why)) return fail(why);
     if (const TrustedKey* other = find(key->keyId()))
-      return fail("key " + key->keyId() + " is already listed at " + other->source);
+      return fail(tr("key {key_id} is already listed at {source}",
+                     {{"key_id", key->keyId()}, {"source", other->source}}));
     t.key = std::move(key);
     keys_.push_back(std::move(t));
   }
@@ -107,24 +112,25 @@ const TrustedKey* TrustStore::find(std::string_view key_id) const {
 KeyStanding judgeKey(const TrustedKey* entry, std::string_view role, int64_t signed_at, int64_t now,
                      std::string* why) {
   if (!entry) {
-    *why = "key is not in the trust store";
+    *why = tr("key is not in the trust store");
     return KeyStanding::Unknown;
   }
   // A revoked key's signatures are all doubtful: whoever stole it can put any signed-at time.
   if (entry->revoked_at && *entry->revoked_at <= now) {
-    *why = "key was revoked on " + formatUtcTime(*entry->revoked_at);
+    *why = tr("key was revoked on {time}", {{"time", formatUtcTime(*entry->revoked_at)}});
     return KeyStanding::Revoked;
   }
   if (entry->not_after && (now > *entry->not_after || signed_at > *entry->not_after)) {
-    *why = "key expired on " + formatUtcTime(*entry->not_after);
+    *why = tr("key expired on {time}", {{"time", formatUtcTime(*entry->not_after)}});
     return KeyStanding::Expired;
   }
   if (entry->not_before && (now < *entry->not_before || signed_at < *entry->not_before)) {
-    *why = "key is not valid before " + formatUtcTime(*entry->not_before);
+    *why = tr("key is not valid before {time}", {{"time", formatUtcTime(*entry->not_before)}});
     return KeyStanding::NotYetValid;
   }
   if (entry->role != role) {
-    *why = "key is trusted for role " + entry->role + ", not " + std::string(role);
+    *why = tr("key is trusted for role {trusted}, not {role}",
+              {{"trusted", entry->role}, {"role", std::string(role)}});
     return KeyStanding::WrongRole;
   }
   why->clear();

@@ -110,7 +110,8 @@ VerifyStatus Verifier::run(const std::string& path, const std::string& sig_path,
   std::string text, err;
   if (!readSmallFile(sig, kMaxSignatureFile, &text, &err)) return trouble(err);
   std::vector<SignatureBlock> blocks;
-  if (!parseSignatureFile(text, &blocks, &err)) return trouble(sig + ": malformed: " + err);
+  if (!parseSignatureFile(text, &blocks, &err))
+    return trouble(sig + ": " + tr("malformed: {reason}", {{"reason", err}}));
   if (::access(path.c_str(), R_OK) != 0) return trouble(path + ": " + errnoText(errno));
 
   for (const SignatureBlock& block : blocks) {
@@ -139,12 +140,16 @@ VerifyStatus Verifier::run(const std::string& path, const std::string& sig_path,
   for (const auto& [role, count] : needed) {
     size_t have = keys_by_role[role].size();
     if (have >= count) continue;
-    result->problems.push_back(path + ": " +
-                               (count == 1
-                                    ? "no good signature by a trusted " + role + " key" +
-                                          (policy_.unit.empty() ? "" : " for unit " + policy_.unit)
-                                    : std::to_string(count) + " " + role + " signers required, " +
-                                          std::to_string(have) + " found (a key counts once)"));
+    const TextArgs args = {{"role", role},
+                           {"unit", policy_.unit},
+                           {"count", std::to_string(count)},
+                           {"have", std::to_string(have)}};
+    result->problems.push_back(
+        path + ": " +
+        (count > 1 ? tr("{count} {role} signers required, {have} found (a key counts once)", args)
+         : policy_.unit.empty()
+             ? tr("no good signature by a trusted {role} key", args)
+             : tr("no good signature by a trusted {role} key for unit {unit}", args)));
     result->status = worseStatus(result->status, VerifyStatus::MissingSigner);
   }
   return result->status;
@@ -158,22 +163,25 @@ void Verifier::checkBlock(const std::string& path, const SignatureBlock& block, 
   };
   int64_t signed_at = 0;
   if (!parseUtcTime(block.signed_at, &signed_at))
-    return fail(VerifyStatus::Malformed, "signed-at is not a valid time");
+    return fail(VerifyStatus::Malformed, tr("signed-at is not a valid time"));
   std::string err;
   std::unique_ptr<Key> embedded = publicKeyFromDer(block.public_key, &err);
-  if (!embedded) return fail(VerifyStatus::BadSignature, "unusable public key: " + err);
+  if (!embedded)
+    return fail(VerifyStatus::BadSignature, tr("unusable public key: {reason}", {{"reason", err}}));
   if (embedded->algorithm() != block.algorithm)
-    return fail(VerifyStatus::BadSignature, std::string("algorithm mismatch: the block says ") +
-                                                signatureAlgorithmName(block.algorithm) +
-                                                " but its key is " +
-                                                keyAlgorithmName(embedded->algorithm()));
+    return fail(VerifyStatus::BadSignature,
+                tr("algorithm mismatch: the block says {block} but its key is {key}",
+                   {{"block", signatureAlgorithmName(block.algorithm)},
+                    {"key", keyAlgorithmName(embedded->algorithm())}}));
   if (embedded->keyId() != block.key_id)
     return fail(VerifyStatus::BadSignature,
-                "key-id mismatch: the block's public key has id " + embedded->keyId());
+                tr("key-id mismatch: the block's public key has id {key_id}",
+                   {{"key_id", embedded->keyId()}}));
   const TrustedKey* entry = trust_ ? trust_->find(block.key_id) : nullptr;
   if (entry && entry->key->publicDer() != block.public_key)
-    return fail(VerifyStatus::BadSignature, "the block's public key is not the trusted key " +
-                                                block.key_id + " (" + entry->source + ")");
+    return fail(VerifyStatus::BadSignature,
+                tr("the block's public key is not the trusted key {key_id} ({source})",
+                   {{"key_id", block.key_id}, {"source", entry->source}}));
   if (entry) {
     s->owner = entry->signer;
     s->owner_role = entry->role;
@@ -182,38 +190,43 @@ void Verifier::checkBlock(const std::string& path, const SignatureBlock& block, 
   const Key& key = entry ? *entry->key : *embedded;
   if (!verifyMessage(key, block.sm2_id, signedBytes(block), block.signature, &err))
     return fail(VerifyStatus::BadSignature,
-                "bad signature: the signed header was altered, or made with another key" +
-                    std::string(block.algorithm == KeyAlgorithm::Sm2 ? " or SM2 ID" : ""));
+                block.algorithm == KeyAlgorithm::Sm2
+                    ? tr("bad signature: the signed header was altered, or made with another key "
+                         "or SM2 ID")
+                    : tr("bad signature: the signed header was altered, or made with another "
+                         "key"));
   FileDigest digest;
   if (!fileDigest(path, digestFor(block.algorithm), &digest, &err))
     return fail(VerifyStatus::Malformed, err);
   if (digest.size != block.size)
-    return fail(VerifyStatus::BadSignature, "data changed since it was signed: size " +
-                                                std::to_string(digest.size) + ", signed " +
-                                                std::to_string(block.size));
+    return fail(
+        VerifyStatus::BadSignature,
+        tr("data changed since it was signed: size {size}, signed {signed}",
+           {{"size", std::to_string(digest.size)}, {"signed", std::to_string(block.size)}}));
   if (digest.hex != block.digest)
-    return fail(VerifyStatus::BadSignature, std::string("data changed since it was signed: ") +
-                                                digestName(digestFor(block.algorithm)) +
-                                                " digest differs");
+    return fail(VerifyStatus::BadSignature,
+                tr("data changed since it was signed: {digest} digest differs",
+                   {{"digest", digestName(digestFor(block.algorithm))}}));
   s->signature_good = true;
   // Trust first: what an unknown key claims to cover is not worth reading, let alone walking.
   std::string why;
   s->standing = judgeKey(entry, block.role, signed_at, now_, &why);
   if (s->standing == KeyStanding::Trusted && entry->signer != block.signer) {
     s->standing = KeyStanding::WrongRole;
-    why = "the trust store names the key's owner '" + entry->signer + "'";
+    why = tr("the trust store names the key's owner '{owner}'", {{"owner", entry->signer}});
   }
   if (s->standing == KeyStanding::Trusted && depth == 0 && !policy_.unit.empty() &&
       !mayVouchFor(*entry, policy_.unit)) {
     s->standing = KeyStanding::WrongUnit;
-    why = "the key may vouch for unit " + entry->unit + " (" + entry->role + ") only, not " +
-          policy_.unit;
+    why = tr("the key may vouch for unit {unit} ({role}) only, not {wanted}",
+             {{"unit", entry->unit}, {"role", entry->role}, {"wanted", policy_.unit}});
   }
   if (s->standing != KeyStanding::Trusted)
-    return fail(VerifyStatus::Untrusted, "good signature, but " + why +
-                                             (block.covers.empty() || !policy_.check_chain
-                                                  ? ""
-                                                  : "; the batches it covers were not checked"));
+    return fail(VerifyStatus::Untrusted,
+                block.covers.empty() || !policy_.check_chain
+                    ? tr("good signature, but {why}", {{"why", why}})
+                    : tr("good signature, but {why}; the batches it covers were not checked",
+                         {{"why", why}}));
   if (!block.covers.empty() && policy_.check_chain) {
     std::string problem;
     VerifyStatus chain = checkCovers(path, block, *entry, depth, &problem, result);
@@ -227,7 +240,7 @@ const CoveredOutcome& Verifier::verifyCovered(const std::string& input, int dept
   const std::string key = normalPath(input);
   auto it = covered_.find(key);
   if (it != covered_.end()) {
-    if (!it->second.done) it->second.problem = "covers itself through its own chain (a loop)";
+    if (!it->second.done) it->second.problem = tr("covers itself through its own chain (a loop)");
     return it->second;
   }
   CoveredOutcome& outcome = covered_[key];
@@ -235,13 +248,14 @@ const CoveredOutcome& Verifier::verifyCovered(const std::string& input, int dept
   // the chain; a cap still stops a chain built to exhaust the verifier, with one message.
   if (covered_.size() > policy_.max_covered) {
     outcome.done = true;
-    outcome.problem = "more than " + std::to_string(policy_.max_covered) +
-                      " covered batches in one chain; verification stopped";
+    outcome.problem = tr("more than {max} covered batches in one chain; verification stopped",
+                         {{"max", std::to_string(policy_.max_covered)}});
     return outcome;
   }
   VerifyResult inner;
   run(input, "", depth + 1, &inner);
-  for (const std::string& p : inner.problems) result->problems.push_back("covered: " + p);
+  for (const std::string& p : inner.problems)
+    result->problems.push_back(tr("covered: {problem}", {{"problem", p}}));
   outcome.done = true;
   outcome.status = inner.status;
   outcome.problem = inner.problems.empty() ? "" : inner.problems[0];
@@ -257,7 +271,7 @@ VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock
     return status;
   };
   if (depth >= kMaxChainDepth)
-    return fail(VerifyStatus::Malformed, "countersignature chain too deep");
+    return fail(VerifyStatus::Malformed, tr("countersignature chain too deep"));
   const std::string dir =
       depth == 0 && !policy_.inputs_dir.empty() ? policy_.inputs_dir : dirName(path);
   VerifyStatus chain = VerifyStatus::Valid;
@@ -265,28 +279,36 @@ VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock
     const std::string input = dir + "/" + c.name;
     std::string err, text;
     FileDigest digest;
+    const TextArgs name = {{"name", c.name}};
+    auto because = [&](const std::string& reason) {
+      return tr("covered batch {name}: {reason}", {{"name", c.name}, {"reason", reason}});
+    };
     if (!fileDigest(input, digestFor(block.algorithm), &digest, &err))
-      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + err);
+      return fail(VerifyStatus::Malformed, because(err));
     if (digest.hex != c.file_digest)
       return fail(VerifyStatus::BadSignature,
-                  "covered batch " + c.name + " is not the one countersigned (its data differs)");
+                  tr("covered batch {name} is not the one countersigned (its data differs)", name));
     std::vector<SignatureBlock> blocks;
     if (!readSmallFile(input + ".vsig", kMaxSignatureFile, &text, &err))
-      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + err);
+      return fail(VerifyStatus::Malformed, because(err));
     if (!parseSignatureFile(text, &blocks, &err))
-      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ".vsig: malformed: " + err);
+      return fail(VerifyStatus::Malformed, tr("covered batch {name}.vsig: malformed: {reason}",
+                                              {{"name", c.name}, {"reason", err}}));
     std::string raw;
     if (!digestBytes(digestFor(block.algorithm), blockDigestInput(blocks), &raw, &err))
       return fail(VerifyStatus::Malformed, err);
     if (toHex(raw) != c.block_digest)
-      return fail(VerifyStatus::BadSignature,
-                  "covered batch " + c.name + " carries other signatures than those countersigned");
+      return fail(
+          VerifyStatus::BadSignature,
+          tr("covered batch {name} carries other signatures than those countersigned", name));
     const CoveredOutcome& outcome = verifyCovered(input, depth, result);
     if (!outcome.done || outcome.status == VerifyStatus::Malformed)
-      return fail(VerifyStatus::Malformed, "covered batch " + c.name + ": " + outcome.problem);
+      return fail(VerifyStatus::Malformed, because(outcome.problem));
     if (outcome.status != VerifyStatus::Valid) {
       chain = worseStatus(chain, outcome.status);
-      if (problem->empty()) *problem = "a covered batch does not verify (" + outcome.problem + ")";
+      if (problem->empty())
+        *problem =
+            tr("a covered batch does not verify ({problem})", {{"problem", outcome.problem}});
       continue;
     }
     // A countersigner vouches only for batches of its own city (or province).
@@ -295,8 +317,13 @@ VerifyStatus Verifier::checkCovers(const std::string& path, const SignatureBlock
           !unitWithin(entry.role, entry.unit, inner.owner_unit)) {
         chain = worseStatus(chain, VerifyStatus::Untrusted);
         if (problem->empty())
-          *problem = "covered batch " + c.name + " is signed for unit " + inner.owner_unit +
-                     ", outside this key's unit " + entry.unit + " (" + entry.role + ")";
+          *problem =
+              tr("covered batch {name} is signed for unit {unit}, outside this key's unit "
+                 "{key_unit} ({role})",
+                 {{"name", c.name},
+                  {"unit", inner.owner_unit},
+                  {"key_unit", entry.unit},
+                  {"role", entry.role}});
       }
   }
   return chain;
@@ -321,10 +348,16 @@ bool mayVouchFor(const SignerResult& s, std::string_view unit) {
 
 std::string describeSigner(const SignerResult& s) {
   std::string name =
-      s.owner.empty() || s.owner == s.signer ? s.signer : s.signer + " [owner " + s.owner + "]";
-  std::string algorithm = s.algorithm == "sm2-sm3" ? "sm2" : s.algorithm;
-  std::string unit = s.owner_unit.empty() ? "" : ", unit " + s.owner_unit;
-  return name + " (" + s.role + unit + ", " + algorithm + " key " + s.key_id + ")";
+      s.owner.empty() || s.owner == s.signer
+          ? s.signer
+          : tr("{signer} [owner {owner}]", {{"signer", s.signer}, {"owner", s.owner}});
+  const TextArgs args = {{"name", name},
+                         {"role", s.role},
+                         {"unit", s.owner_unit},
+                         {"algorithm", s.algorithm == "sm2-sm3" ? "sm2" : s.algorithm},
+                         {"key_id", s.key_id}};
+  return s.owner_unit.empty() ? tr("{name} ({role}, {algorithm} key {key_id})", args)
+                              : tr("{name} ({role}, unit {unit}, {algorithm} key {key_id})", args);
 }
 
 }  // namespace vetkit

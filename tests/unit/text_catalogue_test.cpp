@@ -1,4 +1,4 @@
-// The library's own texts (core/text_catalogue.h): every tr() in lib/ has its Chinese in
+// The library's own texts (core/text_catalogue.h): every tr() in lib/ and tools/ has its Chinese in
 // schemas/messages.yaml with the same placeholders, a tool that speaks Chinese gets it, one
 // that speaks English (or a unit test, with nothing installed) gets the English.
 #include <gtest/gtest.h>
@@ -70,16 +70,19 @@ TEST(TextCatalogue, EveryLibraryTextHasItsChineseWithTheSamePlaceholders) {
   const TextCatalogue* zh = installedTextCatalogue();
   ASSERT_NE(zh, nullptr);
   size_t seen = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(VETKIT_SCHEMAS "/../lib")) {
-    if (entry.path().extension() != ".cpp") continue;
-    std::ifstream in(entry.path());
+  std::vector<fs::path> sources;
+  for (const char* dir : {VETKIT_SCHEMAS "/../lib", VETKIT_SCHEMAS "/../tools"})
+    for (const auto& entry : fs::recursive_directory_iterator(dir))
+      if (entry.path().extension() == ".cpp") sources.push_back(entry.path());
+  for (const fs::path& source : sources) {
+    std::ifstream in(source);
     std::stringstream buf;
     buf << in.rdbuf();
     for (const std::string& english : trLiterals(buf.str())) {
       ++seen;
       auto it = zh->find(english);
       if (it == zh->end()) {
-        ADD_FAILURE() << entry.path().filename() << ": no Chinese for \"" << english << "\"";
+        ADD_FAILURE() << source.filename() << ": no Chinese for \"" << english << "\"";
         continue;
       }
       EXPECT_EQ(placeholders(it->second), placeholders(english)) << english;

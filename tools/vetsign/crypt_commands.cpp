@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/text_catalogue.h"
 #include "sign/envelope.h"
 #include "sign/keys.h"
 #include "sign/small_file.h"
@@ -28,7 +29,7 @@ std::unique_ptr<Key> loadRecipient(const std::string& path, std::string* err) {
   std::vector<KeyFileEntry> entries;
   if (!readSmallFile(path, kMaxKeyFile, &text, err)) return nullptr;
   if (!parseKeyFile(text, &entries, err) || entries.size() != 1) {
-    *err = path + ": " + (entries.size() > 1 ? "more than one key" : *err);
+    *err = path + ": " + (entries.size() > 1 ? tr("more than one key") : *err);
     return nullptr;
   }
   auto key = publicKeyFromPem(entries[0].pem, err);
@@ -52,11 +53,11 @@ bool outputPath(const CryptCommands& c, bool encrypting, std::string* out, std::
   } else if (c.file.size() > 4 && c.file.ends_with(".enc")) {
     *out = c.file.substr(0, c.file.size() - 4);
   } else {
-    *err = c.file + ": does not end in .enc; name the output with -o";
+    *err = c.file + ": " + tr("does not end in .enc; name the output with -o");
     return false;
   }
   if (access(out->c_str(), F_OK) == 0) {
-    *err = *out + ": already exists; name the output with -o to replace it";
+    *err = *out + ": " + tr("already exists; name the output with -o to replace it");
     return false;
   }
   return true;
@@ -91,7 +92,7 @@ void addCryptCommands(CLI::App& app, CryptCommands* c, const std::string& footer
       ->add_option("--passphrase-file", c->passphrase_file, "Passphrase of the key, first line")
       ->type_name("FILE");
   for (CLI::App* cmd : {c->encrypt, c->decrypt}) {
-    addCommonOptions(*cmd, &c->common, kOptQuiet);
+    addCommonOptions(*cmd, &c->common, kOptQuiet | kOptLang);
     cmd->footer(footer);
   }
 }
@@ -114,11 +115,18 @@ int CryptCommands::run() {
   CryptStatus status = encrypting ? encryptFile(*key, file, out_path, &err)
                                   : decryptFile(*key, file, out_path, &err);
   if (status != CryptStatus::Ok) return fail(status, err);
-  if (!common.quiet && out_path != "-")
-    std::printf("%s: %s %s %s key %s\n", out_path.c_str(),
-                encrypting ? "encrypted to" : "decrypted with",
-                key->signer.empty() ? "the" : (key->signer + "'s").c_str(),
-                keyAlgorithmName(key->algorithm()), key->keyId().c_str());
+  if (common.quiet || out_path == "-") return 0;
+  const TextArgs args = {{"out", out_path},
+                         {"signer", key->signer},
+                         {"algorithm", keyAlgorithmName(key->algorithm())},
+                         {"key_id", key->keyId()}};
+  const bool named = !key->signer.empty();
+  std::string line =
+      encrypting ? (named ? tr("{out}: encrypted to {signer}'s {algorithm} key {key_id}", args)
+                          : tr("{out}: encrypted to the {algorithm} key {key_id}", args))
+                 : (named ? tr("{out}: decrypted with {signer}'s {algorithm} key {key_id}", args)
+                          : tr("{out}: decrypted with the {algorithm} key {key_id}", args));
+  std::printf("%s\n", line.c_str());
   return 0;
 }
 

@@ -4,10 +4,10 @@ static const char kUsage[] =
 default, or Ed25519). An integrity and origin control, not a legal electronic seal.
 Subcommands: keygen, sign, countersign, verify; `vetsign SUBCOMMAND --help` for each.
 
-Of the options common to the tools, each subcommand has -q and --version, and -o names the
-key pair (keygen) or the signature file (sign, countersign). vetsign signs and checks bytes,
-whatever they hold, and prints no values of records, so --schema, --format, --lang and
---no-mask have no meaning for it; its messages are in English.
+Of the options common to the tools, each subcommand has -q, --lang and --version, and -o
+names the key pair (keygen) or the signature file (sign, countersign). vetsign signs and
+checks bytes, whatever they hold, and prints no values of records, so --schema, --format and
+--no-mask have no meaning for it.
 
 Examples:
   vetsign keygen --signer 娄星区民政局 --role county --unit 431302 -o 娄星区  # .key and .pub
@@ -131,15 +131,16 @@ int main(int argc, char** argv) {
   verify_cmd->add_flag("--no-chain{false}", policy.check_chain,
                        "Do not verify the batches a countersignature covers");
   for (CLI::App* cmd : {keygen_cmd, sign_cmd, counter_cmd, verify_cmd}) {
-    addCommonOptions(*cmd, &o.common, kOptQuiet);
+    addCommonOptions(*cmd, &o.common, kOptQuiet | kOptLang);
     cmd->footer(kExitHelp);
   }
   CryptCommands crypt;
   addCryptCommands(app, &crypt, kExitHelp);
 
   return runTool(app, argc, argv, [&]() -> int {
+    (crypt.parsed() ? crypt.common : o.common).speak();  // before any message
     std::string err;
-    if (!runSelfTest(&err)) return report(o, {VerifyStatus::Malformed, {}, {"self test: " + err}});
+    if (!runSelfTest(&err)) return report(o, {VerifyStatus::Malformed, {}, {err}});
     if (keygen_cmd->parsed()) return report(o, runKeygen(o.keygen));
     if (crypt.parsed()) return crypt.run();
     if (verify_cmd->parsed()) return report(o, runVerify(o.verify));

@@ -119,6 +119,11 @@ CREATE TABLE extract_log(
   made_at text NOT NULL      -- UTC, ISO 8601
 );)",
      5},
+    {"record_version_live_unit: the live versions of a unit, who of it a batch left out "
+     "(issue 18: the merge keeps only the people a batch touches in memory)",
+     "CREATE INDEX IF NOT EXISTS record_version_live_unit ON record_version(unit, key, batch) "
+     "WHERE retired_by IS NULL;",
+     6},
     {"sheet_layout: each sheet's column letters and headers, by batch (issue 15, 列 of every "
      "send-back row), a store merged before getting those its first records carry; "
      "sendback_reply.round: the round a reply answers (issue 16)",
@@ -874,6 +879,52 @@ bool PgStore::currentRow(std::string_view key, CurrentRow* row) {
       }))
     return false;
   return found;
+}
+
+bool PgStore::countCurrent(int64_t* n) {
+  return query("SELECT count(*) FROM current", Params(), false,
+               [&](const Rows& r) { return *n = r.integer(0), false; });
+}
+
+bool PgStore::currentRows(const std::vector<std::string>& asked,
+                          const std::function<void(const CurrentBrief&)>& fn) {
+  // An array literal: {"k1","k2"}, each element quoted, its quotes and backslashes escaped.
+  constexpr size_t kPerStatement = 8192;
+  std::vector<std::string> keys = sortedOnce(asked);
+  std::string array;
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    array = "{";
+    for (size_t i = from; i < keys.size() && i < from + kPerStatement; ++i) {
+      if (i > from) array += ',';
+      array += '"';
+      for (char c : keys[i]) {
+        if (c == '"' || c == '\\') array += '\\';
+        array += c;
+      }
+      array += '"';
+    }
+    array += '}';
+    if (!query("SELECT key, name, birth_date, id15, units, version, sources, absent_from "
+               "FROM current WHERE key = ANY($1::text[])",
+               Params().text(array), false, [&](const Rows& r) {
+                 fn({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5),
+                     r.integer(6), r.integer(7)});
+                 return true;
+               }))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                                const std::function<void(std::string_view)>& fn) {
+  return query(
+      "SELECT DISTINCT key FROM record_version WHERE unit = $1 AND retired_by IS NULL "
+      "AND batch <> $2",
+      Params().text(unit).integer(batch), true, [&](const Rows& r) {
+        fn(r.text(0));
+        return true;
+      });
 }
 
 bool PgStore::forEachDecision(

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "store/pg_store.h"
@@ -22,6 +23,13 @@ bool sqlitePath(const std::string& where, std::string* path, std::string* err,
 }
 
 }  // namespace
+
+std::vector<std::string> sortedOnce(const std::vector<std::string>& keys) {
+  std::vector<std::string> out(keys);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 std::string StoreWording::operator()(std::string_view code, const MessageArgs& args) const {
   if (messages) return messages->format(code, lang, args);

@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/messages.h"
 #include "store/extract_log.h"
@@ -96,6 +97,9 @@ struct SheetLayoutRow {
   std::string_view src, sheet, columns, headers;
 };
 
+/// `keys` in byte order, each once (StoreReader::currentRows answers each key once).
+std::vector<std::string> sortedOnce(const std::vector<std::string>& keys);
+
 /// How a store words the reasons it gives itself ("no such store", a layout newer than this
 /// build's): from messages.yaml ("store-*" keys) in the user's language. Without a catalogue
 /// (a unit test) a reason is its key and arguments. Reasons from SQLite or libpq are theirs.
@@ -133,6 +137,17 @@ class StoreReader {
   /// The row of `current` for `key` into `*row`; false when there is none (error() empty) or
   /// on failure (error() set).
   virtual bool currentRow(std::string_view key, CurrentRow* row) = 0;
+  /// The number of rows of `current`.
+  virtual bool countCurrent(int64_t* n) = 0;
+  /// The rows of `current` for `keys` (those that have one, each once, in no given order):
+  /// what the merge reads of the people a batch touches, instead of the whole set.
+  virtual bool currentRows(const std::vector<std::string>& keys,
+                           const std::function<void(const CurrentBrief&)>& fn) = 0;
+  /// Each key with a live version from `unit` that a batch other than `batch` brought, once:
+  /// inside `batch`'s transaction, after its versions are in and the ones they replace
+  /// retired, the people of the unit that `batch` left out.
+  virtual bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                                 const std::function<void(std::string_view key)>& fn) = 0;
   virtual bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
                                                         std::string_view d)>& fn) = 0;
   /// Every sheet layout kept (sheet_layouts.h), in no particular order; a backend that keeps

@@ -131,14 +131,18 @@ struct MergeSession::Impl {
   /// Called for a record whose key this batch already brought (first seen at `first_row`):
   /// reports it, and tells whether to hold it (false: past the bound, counted only).
   bool admitRepeat(const Record& r, const std::string& raw_key, long first_row) {
+    return admitRepeat(r.src, r.sheet, r.row, raw_key, first_row);
+  }
+  bool admitRepeat(const std::string& src, const std::string& sheet, long row,
+                   const std::string& raw_key, long first_row) {
     ++counts.duplicates;
     switch (repeats.add(raw_key)) {
       case KeyRepeats::Verdict::Keep:
-        report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
+        report(Severity::Error, src, sheet, row, "duplicate-key",
                {{"first", std::to_string(first_row)}}, {}, shownKey(raw_key));
         return true;
       case KeyRepeats::Verdict::Report:
-        report(Severity::Error, r.src, r.sheet, r.row, "repeated-key",
+        report(Severity::Error, src, sheet, row, "repeated-key",
                {{"limit", std::to_string(kMaxKeyRepeats)}}, {}, shownKey(raw_key));
         return false;
       case KeyRepeats::Verdict::Count:
@@ -222,8 +226,12 @@ struct MergeSession::Impl {
   /// file name; a source naming another unit is reported.
   UnitAttribution batchUnit(const Record& first, const std::string& path);
 
-  /// Reads the store's current set into `people` (again, when another writer changed it).
+  /// Starts over from the store (again, when another writer changed it): `people` holds only
+  /// this run's fresh people, read back; `live` is the store's count.
   bool loadPeople(Store& store);
+  /// Reads into `people` those of `keys` it does not hold yet (StoreReader::currentRows):
+  /// the merge holds the people the run touches, never the whole current set.
+  bool loadKeys(Store& store, const std::vector<std::string>& keys);
   /// Reads the store's decisions, then this run's, into `alias` and `different` (again, when
   /// another writer changed the store: its decisions may have joined people meanwhile).
   bool loadAliases(Store& store);

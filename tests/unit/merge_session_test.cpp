@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "core/exit_status.h"
 #include "core/line_output.h"
@@ -143,6 +144,60 @@ TEST(MergeSession, AbsentPeopleAreKeptAndMarkedOrRetired) {
   std::string retired = current(path);
   EXPECT_EQ(retired.find(kB), std::string::npos) << retired;
   EXPECT_NE(retired.find(kA), std::string::npos);
+}
+
+// The merge holds the people a batch touches, not the store (issue 18): a county's
+// re-submission of 4 records into a store of 1,503 people reads from the store only the rows
+// of its own keys and of the people of its unit it left out, and holds those 5 people alone.
+TEST(MergeSession, AReMergeHoldsOnlyThePeopleItsBatchTouches) {
+  Fixture fx;
+  auto of = [](const std::string& key, const std::string& name, const char* unit) {
+    return R"({"id_number":")" + key + R"(","name":")" + name + R"(","unit":")" + unit + R"("})" +
+           "\n";
+  };
+  std::string big, small, again;
+  std::vector<std::string> others;
+  for (int i = 0; i < 1500; ++i) {
+    char seq[8];
+    std::snprintf(seq, sizeof seq, "%03d", i % 1000);
+    others.push_back(id("4313021950" + std::string(i < 1000 ? "01" : "02") + "01" + seq));
+    big += of(others.back(), "甲" + std::to_string(i), "431302");
+  }
+  const std::string x1 = id("43132119600101011"), x2 = id("43132119600101022"),
+                    x3 = id("43132119600101033"), y1 = id("43132119700101044");
+  small = of(x1, "赵一", "431321") + of(x2, "钱二", "431321") + of(x3, "孙三", "431321");
+  // x3 left out, y1 new, one of 431302's people sent by 431321 too.
+  again = of(x1, "赵一", "431321") + of(x2, "钱二", "431321") + of(y1, "李四", "431321") +
+          of(others[7], "甲7", "431321");
+  std::string path = dir() + "/held.sqlite";
+  removeStore(path);
+  ASSERT_EQ(merge(fx, path, {writeFile("big.jsonl", big), writeFile("small.jsonl", small)}, 0),
+            kExitOk);
+
+  std::string err;
+  std::unique_ptr<Store> real = Store::openOrCreate(path, &err);
+  ASSERT_TRUE(real) << err;
+  FailingStore store(std::move(real), 0);
+  LineCallback sink([](std::string_view) {});
+  MergeOutputs out;
+  out.records = &sink;
+  out.diagnostic = [](const Diagnostic&) {};
+  MergeSession session(*fx.schema, fx.policy, fx.options, out);
+  EXPECT_EQ(session.mergeToStore(store, {writeFile("again.jsonl", again)}), kExitFindings);
+  const MergeCounts& c = session.counts();
+  EXPECT_EQ(c.people, 1504u);
+  EXPECT_EQ(c.absent, 1u);
+  EXPECT_EQ(c.held, 5u) << "x1, x2, y1, the shared person and x3 (left out)";
+  std::set<std::string> asked(store.asked.begin(), store.asked.end());
+  EXPECT_EQ(asked, (std::set<std::string>{x1, x2, x3, y1, others[7]}));
+  std::string now = current(path);
+  EXPECT_NE(now.find(x3 + " "), std::string::npos);
+  EXPECT_NE(now.find(" absent=3\n"), std::string::npos) << "x3, absent from batch 3";
+  size_t marks = 0;
+  for (size_t at = now.find(" absent=3\n"); at != std::string::npos;
+       at = now.find(" absent=3\n", at + 1))
+    ++marks;
+  EXPECT_EQ(marks, 1u);
 }
 
 // Two keys adjudicated the same become one person under the first key; a write failing while

@@ -200,6 +200,63 @@ TEST(MergeSession, AReMergeHoldsOnlyThePeopleItsBatchTouches) {
   EXPECT_EQ(marks, 1u);
 }
 
+// Candidates between this run's people and the store's people the run never held: found by
+// the streamed pass over the store (a suspect number in the store one mistake from a fresh
+// valid one; a fresh suspect one mistake from a stored valid number, looked up by key; the
+// same name and birth month), each direction its own batch so that the others are not held.
+TEST(MergeSession, CandidatesWithStoredPeopleTheRunNeverHeld) {
+  Fixture fx;
+  auto of = [](const std::string& key, const std::string& name, const std::string& birth,
+               const char* unit) {
+    return R"({"id_number":")" + key + R"(","name":")" + name + R"(","birth_date":")" + birth +
+           R"(","gender":"1","unit":")" + unit + R"("})" + "\n";
+  };
+  auto wrong = [](const std::string& first17) {
+    char c = idCheckChar(first17);
+    return first17 + (c == '0' ? '1' : '0');
+  };
+  std::string a17 = "43130219500101001", b17 = "43130219520202002";
+  std::string filler;
+  for (int i = 0; i < 50; ++i)
+    filler += of(id("431302196001010" + std::to_string(10 + i)), "丙" + std::to_string(i),
+                 "1960-01-01", "431302");
+  // The store: a suspect number (a), a valid one (b), 李四 of 1966-10, and people around them.
+  std::string first = writeFile(
+      "first.jsonl", of(wrong(a17), "张三", "1950-01-01", "431302") +
+                         of(id(b17), "王五", "1952-02-02", "431302") +
+                         of(id("43130219661001003"), "李四", "1966-10", "431302") + filler);
+  // Another county: a's valid number, b mistyped (the names typed otherwise: only the numbers
+  // pair them), 李四 of 1966-10-01 under another number.
+  std::string second =
+      writeFile("second.jsonl", of(id(a17), "张叁", "1950-01-01", "431321") +
+                                    of(wrong(b17), "王伍", "1952-02-02", "431321") +
+                                    of(id("43132119661001004"), "李四", "1966-10-01", "431321"));
+  std::string path = dir() + "/pairs.sqlite";
+  removeStore(path);
+  ASSERT_EQ(merge(fx, path, {first}, 0), kExitOk);
+  std::string err;
+  std::unique_ptr<Store> store = Store::openOrCreate(path, &err);
+  ASSERT_TRUE(store) << err;
+  LineCallback sink([](std::string_view) {});
+  std::string pairs;
+  LineCallback pair_sink([&](std::string_view l) { pairs.append(l); });
+  MergeOutputs out;
+  out.records = &sink;
+  out.candidates = &pair_sink;
+  out.diagnostic = [](const Diagnostic&) {};
+  MergeSession session(*fx.schema, fx.policy, fx.options, out);
+  EXPECT_EQ(session.mergeToStore(*store, {second}), kExitFindings);
+  EXPECT_EQ(session.counts().held, 3u);
+  EXPECT_EQ(session.counts().candidates, 3u) << pairs;
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = pairs.find(what); at != std::string::npos; at = pairs.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\"id-checksum-repair\""), 2u) << pairs;
+  EXPECT_EQ(count("\"same-name-birth-precision\""), 1u) << pairs;
+}
+
 // Two keys adjudicated the same become one person under the first key; a write failing while
 // the decisions are applied leaves the store as it was.
 TEST(MergeSession, AliasesJoinPeopleAndFailAtomically) {

@@ -510,22 +510,39 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
     variants.clear();
     return ok;
   };
+  // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
+  // every row anyway; beyond, they are looked up by key, 65,536 a call.
+  constexpr size_t kNearMax = size_t(4) << 20;
+  std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
   for (uint32_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];
     if (!p.live || !p.fresh || !p.suspect) continue;
     typed.key = packer.unpack(p.key);
     typed.id15 = p.upgraded ? typed.key.substr(0, 6) + typed.key.substr(8, 9) : std::string();
-    forEachIdVariant(typed, [&](const std::string& v, bool) { variants.emplace_back(v, i); });
+    forEachIdVariant(typed, [&](const std::string& v, bool) {
+      uint64_t packed;
+      if (!KeyPacker::packId(v, &packed)) return;
+      if (near.size() < kNearMax)
+        near.emplace_back(packed, i);
+      else
+        variants.emplace_back(v, i);
+    });
     if (variants.size() >= 65536 && !lookUp()) return false;
   }
   if (!variants.empty() && !lookUp()) return false;
+  std::sort(near.begin(), near.end());
   // The one pass over the store: nothing but memory is touched while it streams.
   std::unordered_set<uint64_t> shared;  // blocks with one of the others in them
   std::string key;
   if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
         uint64_t packed;
-        if (packer.find(b.key, &packed) && fresh_index.find(packed)) return;
+        bool known = packer.find(b.key, &packed);
+        if (known && fresh_index.find(packed)) return;
         char mark = 0;
+        if (known && !near.empty() && KeyPacker::packId(b.key, &packed))
+          for (auto it = std::lower_bound(near.begin(), near.end(), std::pair(packed, uint32_t(0)));
+               it != near.end() && it->first == packed; ++it)
+            involved[it->second] = 2, mark = 2;
         if (!blocks.empty())
           if (uint64_t nb = nameBirthBlock(b.name, b.birth_date); nb && blocks.count(nb))
             mark = 1, shared.insert(nb);

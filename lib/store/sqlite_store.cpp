@@ -537,14 +537,22 @@ bool SqliteStore::countCurrent(int64_t* n) {
 bool SqliteStore::currentRows(const std::vector<std::string>& keys,
                               const std::function<void(const CurrentBrief&)>& fn) {
   Statement& s = current_brief_;
+  // Outside a transaction, one read transaction for all: else each look-up takes and drops
+  // the file's locks (two fcntl calls each).
+  bool own = sqlite3_get_autocommit(db_.get()) != 0;
+  if (own && !exec("BEGIN")) return false;
   for (const std::string& key : sortedOnce(keys)) {
     s.bind(1, key);
     if (s.step())
       fn({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6),
           s.integer(7)});
-    if (!s.reset()) return fail(s);
+    if (!s.reset()) {
+      fail(s);
+      if (own) rollback();
+      return false;
+    }
   }
-  return true;
+  return !own || exec("COMMIT");
 }
 
 bool SqliteStore::forEachLiveOfUnit(std::string_view unit, int64_t batch,

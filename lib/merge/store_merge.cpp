@@ -203,7 +203,7 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // raised while a record waits wait with it, so that they come out in the order they did.
   struct Admitted {
     std::string line, raw_key, key;
-    PersonRef ref;  // name, dates, provenance (setPerson)
+    PersonRef ref;                                      // name, dates, provenance (setPerson)
     std::shared_ptr<const ColumnMap> columns, headers;  // set when the line holds `_columns`
   };
   std::vector<Admitted> queue;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -240,7 +241,22 @@ struct MergeSession::Impl {
   bool reloadIfChanged(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
+  /// A person's live versions, as recompute reads them.
+  struct LiveSet {
+    std::vector<std::string> lines, units, files;
+    std::vector<int64_t> versions, batches;
+    void add(const LiveVersion& v);
+  };
+  /// The row of `current` for `key` made again from its live versions (none: deleted).
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
+  bool recomputeFrom(Store& store, uint32_t who, const std::string& key, int64_t absent_from,
+                     const LiveSet& lives);
+  /// For each of `who` in order: their versions from `unit` that batch `bid` did not bring
+  /// retired, then recomputed (`before_each` called first) — as retireOlder() and
+  /// recompute() one person after the other, with the store read and written for some
+  /// thousands at a time.
+  bool retireAndRecompute(Store& store, const std::vector<uint32_t>& who, const std::string& unit,
+                          int64_t bid, const std::function<void(uint32_t)>& before_each);
   bool storeCandidates(Store& store);
   /// Of the people of `unit` that batch `bid` left out (`absent`), those it brought back under
   /// the valid form of their number are merged with them (identity_correction.h) and taken
@@ -252,7 +268,7 @@ struct MergeSession::Impl {
   /// (an identity correction, an earlier "same"), splits them again: each number's versions
   /// under their own key, those the joining retired live again (store_corrections.cpp).
   bool decideDifferent(Store& store, const std::string& a, const std::string& b);
-  bool phoneOf(Store& store, PersonRef* p);
+  bool phonesOf(Store& store, std::vector<PersonRef>& refs, const std::vector<bool>& wanted);
 };
 
 }  // namespace vetkit

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <tuple>
+#include <unordered_map>
 
 #include <filesystem>
 #include "core/exit_status.h"
@@ -38,16 +40,51 @@ std::string utcNow() {
 
 bool MergeSession::Impl::recompute(Store& store, uint32_t who, const std::string& key,
                                    int64_t absent_from) {
-  std::vector<std::string> lines, units, files;
-  std::vector<int64_t> versions, batches;
-  if (!store.forEachLive(key, [&](const LiveVersion& v) {
-        lines.emplace_back(v.json);
-        units.emplace_back(v.unit);
-        files.emplace_back(v.source);
-        versions.push_back(v.version);
-        batches.push_back(v.batch);
-      }))
-    return false;
+  LiveSet lives;
+  if (!store.forEachLive(key, [&](const LiveVersion& v) { lives.add(v); })) return false;
+  return recomputeFrom(store, who, key, absent_from, lives);
+}
+
+void MergeSession::Impl::LiveSet::add(const LiveVersion& v) {
+  lines.emplace_back(v.json);
+  units.emplace_back(v.unit);
+  files.emplace_back(v.source);
+  versions.push_back(v.version);
+  batches.push_back(v.batch);
+}
+
+bool MergeSession::Impl::retireAndRecompute(Store& store, const std::vector<uint32_t>& who,
+                                            const std::string& unit, int64_t bid,
+                                            const std::function<void(uint32_t)>& before_each) {
+  // In chunks: the live versions of a chunk's people are held while they are recomputed.
+  constexpr size_t kChunk = 2048;
+  std::vector<std::string> keys;
+  std::unordered_map<std::string, LiveSet> lives;
+  for (size_t from = 0; from < who.size(); from += kChunk) {
+    size_t to = std::min(who.size(), from + kChunk);
+    keys.clear();
+    lives.clear();
+    for (size_t i = from; i < to; ++i) keys.push_back(packer.unpack(people[who[i]].key));
+    if (!store.retireOlderAll(keys, unit, bid) ||
+        !store.forEachLiveOfKeys(
+            keys, [&](std::string_view k, const LiveVersion& v) { lives[std::string(k)].add(v); }))
+      return false;
+    for (size_t i = from; i < to; ++i) {
+      if (before_each) before_each(who[i]);
+      const std::string& key = keys[i - from];
+      if (!recomputeFrom(store, who[i], key, 0, lives[key])) return false;
+    }
+  }
+  return true;
+}
+
+bool MergeSession::Impl::recomputeFrom(Store& store, uint32_t who, const std::string& key,
+                                       int64_t absent_from, const LiveSet& lives) {
+  const std::vector<std::string>& lines = lives.lines;
+  const std::vector<std::string>& units = lives.units;
+  const std::vector<std::string>& files = lives.files;
+  const std::vector<int64_t>& versions = lives.versions;
+  const std::vector<int64_t>& batches = lives.batches;
   if (lines.empty()) {
     forget(who);
     return store.deleteCurrent(key);
@@ -405,11 +442,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // In the order the batch brought them, as the conflict report should list them.
   std::sort(redo.begin(), redo.end(),
             [&](uint32_t a, uint32_t b) { return people[a].arrival < people[b].arrival; });
-  for (uint32_t who : redo) {
-    people[who].pending = false;
-    std::string key = packer.unpack(people[who].key);
-    if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0)) return undo(), false;
-  }
+  for (uint32_t who : redo) people[who].pending = false;
+  if (!retireAndRecompute(store, redo, unit, bid, {})) return undo(), false;
   // People this unit sent before who are missing from its new batch: those with a live
   // version of the unit from another batch (this batch's versions are in, and the ones they
   // replace retired). Read from the store, not from people held in memory; in key order.
@@ -430,21 +464,22 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   }
   if (!absent.empty() && !correctIdentities(store, bid, unit, &absent, &before))
     return undo(), false;
-  for (uint32_t who : absent) {
-    Person& p = people[who];
-    std::string key = packer.unpack(p.key);
-    if (options.retire_absent) {
-      before.emplace_back(who, p);
-      if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0))
-        return undo(), false;
-      people[who].fresh = true;
-      ++counts.retired;
-    } else {
+  if (options.retire_absent) {
+    if (!retireAndRecompute(store, absent, unit, bid,
+                            [&](uint32_t who) { before.emplace_back(who, people[who]); }))
+      return undo(), false;
+    for (uint32_t who : absent) people[who].fresh = true;
+    counts.retired += absent.size();
+  } else {
+    std::vector<std::string> marked;  // one statement for them all
+    for (uint32_t who : absent) {
+      Person& p = people[who];
       ++counts.absent;
-      if (p.absent_from != bid && !store.markAbsent(key, bid)) return undo(), false;
+      if (p.absent_from != bid) marked.push_back(packer.unpack(p.key));
       before.emplace_back(who, p);
       p.absent_from = bid;
     }
+    if (!marked.empty() && !store.markAbsentAll(marked, bid)) return undo(), false;
   }
   if (!absent.empty())
     report(Severity::Warning, path, "", 0, options.retire_absent ? "absent-retired" : "absent-kept",
@@ -563,23 +598,34 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
         (blocks[p.name_birth] > 1 || shared.count(p.name_birth)))
       involved[i] = 1;
   }
-  CurrentRow row;
   std::vector<PersonRef> refs;
   std::vector<std::pair<const PersonRef*, bool>> chosen;
   std::vector<char> fresh;
   std::vector<bool> by_number;  // then: whose phone to read
   refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)) + others.size());
-  auto readBack = [&](const std::string& k, bool is_fresh, char kind) {
-    if (!store.currentRow(k, &row)) return store.error().empty();
-    refs.push_back(std::move(row.person));
-    fresh.push_back(is_fresh);
-    by_number.push_back(kind == 2);
-    return true;
-  };
+  // Read back in one call (some thousands of keys a statement on a server), then taken in
+  // the order asked: the run's people, then the store's others.
+  std::vector<std::tuple<std::string, bool, char>> asked;
   for (uint32_t i = 0; i < people.size(); ++i)
-    if (involved[i] && !readBack(packer.unpack(people[i].key), true, involved[i])) return false;
-  for (const auto& [k, kind] : others)
-    if (!readBack(k, false, kind)) return false;
+    if (involved[i]) asked.emplace_back(packer.unpack(people[i].key), true, involved[i]);
+  for (const auto& [k, kind] : others) asked.emplace_back(k, false, kind);
+  {
+    std::unordered_map<std::string, PersonRef> read;
+    std::vector<std::string> keys;
+    for (const auto& a : asked) keys.push_back(std::get<0>(a));
+    if (!store.currentRowsFull(keys, [&](CurrentRow&& r) {
+          std::string k = r.person.key;
+          read.emplace(std::move(k), std::move(r.person));
+        }))
+      return false;
+    for (auto& [k, is_fresh, kind] : asked) {
+      auto it = read.find(k);
+      if (it == read.end()) continue;
+      refs.push_back(std::move(it->second));
+      fresh.push_back(is_fresh);
+      by_number.push_back(kind == 2);
+    }
+  }
   // The phone is read back only for people who are in a pair: those paired by number, and
   // those whose block holds another of the same name and a birth date that agrees.
   std::vector<size_t> blocked(refs.size());
@@ -598,8 +644,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       }
     i = j;
   }
-  for (size_t i = 0; i < refs.size(); ++i)
-    if (by_number[i] && !phoneOf(store, &refs[i])) return false;
+  if (!phonesOf(store, refs, by_number)) return false;
   // In key order, so that the report does not depend on the order people were loaded in.
   std::vector<size_t> order(refs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -631,17 +676,30 @@ bool MergeSession::Impl::reloadIfChanged(Store& store) {
 }
 
 // The phone is evidence for a pair but no column of `current`: read from the person's latest
-// live version, for the few people candidate detection reads back.
-bool MergeSession::Impl::phoneOf(Store& store, PersonRef* p) {
+// live version, for the few people candidate detection reads back (those of `refs` that
+// `wanted` marks), all in one call.
+bool MergeSession::Impl::phonesOf(Store& store, std::vector<PersonRef>& refs,
+                                  const std::vector<bool>& wanted) {
   const Field* f = schema.field("phone");
   if (!f) return true;
-  std::string json;
-  if (!store.forEachLive(p->key, [&](const LiveVersion& v) { json.assign(v.json); })) return false;
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (wanted[i]) keys.push_back(refs[i].key);
+  if (keys.empty()) return true;
+  std::unordered_map<std::string, std::string> latest;  // key -> its latest live line
+  if (!store.forEachLiveOfKeys(keys, [&](std::string_view k, const LiveVersion& v) {
+        latest[std::string(k)].assign(v.json);
+      }))
+    return false;
   Record r;
   std::string err;
-  if (!json.empty() && reader.parse(json, &r, &err) &&
-      r.fields[f->index].kind == FieldValue::Kind::String)
-    p->phone = r.fields[f->index].text;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    if (!wanted[i]) continue;
+    auto it = latest.find(refs[i].key);
+    if (it != latest.end() && reader.parse(it->second, &r, &err) &&
+        r.fields[f->index].kind == FieldValue::Kind::String)
+      refs[i].phone = r.fields[f->index].text;
+  }
   return true;
 }
 

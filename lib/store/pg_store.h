@@ -90,6 +90,13 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
   bool moveVersion(int64_t version, std::string_view key, bool revive) override;
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch) override;
+  // Many people at once: one statement each, the keys as arrays (some thousands a statement).
+  bool retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                      int64_t batch) override;
+  bool markAbsentAll(const std::vector<std::string>& keys, int64_t batch) override;
+  bool rekeyAll(const std::vector<std::pair<std::string, std::string>>& alias_canonical) override;
+  bool addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                    std::string_view decision, int64_t batch) override;
 
   bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn) override;
   bool forEachBatchRecord(int64_t batch,
@@ -107,6 +114,11 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
   /// By = ANY of an array of keys, some thousands a statement (one round trip each).
   bool currentRows(const std::vector<std::string>& keys,
                    const std::function<void(const CurrentBrief&)>& fn) override;
+  bool currentRowsFull(const std::vector<std::string>& keys,
+                       const std::function<void(CurrentRow&&)>& fn) override;
+  bool forEachLiveOfKeys(
+      const std::vector<std::string>& keys,
+      const std::function<void(std::string_view key, const LiveVersion&)>& fn) override;
   /// Through the partial index record_version_live_unit (migration 6).
   bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
                          const std::function<void(std::string_view key)>& fn) override;

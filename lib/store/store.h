@@ -143,6 +143,17 @@ class StoreReader {
   /// what the merge reads of the people a batch touches, instead of the whole set.
   virtual bool currentRows(const std::vector<std::string>& keys,
                            const std::function<void(const CurrentBrief&)>& fn) = 0;
+  /// The full rows of `current` for `keys` (those that have one, each once, in no given
+  /// order): what the merge reads of the few people it judges (identity corrections,
+  /// candidates) in one call. The default asks currentRow() for each.
+  virtual bool currentRowsFull(const std::vector<std::string>& keys,
+                               const std::function<void(CurrentRow&&)>& fn);
+  /// The live versions of each of `keys`, oldest first (a key's versions together; keys in
+  /// no given order): forEachLive() for many people in one call. The default asks
+  /// forEachLive() for each.
+  virtual bool forEachLiveOfKeys(
+      const std::vector<std::string>& keys,
+      const std::function<void(std::string_view key, const LiveVersion&)>& fn);
   /// Each key with a live version from `unit` that a batch other than `batch` brought, once:
   /// inside `batch`'s transaction, after its versions are in and the ones they replace
   /// retired, the people of the unit that `batch` left out.
@@ -203,6 +214,21 @@ class StoreWriter {
   virtual bool markAbsent(std::string_view key, int64_t batch) = 0;
   /// Moves every version of `alias` to `canonical` (people adjudicated the same).
   virtual bool rekey(std::string_view alias, std::string_view canonical) = 0;
+
+  // The same writes for many people at once (a batch's identity corrections, its absent
+  // people): one statement each on a server instead of one a person. The defaults make the
+  // single calls in order; the result is the same as those calls made one after the other
+  // for keys that are all different.
+  /// retireOlder() for each of `keys`.
+  virtual bool retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                              int64_t batch);
+  /// markAbsent() for each of `keys`.
+  virtual bool markAbsentAll(const std::vector<std::string>& keys, int64_t batch);
+  /// rekey(alias, canonical) for each pair (every alias different, none a canonical).
+  virtual bool rekeyAll(const std::vector<std::pair<std::string, std::string>>& alias_canonical);
+  /// addDecision(a, b, decision, batch) for each pair (a, b) (every pair different).
+  virtual bool addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                            std::string_view decision, int64_t batch);
   /// Moves one version to `key` (a "same" undone: the version goes back to its own number);
   /// with `revive` it is live again (its retirement was the joining's doing).
   virtual bool moveVersion(int64_t version, std::string_view key, bool revive) = 0;

@@ -321,6 +321,93 @@ TEST_P(StoreContract, CurrentRowsDecisionsAndRekey) {
   EXPECT_EQ(briefs, 2);
 }
 
+// The calls for many people at once (issue 18: a batch's identity corrections, absent people,
+// people recomputed) end as the single calls made one after the other; more keys than one
+// statement takes on PostgreSQL, and keys that need quoting.
+TEST_P(StoreContract, ManyPeopleAtOnceAsOneAfterTheOther) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  const std::vector<std::string> odd = {"a\"quote",   "back\\slash",     "{brace}", "comma,key",
+                                        "?a.csv:S:2", "张三|1960-01-01", "NULL"};
+  std::vector<std::string> keys = keysOf("43", 9000), both = keysOf("43", 8300);
+  for (const std::string& k : odd) keys.push_back(k), both.push_back(k);
+  int64_t first = 0, second = 0;
+  ASSERT_TRUE(writeBatch(*store, "431302", keys, nullptr, &first, false)) << store->error();
+  // `both` have a second live version, from another unit.
+  ASSERT_TRUE(writeBatch(*store, "431321", both, nullptr, &second, false)) << store->error();
+
+  std::vector<std::string> asked = both;
+  asked.push_back("nobody");
+  asked.push_back("43100007");  // twice: answered once
+  std::map<std::string, std::vector<int64_t>> lives;
+  ASSERT_TRUE(store->forEachLiveOfKeys(asked, [&](std::string_view k, const LiveVersion& v) {
+    lives[std::string(k)].push_back(v.version);
+    EXPECT_EQ(v.json, lineOf(std::string(k), v.unit == "431302" ? "431302" : "431321"));
+  })) << store->error();
+  EXPECT_EQ(lives.size(), both.size());
+  for (const std::string& k : {std::string("43100007"), std::string("43108299"), odd[0], odd[6]}) {
+    std::vector<int64_t> one;
+    ASSERT_TRUE(store->forEachLive(k, [&](const LiveVersion& v) { one.push_back(v.version); }));
+    EXPECT_EQ(lives[k], one) << k;
+    EXPECT_EQ(one.size(), 2u) << k;
+  }
+  std::map<std::string, int> rows;
+  std::map<std::string, int64_t> versions;
+  ASSERT_TRUE(store->currentRowsFull(asked, [&](CurrentRow&& r) {
+    ++rows[r.person.key];
+    versions[r.person.key] = r.version;
+    EXPECT_EQ(r.person.unit, "431321");
+    EXPECT_EQ(r.person.name, "某某");
+  })) << store->error();
+  EXPECT_EQ(rows.size(), both.size());
+  EXPECT_EQ(rows.count("nobody"), 0u);
+  EXPECT_EQ(rows["43100007"], 1);
+  for (const std::string& k : {std::string("43100007"), std::string("43108299"), odd[0], odd[6]}) {
+    CurrentRow one;
+    ASSERT_TRUE(store->currentRow(k, &one)) << k;
+    EXPECT_EQ(versions[k], one.version) << k;
+  }
+
+  std::vector<std::string> absent = keysOf("43", 8200), retire = keysOf("43", 8250);
+  for (const std::string& k : odd) absent.push_back(k), retire.push_back(k);
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->markAbsentAll(absent, second)) << store->error();
+  ASSERT_TRUE(store->retireOlderAll(retire, "431302", second)) << store->error();
+  ASSERT_TRUE(store->rekeyAll({{"43108999", "43100000"}, {odd[0], "43100001"}})) << store->error();
+  ASSERT_TRUE(store->addDecisions({{"43100000", "43108999"}, {"43100001", odd[0]}}, "same", second))
+      << store->error();
+  ASSERT_TRUE(store->addDecisions({{"43100001", odd[0]}}, "different", 0)) << store->error();
+  ASSERT_TRUE(store->commit()) << store->error();
+
+  CurrentRow got;
+  for (const char* k : {"43100000", "43108199", "NULL"}) {
+    ASSERT_TRUE(store->currentRow(k, &got)) << k;
+    EXPECT_EQ(got.absent_from, second) << k;
+  }
+  ASSERT_TRUE(store->currentRow("43108200", &got));
+  EXPECT_EQ(got.absent_from, 0);
+  EXPECT_FALSE(store->currentRow("43108999", &got)) << "rekeyed: its row is gone";
+  EXPECT_FALSE(store->currentRow(odd[0], &got));
+  auto liveUnits = [&](const std::string& k) {
+    std::string units;
+    EXPECT_TRUE(store->forEachLive(k, [&](const LiveVersion& v) {
+      units += (units.empty() ? "" : ",") + std::string(v.unit);
+    }));
+    return units;
+  };
+  EXPECT_EQ(liveUnits("43100002"), "431321");         // its 431302 version retired
+  EXPECT_EQ(liveUnits("43108260"), "431302,431321");  // not asked: both stay
+  EXPECT_EQ(liveUnits("43100000"), "431302,431321");  // 43108999's (older) moved here
+  EXPECT_EQ(liveUnits("43100001"), "431321,431321");  // and odd[0]'s live one
+  std::vector<std::string> decisions;
+  ASSERT_TRUE(
+      store->forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
+        decisions.push_back(std::string(a) + " " + std::string(b) + " " + std::string(d));
+      }));
+  EXPECT_EQ(decisions,
+            (std::vector<std::string>{"43100000 43108999 same", "43100001 a\"quote different"}));
+}
+
 // What the merge reads instead of the whole current set (issue 18): the rows of the keys a
 // chunk of a batch names, the number of rows, and who of a unit a new batch left out.
 TEST_P(StoreContract, CurrentRowsOfKeysAndTheCount) {

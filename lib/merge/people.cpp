@@ -19,6 +19,14 @@ uint64_t KeyPacker::pack(std::string_view key) {
   return it->second;
 }
 
+bool KeyPacker::find(std::string_view key, uint64_t* packed) const {
+  if (packId(key, packed)) return true;
+  auto it = interned_.find(std::string(key));
+  if (it == interned_.end()) return false;
+  *packed = it->second;
+  return true;
+}
+
 std::string KeyPacker::unpack(uint64_t packed) const {
   if (packed & kInterned) return names_[packed & ~kInterned];
   return unpackIdNumber(packed);

@@ -23,6 +23,9 @@ class KeyPacker {
   static bool packId(std::string_view key, uint64_t* packed);
   /// The packed form of `key`, interning it when it is not an identity number.
   uint64_t pack(std::string_view key);
+  /// The packed form of `key` without interning it: false when it is no identity number and
+  /// was never interned (no person of this run has it).
+  bool find(std::string_view key, uint64_t* packed) const;
   /// The key `packed` stands for.
   std::string unpack(uint64_t packed) const;
 

@@ -63,6 +63,9 @@ struct MergeCounts {
   size_t older = 0;      // batches refused: older than their unit's newest merged batch
   size_t no_unit = 0;    // batches refused: no source names their unit (--allow-no-unit)
   size_t corrected = 0;  // people brought back under the valid form of their number
+  // The most people a merge into a store held in memory at once: those its batches and
+  // decisions touched and those of a batch's unit it left out, never the whole store (issue 18).
+  size_t held = 0;
 };
 
 /// What one vetmerge run is asked to do: merge FILEs into a stream (no store) or into the

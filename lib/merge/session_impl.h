@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -131,14 +132,18 @@ struct MergeSession::Impl {
   /// Called for a record whose key this batch already brought (first seen at `first_row`):
   /// reports it, and tells whether to hold it (false: past the bound, counted only).
   bool admitRepeat(const Record& r, const std::string& raw_key, long first_row) {
+    return admitRepeat(r.src, r.sheet, r.row, raw_key, first_row);
+  }
+  bool admitRepeat(const std::string& src, const std::string& sheet, long row,
+                   const std::string& raw_key, long first_row) {
     ++counts.duplicates;
     switch (repeats.add(raw_key)) {
       case KeyRepeats::Verdict::Keep:
-        report(Severity::Error, r.src, r.sheet, r.row, "duplicate-key",
+        report(Severity::Error, src, sheet, row, "duplicate-key",
                {{"first", std::to_string(first_row)}}, {}, shownKey(raw_key));
         return true;
       case KeyRepeats::Verdict::Report:
-        report(Severity::Error, r.src, r.sheet, r.row, "repeated-key",
+        report(Severity::Error, src, sheet, row, "repeated-key",
                {{"limit", std::to_string(kMaxKeyRepeats)}}, {}, shownKey(raw_key));
         return false;
       case KeyRepeats::Verdict::Count:
@@ -222,8 +227,12 @@ struct MergeSession::Impl {
   /// file name; a source naming another unit is reported.
   UnitAttribution batchUnit(const Record& first, const std::string& path);
 
-  /// Reads the store's current set into `people` (again, when another writer changed it).
+  /// Starts over from the store (again, when another writer changed it): `people` holds only
+  /// this run's fresh people, read back; `live` is the store's count.
   bool loadPeople(Store& store);
+  /// Reads into `people` those of `keys` it does not hold yet (StoreReader::currentRows):
+  /// the merge holds the people the run touches, never the whole current set.
+  bool loadKeys(Store& store, const std::vector<std::string>& keys);
   /// Reads the store's decisions, then this run's, into `alias` and `different` (again, when
   /// another writer changed the store: its decisions may have joined people meanwhile).
   bool loadAliases(Store& store);
@@ -232,7 +241,22 @@ struct MergeSession::Impl {
   bool reloadIfChanged(Store& store);
   int mergeStore(Store& store, const std::vector<std::string>& files);
   bool mergeBatch(Store& store, const std::string& path, int* status);
+  /// A person's live versions, as recompute reads them.
+  struct LiveSet {
+    std::vector<std::string> lines, units, files;
+    std::vector<int64_t> versions, batches;
+    void add(const LiveVersion& v);
+  };
+  /// The row of `current` for `key` made again from its live versions (none: deleted).
   bool recompute(Store& store, uint32_t who, const std::string& key, int64_t absent_from);
+  bool recomputeFrom(Store& store, uint32_t who, const std::string& key, int64_t absent_from,
+                     const LiveSet& lives);
+  /// For each of `who` in order: their versions from `unit` that batch `bid` did not bring
+  /// retired, then recomputed (`before_each` called first) — as retireOlder() and
+  /// recompute() one person after the other, with the store read and written for some
+  /// thousands at a time.
+  bool retireAndRecompute(Store& store, const std::vector<uint32_t>& who, const std::string& unit,
+                          int64_t bid, const std::function<void(uint32_t)>& before_each);
   bool storeCandidates(Store& store);
   /// Of the people of `unit` that batch `bid` left out (`absent`), those it brought back under
   /// the valid form of their number are merged with them (identity_correction.h) and taken
@@ -244,7 +268,7 @@ struct MergeSession::Impl {
   /// (an identity correction, an earlier "same"), splits them again: each number's versions
   /// under their own key, those the joining retired live again (store_corrections.cpp).
   bool decideDifferent(Store& store, const std::string& a, const std::string& b);
-  bool phoneOf(Store& store, PersonRef* p);
+  bool phonesOf(Store& store, std::vector<PersonRef>& refs, const std::vector<bool>& wanted);
 };
 
 }  // namespace vetkit

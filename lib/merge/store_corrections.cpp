@@ -3,6 +3,8 @@
 // of their number; a match is merged, recorded as an automatic decision of the batch, and no
 // longer counted absent. And the way back: people's later "different" for such a pair splits it.
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "merge/identity_correction.h"
 #include "merge/session_impl.h"
@@ -21,16 +23,15 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
     const Person& n = people[who];
     return n.live && n.seen == bid && n.sources == 1 && unit_sets[n.units] == unit;
   };
-  CurrentRow old_row, new_row;
-  std::vector<uint32_t> still_absent;
-  for (uint32_t a : *absent) {
+  // The new people an absent one's number can be (memory only).
+  auto findFor = [&](uint32_t a, std::vector<uint32_t>* found) {
+    found->clear();
     std::string old_key = packer.unpack(people[a].key);
     bool valid = looksLikeId18(old_key) && checkIdNumber(old_key) == IdStatus::Ok;
-    std::vector<uint32_t> found;
     auto consider = [&](uint32_t who) {
       if (who == a || !newHere(who)) return;
-      if (std::find(found.begin(), found.end(), who) != found.end()) return;
-      if (idCorrection(old_key, packer.unpack(people[who].key))) found.push_back(who);
+      if (std::find(found->begin(), found->end(), who) != found->end()) return;
+      if (idCorrection(old_key, packer.unpack(people[who].key))) found->push_back(who);
     };
     std::string digits = valid ? std::string() : excelDigits(old_key);
     if (!digits.empty()) {
@@ -55,13 +56,98 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
         if (const uint32_t* who = index.find(packed)) consider(*who);
       });
     }
+  };
+  // Every absent person's possible matches first, so that the rows they need are read from
+  // the store in one call (currentRowsFull), not two or more round trips a person.
+  std::vector<std::vector<uint32_t>> founds(absent->size());
+  std::vector<std::string> wanted;
+  for (size_t i = 0; i < absent->size(); ++i) {
+    findFor((*absent)[i], &founds[i]);
+    if (founds[i].empty()) continue;
+    wanted.push_back(packer.unpack(people[(*absent)[i]].key));
+    for (uint32_t who : founds[i]) wanted.push_back(packer.unpack(people[who].key));
+  }
+  std::unordered_map<std::string, CurrentRow> rows;
+  if (!wanted.empty() && !store.currentRowsFull(wanted, [&](CurrentRow&& r) {
+        std::string k = r.person.key;
+        rows.emplace(std::move(k), std::move(r));
+      }))
+    return false;
+  // A row as the store holds it now: from those read, else asked for (false: none, or failed).
+  auto rowOf = [&](const std::string& key, CurrentRow* row) {
+    auto it = rows.find(key);
+    if (it == rows.end()) return store.currentRow(key, row);
+    *row = it->second;
+    return true;
+  };
+  // The corrections decided and not yet written: written together (rekeyAll, retireOlderAll,
+  // addDecisions, the new people's live versions read at once), then each person recomputed
+  // and reported in order — as one correction after the other, since each touches only its
+  // two people. A later absent person who could be one of the new people waiting sees them
+  // written first.
+  struct Correction {
+    uint32_t a, n;
+    std::string old_key, new_key;
+    const char* reason;
+    CurrentRow new_row;
+  };
+  std::vector<Correction> waiting;
+  std::unordered_set<uint32_t> taken;
+  auto write = [&]() {
+    if (waiting.empty()) return true;
+    std::vector<std::pair<std::string, std::string>> moves, pairs;
+    std::vector<std::string> news;
+    for (const Correction& c : waiting) {
+      before->emplace_back(c.a, people[c.a]);
+      before->emplace_back(c.n, people[c.n]);
+      // The old version moves under the new number, retired by this batch: the history of
+      // the person shows both numbers.
+      moves.emplace_back(c.old_key, c.new_key);
+      pairs.emplace_back(c.new_key, c.old_key);
+      news.push_back(c.new_key);
+    }
+    std::unordered_map<std::string, LiveSet> lives;
+    if (!store.rekeyAll(moves) || !store.retireOlderAll(news, unit, bid) ||
+        !store.addDecisions(pairs, "same", bid) ||
+        !store.forEachLiveOfKeys(
+            news, [&](std::string_view k, const LiveVersion& v) { lives[std::string(k)].add(v); }))
+      return false;
+    for (const Correction& c : waiting) {
+      if (!recomputeFrom(store, c.n, c.new_key, 0, lives[c.new_key])) return false;
+      forget(c.a);
+      alias[c.old_key] = c.new_key;
+      ++counts.corrected;
+      ++counts.retired;
+      rows.erase(c.old_key), rows.erase(c.new_key);
+      report(Severity::Warning, c.new_row.person.src, c.new_row.person.sheet, c.new_row.person.row,
+             "id-corrected",
+             {{"old", shownKey(c.old_key)},
+              {"new", shownKey(c.new_key)},
+              {"reason",
+               schema.messages().format(std::string("correction-") + c.reason, options.lang, {})}},
+             "id_number");
+    }
+    waiting.clear();
+    taken.clear();
+    return true;
+  };
+  CurrentRow old_row, new_row;
+  std::vector<uint32_t> still_absent;
+  for (size_t i = 0; i < absent->size(); ++i) {
+    uint32_t a = (*absent)[i];
+    std::vector<uint32_t>& found = founds[i];
+    if (std::any_of(found.begin(), found.end(), [&](uint32_t w) { return taken.count(w); })) {
+      if (!write()) return false;
+      findFor(a, &found);
+    }
+    std::string old_key = packer.unpack(people[a].key);
     // Several numbers the old one can be (a short Excel prefix covers a hundred sequence
     // numbers of one birth day): only those of the same person count.
     if (found.size() > 1) {
-      if (!store.currentRow(old_key, &old_row)) return false;
+      if (!rowOf(old_key, &old_row)) return false;
       std::vector<uint32_t> same;
       for (uint32_t who : found) {
-        if (!store.currentRow(packer.unpack(people[who].key), &new_row)) return false;
+        if (!rowOf(packer.unpack(people[who].key), &new_row)) return false;
         if (samePersonButNumber(old_row.person, new_row.person)) same.push_back(who);
       }
       found.swap(same);
@@ -77,31 +163,15 @@ bool MergeSession::Impl::correctIdentities(Store& store, int64_t bid, const std:
       still_absent.push_back(a);
       continue;
     }
-    if (!store.currentRow(old_key, &old_row) || !store.currentRow(new_key, &new_row)) return false;
+    if (!rowOf(old_key, &old_row) || !rowOf(new_key, &new_row)) return false;
     if (!samePersonButNumber(old_row.person, new_row.person)) {
       still_absent.push_back(a);
       continue;
     }
-    const char* reason = idCorrection(old_key, new_key);
-    before->emplace_back(a, people[a]);
-    before->emplace_back(n, people[n]);
-    // The old version moves under the new number, retired by this batch: the history of the
-    // person shows both numbers.
-    if (!store.rekey(old_key, new_key) || !store.retireOlder(new_key, unit, bid) ||
-        !store.addDecision(new_key, old_key, "same", bid) || !recompute(store, n, new_key, 0))
-      return false;
-    forget(a);
-    alias[old_key] = new_key;
-    ++counts.corrected;
-    ++counts.retired;
-    report(Severity::Warning, new_row.person.src, new_row.person.sheet, new_row.person.row,
-           "id-corrected",
-           {{"old", shownKey(old_key)},
-            {"new", shownKey(new_key)},
-            {"reason",
-             schema.messages().format(std::string("correction-") + reason, options.lang, {})}},
-           "id_number");
+    waiting.push_back({a, n, old_key, new_key, idCorrection(old_key, new_key), new_row});
+    taken.insert(n);
   }
+  if (!write()) return false;
   absent->swap(still_absent);
   return true;
 }

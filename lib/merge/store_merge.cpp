@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <tuple>
+#include <unordered_map>
 
 #include <filesystem>
 #include "core/exit_status.h"
@@ -22,6 +24,10 @@ namespace vetkit {
 
 namespace {
 
+// Records merged per look-up of their people in the store: a round trip to a server per
+// chunk, a few hundred kilobytes of waiting records.
+constexpr size_t kMergeChunk = 4096;
+
 std::string utcNow() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -35,16 +41,51 @@ std::string utcNow() {
 
 bool MergeSession::Impl::recompute(Store& store, uint32_t who, const std::string& key,
                                    int64_t absent_from) {
-  std::vector<std::string> lines, units, files;
-  std::vector<int64_t> versions, batches;
-  if (!store.forEachLive(key, [&](const LiveVersion& v) {
-        lines.emplace_back(v.json);
-        units.emplace_back(v.unit);
-        files.emplace_back(v.source);
-        versions.push_back(v.version);
-        batches.push_back(v.batch);
-      }))
-    return false;
+  LiveSet lives;
+  if (!store.forEachLive(key, [&](const LiveVersion& v) { lives.add(v); })) return false;
+  return recomputeFrom(store, who, key, absent_from, lives);
+}
+
+void MergeSession::Impl::LiveSet::add(const LiveVersion& v) {
+  lines.emplace_back(v.json);
+  units.emplace_back(v.unit);
+  files.emplace_back(v.source);
+  versions.push_back(v.version);
+  batches.push_back(v.batch);
+}
+
+bool MergeSession::Impl::retireAndRecompute(Store& store, const std::vector<uint32_t>& who,
+                                            const std::string& unit, int64_t bid,
+                                            const std::function<void(uint32_t)>& before_each) {
+  // In chunks: the live versions of a chunk's people are held while they are recomputed.
+  constexpr size_t kChunk = 2048;
+  std::vector<std::string> keys;
+  std::unordered_map<std::string, LiveSet> lives;
+  for (size_t from = 0; from < who.size(); from += kChunk) {
+    size_t to = std::min(who.size(), from + kChunk);
+    keys.clear();
+    lives.clear();
+    for (size_t i = from; i < to; ++i) keys.push_back(packer.unpack(people[who[i]].key));
+    if (!store.retireOlderAll(keys, unit, bid) ||
+        !store.forEachLiveOfKeys(
+            keys, [&](std::string_view k, const LiveVersion& v) { lives[std::string(k)].add(v); }))
+      return false;
+    for (size_t i = from; i < to; ++i) {
+      if (before_each) before_each(who[i]);
+      const std::string& key = keys[i - from];
+      if (!recomputeFrom(store, who[i], key, 0, lives[key])) return false;
+    }
+  }
+  return true;
+}
+
+bool MergeSession::Impl::recomputeFrom(Store& store, uint32_t who, const std::string& key,
+                                       int64_t absent_from, const LiveSet& lives) {
+  const std::vector<std::string>& lines = lives.lines;
+  const std::vector<std::string>& units = lives.units;
+  const std::vector<std::string>& files = lives.files;
+  const std::vector<int64_t>& versions = lives.versions;
+  const std::vector<int64_t>& batches = lives.batches;
   if (lines.empty()) {
     forget(who);
     return store.deleteCurrent(key);
@@ -195,13 +236,81 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   repeats.clear();
   RecordSourceEvents events;
   collection.clear();
+  // Records wait in `queue` until a chunk of them is read: the people their keys name are
+  // then read from the store in one call (loadKeys) and the chunk merged in order. Messages
+  // raised while a record waits wait with it, so that they come out in the order they did.
+  struct Admitted {
+    std::string line, raw_key, key;
+    PersonRef ref;                                      // name, dates, provenance (setPerson)
+    std::shared_ptr<const ColumnMap> columns, headers;  // set when the line holds `_columns`
+  };
+  std::vector<Admitted> queue;
+  size_t queued = 0;  // queue[0, queued) are waiting; the rest are kept for their buffers
+  std::vector<std::pair<size_t, Diagnostic>> held;  // (records before it, message)
+  std::vector<std::string> unknown;
+  auto admit = [&](Admitted& a) {
+    uint32_t who = personFor(a.key);
+    Person* p = &people[who];
+    bool repeat = p->seen == bid;
+    if (repeat && !admitRepeat(a.ref.src, a.ref.sheet, a.ref.row, a.raw_key, p->first_row))
+      return true;
+    int64_t version;
+    if (!store.addVersion(a.key, bid, info.unit, a.line, &version) ||
+        (a.columns && !layouts.keep(store, bid, a.line, a.columns, a.headers)))
+      return false;
+    ++records;
+    if (repeat) {
+      if (!p->pending) p->pending = true, redo.push_back(who);
+      return true;
+    }
+    before.emplace_back(who, *p);
+    p->seen = bid, p->first_row = int32_t(a.ref.row), p->arrival = arrivals++, p->fresh = true;
+    if (p->live && !(p->sources == 1 && unit_sets[p->units] == info.unit)) {
+      p->pending = true, redo.push_back(who);
+      return true;
+    }
+    // The common case: a new person, or this unit's earlier version of them replaced.
+    if (p->live) {
+      if (!store.retireVersion(p->version, bid)) return false;
+      ++counts.retired;
+    }
+    row.person = std::move(a.ref);
+    row.person.key = a.key;
+    row.person.unit = info.unit;
+    row.version = version;
+    if (!store.putCurrent(row, {})) return false;
+    remember(who, row);
+    return true;
+  };
+  // Merges the waiting records (`merge` false: only lets their messages out).
+  auto drain = [&](bool merge) {
+    bool ok = true;
+    if (merge && queued) {
+      unknown.clear();
+      for (size_t i = 0; i < queued; ++i) unknown.push_back(queue[i].key);
+      ok = loadKeys(store, unknown);
+    }
+    size_t h = 0;
+    for (size_t i = 0; i < queued; ++i) {
+      for (; h < held.size() && held[h].first <= i; ++h) out.diagnostic(held[h].second);
+      if (merge && ok && !admit(queue[i])) ok = false;
+    }
+    for (; h < held.size(); ++h) out.diagnostic(held[h].second);
+    held.clear();
+    queued = 0;
+    if (!ok) failed_store = true;
+    return ok;
+  };
   // Messages and provenance name the file as given, not its private copy.
   if (out.diagnostic)
     events.diagnostic = [&](const Diagnostic& d) {
       Diagnostic named = d;
       named.file = snapshot.original(d.file);
       named.message = snapshot.original(d.message);
-      out.diagnostic(named);
+      if (queued)
+        held.emplace_back(queued, std::move(named));
+      else
+        out.diagnostic(named);
     };
   RepliesRead replies;
   bool no_unit = options.replies && reply_county.empty();
@@ -222,44 +331,25 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
           !options.replies && unit_field != size_t(-1) && r.fields[unit_field].present()
               ? r.fields[unit_field].text
               : info.unit;
-      if (!vouched(unit)) return unvouched_row = r.row, unvouched_unit = unit, false;
+      // The records before it are merged (and then undone), as their messages say.
+      if (!vouched(unit)) return drain(true), unvouched_row = r.row, unvouched_unit = unit, false;
     }
     if (from_stdin) stdin_sha.update(r.line), stdin_sha.update("\n");
     ensureProvenance(r);
-    std::string raw_key = recordKey(r, options.key);
-    std::string key =
-        raw_key.empty() ? "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row) : raw_key;
-    if (!alias.empty()) key = canonical(key);
-    uint32_t who = personFor(key);
-    Person* p = &people[who];
-    bool repeat = p->seen == bid;
-    if (repeat && !admitRepeat(r, raw_key, p->first_row)) return true;
-    int64_t version;
-    if (!store.addVersion(key, bid, info.unit, r.line, &version) || !layouts.keep(store, bid, r))
-      return failed_store = true, false;
-    ++records;
-    if (repeat) {
-      if (!p->pending) p->pending = true, redo.push_back(who);
-      return true;
-    }
-    before.emplace_back(who, *p);
-    p->seen = bid, p->first_row = int32_t(r.row), p->arrival = arrivals++, p->fresh = true;
-    if (p->live && !(p->sources == 1 && unit_sets[p->units] == info.unit)) {
-      p->pending = true, redo.push_back(who);
-      return true;
-    }
-    // The common case: a new person, or this unit's earlier version of them replaced.
-    if (p->live) {
-      if (!store.retireVersion(p->version, bid)) return failed_store = true, false;
-      ++counts.retired;
-    }
-    setPerson(schema, r, &row.person);
-    row.person.key = key;
-    row.person.unit = info.unit;
-    row.version = version;
-    if (!store.putCurrent(row, {})) return failed_store = true, false;
-    remember(who, row);
-    return true;
+    if (queued == queue.size()) queue.emplace_back();
+    Admitted& a = queue[queued++];
+    a.raw_key = recordKey(r, options.key);
+    a.key =
+        a.raw_key.empty() ? "?" + r.src + ":" + r.sheet + ":" + std::to_string(r.row) : a.raw_key;
+    if (!alias.empty()) a.key = canonical(a.key);
+    a.line.assign(r.line);
+    setPerson(schema, r, &a.ref);
+    // The sheet's layout, when this record carries it: kept with the record's version.
+    if (r.has_columns_key && r.columns)
+      a.columns = r.columns, a.headers = r.headers;
+    else
+      a.columns.reset(), a.headers.reset();
+    return queued < kMergeChunk || drain(true);
   };
   auto undo = [&]() {
     store.rollback();
@@ -274,6 +364,8 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
                   (options.replies ? readReplies(schema, store, read_path, path, reply_county,
                                                  events, &replies, &err)
                                    : readRecords(schema, read_path, options.import, events, &err));
+  // The last chunk: merged when the batch was read to its end, else only its messages.
+  drain(readable && !failed_store && unvouched_row < 0 && !no_unit);
   err = snapshot.original(err);
   // Answers without a revised value are a batch all the same: it carries the replies.
   if (options.replies && readable && bid == 0 && !no_unit && !failed_store && unvouched_row < 0 &&
@@ -351,38 +443,44 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // In the order the batch brought them, as the conflict report should list them.
   std::sort(redo.begin(), redo.end(),
             [&](uint32_t a, uint32_t b) { return people[a].arrival < people[b].arrival; });
-  for (uint32_t who : redo) {
-    people[who].pending = false;
-    std::string key = packer.unpack(people[who].key);
-    if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0)) return undo(), false;
-  }
-  // People this unit sent before who are missing from its new batch.
-  std::vector<char> ours(unit_sets.size());
-  for (size_t i = 0; i < unit_sets.size(); ++i) {
-    const std::string& units = unit_sets[i];
-    ours[i] = units == unit || (units.find(',') != std::string::npos &&
-                                ("," + units + ",").find("," + unit + ",") != std::string::npos);
-  }
+  for (uint32_t who : redo) people[who].pending = false;
+  if (!retireAndRecompute(store, redo, unit, bid, {})) return undo(), false;
+  // People this unit sent before who are missing from its new batch: those with a live
+  // version of the unit from another batch (this batch's versions are in, and the ones they
+  // replace retired). Read from the store, not from people held in memory; in key order.
   std::vector<uint32_t> absent;
-  for (uint32_t i = 0; i < people.size() && !options.replies; ++i)  // replies: nobody absent
-    if (people[i].live && people[i].seen != bid && ours[people[i].units]) absent.push_back(i);
+  if (!options.replies) {  // replies: nobody absent
+    std::vector<std::string> left_out;
+    if (!store.forEachLiveOfUnit(unit, bid,
+                                 [&](std::string_view k) { left_out.emplace_back(k); }) ||
+        !loadKeys(store, left_out))
+      return undo(), false;
+    std::sort(left_out.begin(), left_out.end());
+    left_out.erase(std::unique(left_out.begin(), left_out.end()), left_out.end());
+    uint64_t packed;
+    for (const std::string& k : left_out)
+      if (const uint32_t* who = packer.find(k, &packed) ? index.find(packed) : nullptr;
+          who && people[*who].live && people[*who].seen != bid)
+        absent.push_back(*who);
+  }
   if (!absent.empty() && !correctIdentities(store, bid, unit, &absent, &before))
     return undo(), false;
-  for (uint32_t who : absent) {
-    Person& p = people[who];
-    std::string key = packer.unpack(p.key);
-    if (options.retire_absent) {
-      before.emplace_back(who, p);
-      if (!store.retireOlder(key, unit, bid) || !recompute(store, who, key, 0))
-        return undo(), false;
-      people[who].fresh = true;
-      ++counts.retired;
-    } else {
+  if (options.retire_absent) {
+    if (!retireAndRecompute(store, absent, unit, bid,
+                            [&](uint32_t who) { before.emplace_back(who, people[who]); }))
+      return undo(), false;
+    for (uint32_t who : absent) people[who].fresh = true;
+    counts.retired += absent.size();
+  } else {
+    std::vector<std::string> marked;  // one statement for them all
+    for (uint32_t who : absent) {
+      Person& p = people[who];
       ++counts.absent;
-      if (p.absent_from != bid && !store.markAbsent(key, bid)) return undo(), false;
+      if (p.absent_from != bid) marked.push_back(packer.unpack(p.key));
       before.emplace_back(who, p);
       p.absent_from = bid;
     }
+    if (!marked.empty() && !store.markAbsentAll(marked, bid)) return undo(), false;
   }
   if (!absent.empty())
     report(Severity::Warning, path, "", 0, options.retire_absent ? "absent-retired" : "absent-kept",
@@ -397,63 +495,137 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   return true;
 }
 
-// Candidate detection over a store's people without holding their names: the people who can
-// be in a pair at all — those sharing a hash of name and birth date, and suspect numbers with
-// a one-mistake neighbour — are found in memory, read back from the store, and judged.
+// Candidate detection over a store's people without holding them: this run's fresh people are
+// in memory; the store's others are read in one streamed pass, keeping only those who share a
+// block of name and birth month with a fresh person, or whose number is one mistake from a
+// fresh person's (a suspect number either side). Those are read back from the store and judged.
 bool MergeSession::Impl::storeCandidates(Store& store) {
-  std::vector<char> involved(people.size());
-  std::vector<std::pair<uint64_t, uint32_t>> nb;
-  for (uint32_t i = 0; i < people.size(); ++i)
-    if (people[i].live && people[i].name_birth) nb.emplace_back(people[i].name_birth, i);
-  std::sort(nb.begin(), nb.end());
-  for (size_t i = 0; i < nb.size();) {
-    size_t j = i + 1;
-    bool fresh = people[nb[i].second].fresh;
-    while (j < nb.size() && nb[j].first == nb[i].first) fresh |= people[nb[j++].second].fresh;
-    if (j - i > 1 && fresh)
-      for (size_t x = i; x < j; ++x) involved[nb[x].second] = 1;
-    i = j;
-  }
-  std::vector<std::pair<uint64_t, uint32_t>>().swap(nb);
-  // A pair needs a fresh person: the variants of a suspect that is not fresh are looked up
-  // among the fresh people only — a table small enough to stay in cache.
+  std::vector<char> involved(people.size());  // 1: by name and birth, 2: by number
   KeyIndex fresh_index;
-  for (uint32_t i = 0; i < people.size(); ++i) {
-    bool created;
-    if (people[i].live && people[i].fresh) fresh_index.insert(people[i].key, &created) = i;
-  }
-  CurrentRow row;
+  std::unordered_map<uint64_t, uint32_t> blocks;  // name_birth -> members (fresh, then others)
   for (uint32_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];
-    if (!p.live || !p.suspect) continue;
-    const KeyIndex& neighbours = p.fresh ? index : fresh_index;
-    // The number as typed is all the variants need; an upgraded one's 15 digits are its key
-    // without the century and the check character.
-    PersonRef& typed = row.person;
+    if (!p.live || !p.fresh) continue;
+    bool created;
+    fresh_index.insert(p.key, &created) = i;
+    if (p.name_birth) ++blocks[p.name_birth];
+  }
+  std::unordered_map<std::string, char> others;  // the store's people in a pair: key -> kind
+  PersonRef typed;
+  // A suspect's variants among the fresh people (`i`: who the suspect is, when fresh).
+  auto probeFresh = [&](const std::string& key, bool upgraded, uint32_t i, char* mark) {
+    typed.key = key;
+    typed.id15 = upgraded ? key.substr(0, 6) + key.substr(8, 9) : std::string();
+    forEachIdVariant(typed, [&](const std::string& v, bool) {
+      uint64_t packed;
+      if (!KeyPacker::packId(v, &packed)) return;
+      const uint32_t* j = fresh_index.find(packed);
+      if (!j || *j == i) return;
+      involved[*j] = 2, *mark = 2;  // a pair by number: the phone is evidence
+    });
+  };
+  for (uint32_t i = 0; i < people.size(); ++i)
+    if (people[i].live && people[i].fresh && people[i].suspect)
+      probeFresh(packer.unpack(people[i].key), people[i].upgraded, i, &involved[i]);
+  // A fresh suspect's variants among the store's others: looked up, some thousands a call.
+  std::vector<std::pair<std::string, uint32_t>> variants;
+  auto lookUp = [&]() {
+    std::sort(variants.begin(), variants.end());
+    std::vector<std::string> keys;
+    for (auto& [k, who] : variants)
+      if (keys.empty() || keys.back() != k) keys.push_back(k);
+    bool ok = store.currentRows(keys, [&](const CurrentBrief& b) {
+      uint64_t packed;
+      if (KeyPacker::packId(b.key, &packed) && fresh_index.find(packed)) return;
+      others[std::string(b.key)] = 2;
+      for (auto it = std::lower_bound(variants.begin(), variants.end(),
+                                      std::pair<std::string, uint32_t>(std::string(b.key), 0));
+           it != variants.end() && it->first == b.key; ++it)
+        involved[it->second] = 2;
+    });
+    variants.clear();
+    return ok;
+  };
+  // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
+  // every row anyway; beyond, they are looked up by key, 65,536 a call.
+  constexpr size_t kNearMax = size_t(4) << 20;
+  std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
+  for (uint32_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    if (!p.live || !p.fresh || !p.suspect) continue;
     typed.key = packer.unpack(p.key);
     typed.id15 = p.upgraded ? typed.key.substr(0, 6) + typed.key.substr(8, 9) : std::string();
     forEachIdVariant(typed, [&](const std::string& v, bool) {
       uint64_t packed;
       if (!KeyPacker::packId(v, &packed)) return;
-      const uint32_t* j = neighbours.find(packed);
-      if (!j || *j == i || !people[*j].live || !(p.fresh || people[*j].fresh)) return;
-      involved[i] = involved[*j] = 2;  // a pair by number: the phone is evidence
+      if (near.size() < kNearMax)
+        near.emplace_back(packed, i);
+      else
+        variants.emplace_back(v, i);
     });
+    if (variants.size() >= 65536 && !lookUp()) return false;
+  }
+  if (!variants.empty() && !lookUp()) return false;
+  std::sort(near.begin(), near.end());
+  // The one pass over the store: nothing but memory is touched while it streams.
+  std::unordered_set<uint64_t> shared;  // blocks with one of the others in them
+  std::string key;
+  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
+        uint64_t packed;
+        bool known = packer.find(b.key, &packed);
+        if (known && fresh_index.find(packed)) return;
+        char mark = 0;
+        if (known && !near.empty() && KeyPacker::packId(b.key, &packed))
+          for (auto it = std::lower_bound(near.begin(), near.end(), std::pair(packed, uint32_t(0)));
+               it != near.end() && it->first == packed; ++it)
+            involved[it->second] = 2, mark = 2;
+        if (!blocks.empty())
+          if (uint64_t nb = nameBirthBlock(b.name, b.birth_date); nb && blocks.count(nb))
+            mark = 1, shared.insert(nb);
+        bool upgraded = !b.id15.empty();
+        if (upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok)) {
+          key.assign(b.key);
+          probeFresh(key, upgraded, uint32_t(-1), &mark);
+        }
+        if (mark) {
+          char& m = others[std::string(b.key)];
+          m = std::max(m, mark);
+        }
+      }))
+    return false;
+  for (uint32_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    if (p.live && p.fresh && p.name_birth && !involved[i] &&
+        (blocks[p.name_birth] > 1 || shared.count(p.name_birth)))
+      involved[i] = 1;
   }
   std::vector<PersonRef> refs;
   std::vector<std::pair<const PersonRef*, bool>> chosen;
   std::vector<char> fresh;
   std::vector<bool> by_number;  // then: whose phone to read
-  refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)));
-  for (uint32_t i = 0; i < people.size(); ++i) {
-    if (!involved[i]) continue;
-    if (!store.currentRow(packer.unpack(people[i].key), &row)) {
-      if (!store.error().empty()) return false;
-      continue;
+  refs.reserve(size_t(std::count(involved.begin(), involved.end(), 1)) + others.size());
+  // Read back in one call (some thousands of keys a statement on a server), then taken in
+  // the order asked: the run's people, then the store's others.
+  std::vector<std::tuple<std::string, bool, char>> asked;
+  for (uint32_t i = 0; i < people.size(); ++i)
+    if (involved[i]) asked.emplace_back(packer.unpack(people[i].key), true, involved[i]);
+  for (const auto& [k, kind] : others) asked.emplace_back(k, false, kind);
+  {
+    std::unordered_map<std::string, PersonRef> read;
+    std::vector<std::string> keys;
+    for (const auto& a : asked) keys.push_back(std::get<0>(a));
+    if (!store.currentRowsFull(keys, [&](CurrentRow&& r) {
+          std::string k = r.person.key;
+          read.emplace(std::move(k), std::move(r.person));
+        }))
+      return false;
+    for (auto& [k, is_fresh, kind] : asked) {
+      auto it = read.find(k);
+      if (it == read.end()) continue;
+      refs.push_back(std::move(it->second));
+      fresh.push_back(is_fresh);
+      by_number.push_back(kind == 2);
     }
-    refs.push_back(std::move(row.person));
-    fresh.push_back(people[i].fresh);
-    by_number.push_back(involved[i] == 2);
   }
   // The phone is read back only for people who are in a pair: those paired by number, and
   // those whose block holds another of the same name and a birth date that agrees.
@@ -473,8 +645,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       }
     i = j;
   }
-  for (size_t i = 0; i < refs.size(); ++i)
-    if (by_number[i] && !phoneOf(store, &refs[i])) return false;
+  if (!phonesOf(store, refs, by_number)) return false;
   // In key order, so that the report does not depend on the order people were loaded in.
   std::vector<size_t> order(refs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -506,32 +677,64 @@ bool MergeSession::Impl::reloadIfChanged(Store& store) {
 }
 
 // The phone is evidence for a pair but no column of `current`: read from the person's latest
-// live version, for the few people candidate detection reads back.
-bool MergeSession::Impl::phoneOf(Store& store, PersonRef* p) {
+// live version, for the few people candidate detection reads back (those of `refs` that
+// `wanted` marks), all in one call.
+bool MergeSession::Impl::phonesOf(Store& store, std::vector<PersonRef>& refs,
+                                  const std::vector<bool>& wanted) {
   const Field* f = schema.field("phone");
   if (!f) return true;
-  std::string json;
-  if (!store.forEachLive(p->key, [&](const LiveVersion& v) { json.assign(v.json); })) return false;
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (wanted[i]) keys.push_back(refs[i].key);
+  if (keys.empty()) return true;
+  std::unordered_map<std::string, std::string> latest;  // key -> its latest live line
+  if (!store.forEachLiveOfKeys(keys, [&](std::string_view k, const LiveVersion& v) {
+        latest[std::string(k)].assign(v.json);
+      }))
+    return false;
   Record r;
   std::string err;
-  if (!json.empty() && reader.parse(json, &r, &err) &&
-      r.fields[f->index].kind == FieldValue::Kind::String)
-    p->phone = r.fields[f->index].text;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    if (!wanted[i]) continue;
+    auto it = latest.find(refs[i].key);
+    if (it != latest.end() && reader.parse(it->second, &r, &err) &&
+        r.fields[f->index].kind == FieldValue::Kind::String)
+      refs[i].phone = r.fields[f->index].text;
+  }
   return true;
 }
 
 bool MergeSession::Impl::loadPeople(Store& store) {
-  std::vector<uint64_t> fresh;  // who this run brought stays fresh for candidate detection
+  std::vector<std::string> fresh;  // who this run brought stays fresh for candidate detection
   for (const Person& p : people)
-    if (p.fresh) fresh.push_back(p.key);
+    if (p.fresh) fresh.push_back(packer.unpack(p.key));
   people.clear();
   index = KeyIndex();
-  live = 0;
-  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) { remember(personFor(b.key), b); }) ||
-      !layouts.load(store))
+  int64_t n = 0;
+  if (!store.countCurrent(&n) || !loadKeys(store, fresh) || !layouts.load(store)) return false;
+  live = size_t(n);
+  uint64_t packed;
+  for (const std::string& k : fresh)
+    if (const uint32_t* who = packer.find(k, &packed) ? index.find(packed) : nullptr)
+      people[*who].fresh = true;
+  return true;
+}
+
+bool MergeSession::Impl::loadKeys(Store& store, const std::vector<std::string>& asked) {
+  uint64_t packed;
+  std::vector<std::string> keys;
+  for (const std::string& k : asked)
+    if (!packer.find(k, &packed) || !index.find(packed)) keys.push_back(k);
+  if (keys.empty()) return true;
+  // Counted in `live` already (the store's count): held, not added.
+  if (!store.currentRows(keys, [&](const CurrentBrief& b) {
+        uint32_t who = personFor(b.key);
+        people[who].live = true;
+        remember(who, b);
+      }))
     return false;
-  for (uint64_t k : fresh)
-    if (const uint32_t* who = index.find(k)) people[*who].fresh = true;
+  // The others are new to the store: held as such, so that they are not asked for again.
+  for (const std::string& k : keys) personFor(k);
   return true;
 }
 
@@ -546,7 +749,12 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
   if (!store.changedElsewhere(&changed) || !loadAliases(store) || !loadPeople(store))
     return storeTrouble();
   if (!decisions.empty()) {
-    if (!store.begin() || !reloadIfChanged(store)) return store.rollback(), storeTrouble();
+    std::vector<std::string> named;  // the people the decisions join or split
+    for (auto& d : decisions)
+      for (const std::string* k : {&d[0], &d[1]})
+        named.push_back(*k), named.push_back(canonical(*k));
+    if (!store.begin() || !reloadIfChanged(store) || !loadKeys(store, named))
+      return store.rollback(), storeTrouble();
     for (auto& d : decisions) {
       if (d[2] == "different") {
         if (!decideDifferent(store, d[0], d[1])) return store.rollback(), storeTrouble();
@@ -570,8 +778,10 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
   for (const std::string& path : inTimeOrder(files)) {
     ++counts.inputs;
     if (!mergeBatch(store, path, &status)) return storeTrouble();
+    counts.held = std::max(counts.held, people.size());
   }
   counts.people = live;
+  counts.held = std::max(counts.held, people.size());
   if (!storeCandidates(store) || !store.finish()) return storeTrouble();
   if (status == kExitOk &&
       (counts.conflicts || counts.candidates || counts.duplicates || counts.absent))

@@ -120,6 +120,11 @@ CREATE TABLE extract_log(
   made_at text NOT NULL      -- UTC, ISO 8601
 );)",
      5},
+    {"record_version_live_unit: the live versions of a unit, who of it a batch left out "
+     "(issue 18: the merge keeps only the people a batch touches in memory)",
+     "CREATE INDEX IF NOT EXISTS record_version_live_unit ON record_version(unit, key, batch) "
+     "WHERE retired_by IS NULL;",
+     6},
     {"sheet_layout: each sheet's column letters and headers, by batch (issue 15, 列 of every "
      "send-back row), a store merged before getting those its first records carry; "
      "sendback_reply.round: the round a reply answers (issue 16)",
@@ -202,6 +207,26 @@ struct ResultFree {
 };
 using Result = std::unique_ptr<PGresult, ResultFree>;
 
+// keys[from, to) as a text array literal: {"k1","k2"}, each element quoted, its quotes and
+// backslashes escaped.
+template <class Get>
+std::string textArray(size_t from, size_t to, Get get) {
+  std::string array = "{";
+  for (size_t i = from; i < to; ++i) {
+    if (i > from) array += ',';
+    array += '"';
+    for (char c : std::string_view(get(i))) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return array + '}';
+}
+
+// Keys sent in one statement as an array (one round trip each).
+constexpr size_t kPerStatement = 8192;
+
 }  // namespace
 
 // Parameters of one statement: text is sent in binary format (its bytes and their length, no
@@ -213,6 +238,12 @@ class PgStore::Params {
     return *this;
   }
   Params& optional(std::string_view v) { return v.empty() ? null() : text(v); }
+  // An array literal (textArray), sent as text[] in text format: a value the planner knows,
+  // so that `= ANY($1)` is a hashed look-up, not a scan of the array for every row.
+  Params& keys(const std::string& literal) {
+    push(literal.c_str(), 0, 0, 1009);  // text[]
+    return *this;
+  }
   Params& integer(int64_t v) {
     numbers_.push_back(std::to_string(v));
     push(numbers_.back().c_str(), 0, 0, 20);
@@ -738,6 +769,73 @@ bool PgStore::rekey(std::string_view alias, std::string_view canonical) {
          deleteCurrent(alias);
 }
 
+bool PgStore::retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                             int64_t batch) {
+  if (!flush()) return false;
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
+                                  [&](size_t i) -> const std::string& { return keys[i]; });
+    if (!execParams("UPDATE record_version SET retired_by = $3 WHERE key = ANY($1::text[]) AND "
+                    "unit = $2 AND batch <> $3 AND retired_by IS NULL",
+                    Params().keys(array).text(unit).integer(batch)))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::markAbsentAll(const std::vector<std::string>& keys, int64_t batch) {
+  if (!flush()) return false;
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
+                                  [&](size_t i) -> const std::string& { return keys[i]; });
+    if (!execParams("UPDATE current SET absent_from = $1 WHERE key = ANY($2::text[])",
+                    Params().integer(batch).keys(array)))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::rekeyAll(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  if (!flush()) return false;
+  for (size_t from = 0; from < pairs.size(); from += kPerStatement) {
+    size_t to = std::min(pairs.size(), from + kPerStatement);
+    std::string aliases =
+        textArray(from, to, [&](size_t i) -> const std::string& { return pairs[i].first; });
+    std::string canonicals =
+        textArray(from, to, [&](size_t i) -> const std::string& { return pairs[i].second; });
+    if (!execParams("UPDATE record_version v SET key = s.canonical FROM unnest($1::text[], "
+                    "$2::text[]) AS s(alias, canonical) WHERE v.key = s.alias",
+                    Params().keys(aliases).keys(canonicals)) ||
+        !execParams("DELETE FROM current WHERE key = ANY($1::text[])", Params().keys(aliases)))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                           std::string_view decision, int64_t batch) {
+  if (!flush()) return false;
+  for (size_t from = 0; from < pairs.size(); from += kPerStatement) {
+    size_t to = std::min(pairs.size(), from + kPerStatement);
+    std::string as =
+        textArray(from, to, [&](size_t i) -> const std::string& { return pairs[i].first; });
+    std::string bs =
+        textArray(from, to, [&](size_t i) -> const std::string& { return pairs[i].second; });
+    Params p;
+    p.keys(as).keys(bs).text(decision);
+    if (batch)
+      p.integer(batch);
+    else
+      p.null();
+    if (!execParams("INSERT INTO decision(a, b, decision, batch) SELECT a, b, $3, $4::bigint "
+                    "FROM unnest($1::text[], $2::text[]) AS s(a, b) ON CONFLICT (a, b) DO "
+                    "UPDATE SET decision = EXCLUDED.decision, batch = EXCLUDED.batch",
+                    p))
+      return false;
+  }
+  return true;
+}
+
 bool PgStore::moveVersion(int64_t version, std::string_view key, bool revive) {
   return flush() &&
          execParams(revive
@@ -875,6 +973,83 @@ bool PgStore::currentRow(std::string_view key, CurrentRow* row) {
       }))
     return false;
   return found;
+}
+
+bool PgStore::countCurrent(int64_t* n) {
+  return query("SELECT count(*) FROM current", Params(), false,
+               [&](const Rows& r) { return *n = r.integer(0), false; });
+}
+
+bool PgStore::currentRows(const std::vector<std::string>& asked,
+                          const std::function<void(const CurrentBrief&)>& fn) {
+  std::vector<std::string> keys = sortedOnce(asked);
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
+                                  [&](size_t i) -> const std::string& { return keys[i]; });
+    if (!query("SELECT key, name, birth_date, id15, units, version, sources, absent_from "
+               "FROM current WHERE key = ANY($1::text[])",
+               Params().keys(array), false, [&](const Rows& r) {
+                 fn({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5),
+                     r.integer(6), r.integer(7)});
+                 return true;
+               }))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::currentRowsFull(const std::vector<std::string>& asked,
+                              const std::function<void(CurrentRow&&)>& fn) {
+  std::vector<std::string> keys = sortedOnce(asked);
+  std::string sql = std::string(kCurrentColumns) + " WHERE key = ANY($1::text[])";
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
+                                  [&](size_t i) -> const std::string& { return keys[i]; });
+    if (!query(sql.c_str(), Params().keys(array), false, [&](const Rows& r) {
+          CurrentRow row;
+          PersonRef& p = row.person;
+          p.key = r.text(0);
+          row.version = r.integer(1);
+          p.name = r.text(2), p.birth_date = r.text(3), p.gender = r.text(4), p.id15 = r.text(5);
+          p.src = r.text(6), p.sheet = r.text(7), p.row = long(r.integer(8)), p.unit = r.text(9);
+          row.sources = r.integer(10);
+          row.absent_from = r.integer(11);
+          fn(std::move(row));
+          return true;
+        }))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::forEachLiveOfKeys(
+    const std::vector<std::string>& asked,
+    const std::function<void(std::string_view key, const LiveVersion&)>& fn) {
+  std::vector<std::string> keys = sortedOnce(asked);
+  for (size_t from = 0; from < keys.size(); from += kPerStatement) {
+    std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
+                                  [&](size_t i) -> const std::string& { return keys[i]; });
+    if (!query("SELECT v.key, v.version, v.batch, v.unit, j.json, b.source FROM record_version v "
+               "JOIN record_json j ON j.version = v.version JOIN batch b ON b.id = v.batch "
+               "WHERE v.key = ANY($1::text[]) AND v.retired_by IS NULL ORDER BY v.key, v.version",
+               Params().keys(array), false, [&](const Rows& r) {
+                 fn(r.text(0), {r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)});
+                 return true;
+               }))
+      return false;
+  }
+  return true;
+}
+
+bool PgStore::forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                                const std::function<void(std::string_view)>& fn) {
+  return query(
+      "SELECT DISTINCT key FROM record_version WHERE unit = $1 AND retired_by IS NULL "
+      "AND batch <> $2",
+      Params().text(unit).integer(batch), true, [&](const Rows& r) {
+        fn(r.text(0));
+        return true;
+      });
 }
 
 bool PgStore::forEachDecision(

@@ -8,6 +8,9 @@
 //   store_state(id = 1, commits)                    -- counts committed writes (changedElsewhere)
 //   batch, record_version, record_json, current, decision -- as in sqlite_store.h
 //   sendback_round, sendback_package, sendback_item, sendback_reply -- sendback_log.h (4)
+//   extract_log                                     -- extract_log.h (5)
+//   record_version_live_unit: an index of the live versions by unit (6), for the merge that
+//   no longer holds the current set in memory (forEachLiveOfUnit)
 //
 // Concurrency. Every write transaction (a batch, a run's decisions) first takes one
 // transaction-scoped advisory lock, pg_advisory_xact_lock(kStoreLock), and then reads what it
@@ -87,6 +90,13 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
   bool moveVersion(int64_t version, std::string_view key, bool revive) override;
   bool addDecision(std::string_view a, std::string_view b, std::string_view decision,
                    int64_t batch) override;
+  // Many people at once: one statement each, the keys as arrays (some thousands a statement).
+  bool retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                      int64_t batch) override;
+  bool markAbsentAll(const std::vector<std::string>& keys, int64_t batch) override;
+  bool rekeyAll(const std::vector<std::pair<std::string, std::string>>& alias_canonical) override;
+  bool addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                    std::string_view decision, int64_t batch) override;
 
   bool forEachBatch(const std::function<void(int64_t id, const BatchInfo&)>& fn) override;
   bool forEachBatchRecord(int64_t batch,
@@ -100,6 +110,18 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
   bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) override;
   bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) override;
   bool currentRow(std::string_view key, CurrentRow* row) override;
+  bool countCurrent(int64_t* n) override;
+  /// By = ANY of an array of keys, some thousands a statement (one round trip each).
+  bool currentRows(const std::vector<std::string>& keys,
+                   const std::function<void(const CurrentBrief&)>& fn) override;
+  bool currentRowsFull(const std::vector<std::string>& keys,
+                       const std::function<void(CurrentRow&&)>& fn) override;
+  bool forEachLiveOfKeys(
+      const std::vector<std::string>& keys,
+      const std::function<void(std::string_view key, const LiveVersion&)>& fn) override;
+  /// Through the partial index record_version_live_unit (migration 6).
+  bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                         const std::function<void(std::string_view key)>& fn) override;
   bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
                                                 std::string_view d)>& fn) override;
   /// References between the tables hold (the server checks its own pages).

@@ -67,14 +67,21 @@ std::string SheetLayouts::toJson(const ColumnMap* map) const {
 
 bool SheetLayouts::keep(StoreWriter& store, int64_t batch, const Record& r) {
   if (!r.has_columns_key || !r.columns) return true;
+  return keep(store, batch, r.line, r.columns, r.headers);
+}
+
+bool SheetLayouts::keep(StoreWriter& store, int64_t batch, std::string_view line,
+                        const std::shared_ptr<const ColumnMap>& columns,
+                        const std::shared_ptr<const ColumnMap>& headers) {
+  if (!columns) return true;
   // The sheet as the stored line names it (the merge may have renamed the record's `src`).
   std::string why;
-  if (!reader_.parse(r.line, &scratch_, &why)) return true;
+  if (!reader_.parse(line, &scratch_, &why)) return true;
   std::string src = scratch_.src, sheet = scratch_.sheet;
-  std::string columns = toJson(r.columns.get()), headers;
-  if (r.headers) headers = toJson(r.headers.get());
-  if (!store.addSheetLayout({batch, src, sheet, columns, headers})) return false;
-  layouts_[{batch, src, sheet}] = {r.columns, r.headers};
+  std::string columns_json = toJson(columns.get()), headers_json;
+  if (headers) headers_json = toJson(headers.get());
+  if (!store.addSheetLayout({batch, src, sheet, columns_json, headers_json})) return false;
+  layouts_[{batch, src, sheet}] = {columns, headers};
   return true;
 }
 

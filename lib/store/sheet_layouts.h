@@ -45,6 +45,11 @@ class SheetLayouts {
   /// A record of batch `batch` that carries its sheet's layout (Record::has_columns_key):
   /// the layout is kept by `store` and known here from now on. Other records: nothing to do.
   bool keep(StoreWriter& store, int64_t batch, const Record& r);
+  /// The same for a record's stored `line` and the layout it carries (`columns` not null), as
+  /// a merge that holds records in a queue keeps them.
+  bool keep(StoreWriter& store, int64_t batch, std::string_view line,
+            const std::shared_ptr<const ColumnMap>& columns,
+            const std::shared_ptr<const ColumnMap>& headers);
   /// Puts the layout of `r`'s sheet in batch `batch` on `r` (a merged record: its first
   /// source's sheet and batch); `r` is left as it is when none is known.
   void apply(int64_t batch, Record* r) const;

@@ -166,8 +166,12 @@ SqliteStore::~SqliteStore() {
 
 // The tables; the index on record_version(key) is kIndexes, built last in a new store
 // (once, from sorted keys, instead of a million random inserts).
+// record_version_live_unit: the live versions of a unit (forEachLiveOfUnit), who of a unit a
+// batch left out, found without reading the unit's retired versions or the current set.
 static const char kIndexes[] =
-    "CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);";
+    "CREATE INDEX IF NOT EXISTS record_version_key ON record_version(key);"
+    "CREATE INDEX IF NOT EXISTS record_version_live_unit ON record_version(unit, key, batch) "
+    "WHERE retired_by IS NULL;";
 
 bool SqliteStore::open(const std::string& path, std::string* err) {
   // Created 0600 before SQLite opens it: these are personal data.
@@ -230,6 +234,10 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
       current_row_.prepare(db_.get(),
                            (std::string(kCurrentColumns) + " FROM current WHERE key = ?").c_str(),
                            &err_) &&
+      current_brief_.prepare(db_.get(),
+                             "SELECT key, name, birth_date, id15, units, version, sources, "
+                             "absent_from FROM current WHERE key = ?",
+                             &err_) &&
       add_batch_.prepare(
           db_.get(),
           "INSERT INTO batch(source, sha256, unit, merged_at, records, signer, "
@@ -375,8 +383,8 @@ bool SqliteStore::finish() {
 // Statements are finalized before the connection closes.
 void SqliteStore::finalizeAll() {
   for (Statement* s :
-       {&current_row_, &add_batch_, &set_records_, &add_version_, &add_json_, &retire_version_,
-        &retire_older_, &live_, &put_current_, &delete_current_, &mark_absent_})
+       {&current_row_, &current_brief_, &add_batch_, &set_records_, &add_version_, &add_json_,
+        &retire_version_, &retire_older_, &live_, &put_current_, &delete_current_, &mark_absent_})
     s->finalize();
 }
 
@@ -517,6 +525,49 @@ bool SqliteStore::currentRow(std::string_view key, CurrentRow* r) {
   if (found) readCurrentRow(s, r);
   if (!s.reset()) return fail(s);
   return found;
+}
+
+bool SqliteStore::countCurrent(int64_t* n) {
+  Statement s;
+  if (!s.prepare(db_.get(), "SELECT count(*) FROM current", &err_)) return false;
+  if (!s.step()) return fail(s);
+  *n = s.integer(0);
+  return true;
+}
+
+// One look-up of the primary key each: in-process, cheaper than filling a table to join.
+bool SqliteStore::currentRows(const std::vector<std::string>& keys,
+                              const std::function<void(const CurrentBrief&)>& fn) {
+  Statement& s = current_brief_;
+  // Outside a transaction, one read transaction for all: else each look-up takes and drops
+  // the file's locks (two fcntl calls each).
+  bool own = sqlite3_get_autocommit(db_.get()) != 0;
+  if (own && !exec("BEGIN")) return false;
+  for (const std::string& key : sortedOnce(keys)) {
+    s.bind(1, key);
+    if (s.step())
+      fn({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6),
+          s.integer(7)});
+    if (!s.reset()) {
+      fail(s);
+      if (own) rollback();
+      return false;
+    }
+  }
+  return !own || exec("COMMIT");
+}
+
+bool SqliteStore::forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                                    const std::function<void(std::string_view)>& fn) {
+  Statement s;
+  if (!s.prepare(db_.get(),
+                 "SELECT DISTINCT key FROM record_version WHERE unit = ?1 AND retired_by IS NULL "
+                 "AND batch <> ?2",
+                 &err_))
+    return false;
+  s.bind(1, unit).bind(2, batch);
+  while (s.step()) fn(s.text(0));
+  return s.ok() || fail(s);
 }
 
 bool SqliteStore::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {

@@ -120,6 +120,11 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) override;
   bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) override;
   bool currentRow(std::string_view key, CurrentRow* row) override;
+  bool countCurrent(int64_t* n) override;
+  bool currentRows(const std::vector<std::string>& keys,
+                   const std::function<void(const CurrentBrief&)>& fn) override;
+  bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                         const std::function<void(std::string_view key)>& fn) override;
   bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
                                                 std::string_view d)>& fn) override;
   /// PRAGMA integrity_check: true when "ok".
@@ -164,8 +169,8 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   StoreWording wording_;
   std::string path_, tmp_path_;  // tmp_path_: a created store not yet in place
   int64_t data_version_ = -1;    // PRAGMA data_version when last asked
-  Statement current_row_, add_batch_, set_records_, add_version_, add_json_, retire_version_,
-      retire_older_, live_, put_current_, delete_current_, mark_absent_;
+  Statement current_row_, current_brief_, add_batch_, set_records_, add_version_, add_json_,
+      retire_version_, retire_older_, live_, put_current_, delete_current_, mark_absent_;
 };
 
 }  // namespace vetkit

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "store/pg_store.h"
@@ -22,6 +23,60 @@ bool sqlitePath(const std::string& where, std::string* path, std::string* err,
 }
 
 }  // namespace
+
+std::vector<std::string> sortedOnce(const std::vector<std::string>& keys) {
+  std::vector<std::string> out(keys);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool StoreReader::currentRowsFull(const std::vector<std::string>& keys,
+                                  const std::function<void(CurrentRow&&)>& fn) {
+  CurrentRow row;
+  for (const std::string& k : sortedOnce(keys)) {
+    if (currentRow(k, &row))
+      fn(std::move(row));
+    else if (!error().empty())
+      return false;
+    row = CurrentRow();
+  }
+  return true;
+}
+
+bool StoreReader::forEachLiveOfKeys(
+    const std::vector<std::string>& keys,
+    const std::function<void(std::string_view key, const LiveVersion&)>& fn) {
+  for (const std::string& k : sortedOnce(keys))
+    if (!forEachLive(k, [&](const LiveVersion& v) { fn(k, v); })) return false;
+  return true;
+}
+
+bool StoreWriter::retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                                 int64_t batch) {
+  for (const std::string& k : keys)
+    if (!retireOlder(k, unit, batch)) return false;
+  return true;
+}
+
+bool StoreWriter::markAbsentAll(const std::vector<std::string>& keys, int64_t batch) {
+  for (const std::string& k : keys)
+    if (!markAbsent(k, batch)) return false;
+  return true;
+}
+
+bool StoreWriter::rekeyAll(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  for (const auto& [alias, canonical] : pairs)
+    if (!rekey(alias, canonical)) return false;
+  return true;
+}
+
+bool StoreWriter::addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                               std::string_view decision, int64_t batch) {
+  for (const auto& [a, b] : pairs)
+    if (!addDecision(a, b, decision, batch)) return false;
+  return true;
+}
 
 std::string StoreWording::operator()(std::string_view code, const MessageArgs& args) const {
   if (messages) return messages->format(code, lang, args);

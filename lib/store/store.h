@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/messages.h"
 #include "store/extract_log.h"
@@ -96,6 +97,9 @@ struct SheetLayoutRow {
   std::string_view src, sheet, columns, headers;
 };
 
+/// `keys` in byte order, each once (StoreReader::currentRows answers each key once).
+std::vector<std::string> sortedOnce(const std::vector<std::string>& keys);
+
 /// How a store words the reasons it gives itself ("no such store", a layout newer than this
 /// build's): from messages.yaml ("store-*" keys) in the user's language. Without a catalogue
 /// (a unit test) a reason is its key and arguments. Reasons from SQLite or libpq are theirs.
@@ -133,6 +137,28 @@ class StoreReader {
   /// The row of `current` for `key` into `*row`; false when there is none (error() empty) or
   /// on failure (error() set).
   virtual bool currentRow(std::string_view key, CurrentRow* row) = 0;
+  /// The number of rows of `current`.
+  virtual bool countCurrent(int64_t* n) = 0;
+  /// The rows of `current` for `keys` (those that have one, each once, in no given order):
+  /// what the merge reads of the people a batch touches, instead of the whole set.
+  virtual bool currentRows(const std::vector<std::string>& keys,
+                           const std::function<void(const CurrentBrief&)>& fn) = 0;
+  /// The full rows of `current` for `keys` (those that have one, each once, in no given
+  /// order): what the merge reads of the few people it judges (identity corrections,
+  /// candidates) in one call. The default asks currentRow() for each.
+  virtual bool currentRowsFull(const std::vector<std::string>& keys,
+                               const std::function<void(CurrentRow&&)>& fn);
+  /// The live versions of each of `keys`, oldest first (a key's versions together; keys in
+  /// no given order): forEachLive() for many people in one call. The default asks
+  /// forEachLive() for each.
+  virtual bool forEachLiveOfKeys(
+      const std::vector<std::string>& keys,
+      const std::function<void(std::string_view key, const LiveVersion&)>& fn);
+  /// Each key with a live version from `unit` that a batch other than `batch` brought, once:
+  /// inside `batch`'s transaction, after its versions are in and the ones they replace
+  /// retired, the people of the unit that `batch` left out.
+  virtual bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                                 const std::function<void(std::string_view key)>& fn) = 0;
   virtual bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
                                                         std::string_view d)>& fn) = 0;
   /// Every sheet layout kept (sheet_layouts.h), in no particular order; a backend that keeps
@@ -188,6 +214,21 @@ class StoreWriter {
   virtual bool markAbsent(std::string_view key, int64_t batch) = 0;
   /// Moves every version of `alias` to `canonical` (people adjudicated the same).
   virtual bool rekey(std::string_view alias, std::string_view canonical) = 0;
+
+  // The same writes for many people at once (a batch's identity corrections, its absent
+  // people): one statement each on a server instead of one a person. The defaults make the
+  // single calls in order; the result is the same as those calls made one after the other
+  // for keys that are all different.
+  /// retireOlder() for each of `keys`.
+  virtual bool retireOlderAll(const std::vector<std::string>& keys, std::string_view unit,
+                              int64_t batch);
+  /// markAbsent() for each of `keys`.
+  virtual bool markAbsentAll(const std::vector<std::string>& keys, int64_t batch);
+  /// rekey(alias, canonical) for each pair (every alias different, none a canonical).
+  virtual bool rekeyAll(const std::vector<std::pair<std::string, std::string>>& alias_canonical);
+  /// addDecision(a, b, decision, batch) for each pair (a, b) (every pair different).
+  virtual bool addDecisions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                            std::string_view decision, int64_t batch);
   /// Moves one version to `key` (a "same" undone: the version goes back to its own number);
   /// with `revive` it is live again (its retirement was the joining's doing).
   virtual bool moveVersion(int64_t version, std::string_view key, bool revive) = 0;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -20,6 +21,9 @@ class FailingStore final : public Store {
   /// The writes seen so far, the failed one included.
   int writes() const { return writes_; }
   bool failed() const { return failed_; }
+
+  /// Every key the merge asked currentRows() for, in order, repeats included.
+  std::vector<std::string> asked;
 
   /// Called before each begin(): a test lets another writer commit there.
   std::function<void()> on_begin;
@@ -71,6 +75,16 @@ class FailingStore final : public Store {
     return write() && inner_->addDecision(a, b, decision, batch);
   }
 
+  bool countCurrent(int64_t* n) override { return inner_->countCurrent(n); }
+  bool currentRows(const std::vector<std::string>& keys,
+                   const std::function<void(const CurrentBrief&)>& fn) override {
+    asked.insert(asked.end(), keys.begin(), keys.end());
+    return inner_->currentRows(keys, fn);
+  }
+  bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
+                         const std::function<void(std::string_view)>& fn) override {
+    return inner_->forEachLiveOfUnit(unit, batch, fn);
+  }
   bool forEachBatch(const std::function<void(int64_t, const BatchInfo&)>& fn) override {
     return inner_->forEachBatch(fn);
   }

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "store/pg_store.h"
@@ -320,6 +321,181 @@ TEST_P(StoreContract, CurrentRowsDecisionsAndRekey) {
   EXPECT_EQ(briefs, 2);
 }
 
+// The calls for many people at once (issue 18: a batch's identity corrections, absent people,
+// people recomputed) end as the single calls made one after the other; more keys than one
+// statement takes on PostgreSQL, and keys that need quoting.
+TEST_P(StoreContract, ManyPeopleAtOnceAsOneAfterTheOther) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  const std::vector<std::string> odd = {"a\"quote",   "back\\slash",     "{brace}", "comma,key",
+                                        "?a.csv:S:2", "张三|1960-01-01", "NULL"};
+  std::vector<std::string> keys = keysOf("43", 9000), both = keysOf("43", 8300);
+  for (const std::string& k : odd) keys.push_back(k), both.push_back(k);
+  int64_t first = 0, second = 0;
+  ASSERT_TRUE(writeBatch(*store, "431302", keys, nullptr, &first, false)) << store->error();
+  // `both` have a second live version, from another unit.
+  ASSERT_TRUE(writeBatch(*store, "431321", both, nullptr, &second, false)) << store->error();
+
+  std::vector<std::string> asked = both;
+  asked.push_back("nobody");
+  asked.push_back("43100007");  // twice: answered once
+  std::map<std::string, std::vector<int64_t>> lives;
+  ASSERT_TRUE(store->forEachLiveOfKeys(asked, [&](std::string_view k, const LiveVersion& v) {
+    lives[std::string(k)].push_back(v.version);
+    EXPECT_EQ(v.json, lineOf(std::string(k), v.unit == "431302" ? "431302" : "431321"));
+  })) << store->error();
+  EXPECT_EQ(lives.size(), both.size());
+  for (const std::string& k : {std::string("43100007"), std::string("43108299"), odd[0], odd[6]}) {
+    std::vector<int64_t> one;
+    ASSERT_TRUE(store->forEachLive(k, [&](const LiveVersion& v) { one.push_back(v.version); }));
+    EXPECT_EQ(lives[k], one) << k;
+    EXPECT_EQ(one.size(), 2u) << k;
+  }
+  std::map<std::string, int> rows;
+  std::map<std::string, int64_t> versions;
+  ASSERT_TRUE(store->currentRowsFull(asked, [&](CurrentRow&& r) {
+    ++rows[r.person.key];
+    versions[r.person.key] = r.version;
+    EXPECT_EQ(r.person.unit, "431321");
+    EXPECT_EQ(r.person.name, "某某");
+  })) << store->error();
+  EXPECT_EQ(rows.size(), both.size());
+  EXPECT_EQ(rows.count("nobody"), 0u);
+  EXPECT_EQ(rows["43100007"], 1);
+  for (const std::string& k : {std::string("43100007"), std::string("43108299"), odd[0], odd[6]}) {
+    CurrentRow one;
+    ASSERT_TRUE(store->currentRow(k, &one)) << k;
+    EXPECT_EQ(versions[k], one.version) << k;
+  }
+
+  std::vector<std::string> absent = keysOf("43", 8200), retire = keysOf("43", 8250);
+  for (const std::string& k : odd) absent.push_back(k), retire.push_back(k);
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->markAbsentAll(absent, second)) << store->error();
+  ASSERT_TRUE(store->retireOlderAll(retire, "431302", second)) << store->error();
+  ASSERT_TRUE(store->rekeyAll({{"43108999", "43100000"}, {odd[0], "43100001"}})) << store->error();
+  ASSERT_TRUE(store->addDecisions({{"43100000", "43108999"}, {"43100001", odd[0]}}, "same", second))
+      << store->error();
+  ASSERT_TRUE(store->addDecisions({{"43100001", odd[0]}}, "different", 0)) << store->error();
+  ASSERT_TRUE(store->commit()) << store->error();
+
+  CurrentRow got;
+  for (const char* k : {"43100000", "43108199", "NULL"}) {
+    ASSERT_TRUE(store->currentRow(k, &got)) << k;
+    EXPECT_EQ(got.absent_from, second) << k;
+  }
+  ASSERT_TRUE(store->currentRow("43108200", &got));
+  EXPECT_EQ(got.absent_from, 0);
+  EXPECT_FALSE(store->currentRow("43108999", &got)) << "rekeyed: its row is gone";
+  EXPECT_FALSE(store->currentRow(odd[0], &got));
+  auto liveUnits = [&](const std::string& k) {
+    std::string units;
+    EXPECT_TRUE(store->forEachLive(k, [&](const LiveVersion& v) {
+      units += (units.empty() ? "" : ",") + std::string(v.unit);
+    }));
+    return units;
+  };
+  EXPECT_EQ(liveUnits("43100002"), "431321");         // its 431302 version retired
+  EXPECT_EQ(liveUnits("43108260"), "431302,431321");  // not asked: both stay
+  EXPECT_EQ(liveUnits("43100000"), "431302,431321");  // 43108999's (older) moved here
+  EXPECT_EQ(liveUnits("43100001"), "431321,431321");  // and odd[0]'s live one
+  std::vector<std::string> decisions;
+  ASSERT_TRUE(
+      store->forEachDecision([&](std::string_view a, std::string_view b, std::string_view d) {
+        decisions.push_back(std::string(a) + " " + std::string(b) + " " + std::string(d));
+      }));
+  EXPECT_EQ(decisions,
+            (std::vector<std::string>{"43100000 43108999 same", "43100001 a\"quote different"}));
+}
+
+// What the merge reads instead of the whole current set (issue 18): the rows of the keys a
+// chunk of a batch names, the number of rows, and who of a unit a new batch left out.
+TEST_P(StoreContract, CurrentRowsOfKeysAndTheCount) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  // Keys that need quoting in an array literal or a statement, and many of them: more than
+  // one statement's worth on PostgreSQL.
+  std::vector<std::string> keys = keysOf("43", 9000);
+  for (const char* odd : {"a\"quote", "back\\slash", "{brace}", "comma,key", "?a.csv:S:2",
+                          "张三|1960-01-01", "NULL", ""})
+    keys.emplace_back(odd);
+  ASSERT_TRUE(writeBatch(*store, "431302", keys, nullptr, nullptr, false)) << store->error();
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->markAbsent("43100007", 1));
+  ASSERT_TRUE(store->commit());
+  int64_t n = -1;
+  ASSERT_TRUE(store->countCurrent(&n)) << store->error();
+  EXPECT_EQ(n, int64_t(keys.size()));
+
+  std::vector<std::string> asked = {"43100007", "nobody",    "a\"quote",   "back\\slash",
+                                    "{brace}",  "comma,key", "?a.csv:S:2", "张三|1960-01-01",
+                                    "NULL",     ""};
+  for (int i = 0; i < 8500; ++i) asked.push_back("43" + std::to_string(100000 + i));
+  asked.push_back("43100007");  // asked twice: answered once
+  std::map<std::string, int> got;
+  ASSERT_TRUE(store->currentRows(asked, [&](const CurrentBrief& b) {
+    ++got[std::string(b.key)];
+    EXPECT_EQ(b.units, "431302");
+    EXPECT_EQ(b.name, "某某");
+    EXPECT_EQ(b.birth_date, "1960-01-01");
+    EXPECT_EQ(b.absent_from, b.key == "43100007" ? 1 : 0);
+    EXPECT_GT(b.version, 0);
+    EXPECT_EQ(b.sources, 1);
+  })) << store->error();
+  EXPECT_EQ(got.size(), 8500u + 8);
+  EXPECT_EQ(got.count("nobody"), 0u);
+  for (const char* odd : {"a\"quote", "back\\slash", "{brace}", "comma,key", "?a.csv:S:2",
+                          "张三|1960-01-01", "NULL", ""})
+    EXPECT_EQ(got[odd], 1) << odd;
+  EXPECT_EQ(got["43100007"], 1);
+  got.clear();
+  ASSERT_TRUE(store->currentRows({}, [&](const CurrentBrief& b) { ++got[std::string(b.key)]; }));
+  EXPECT_TRUE(got.empty());
+}
+
+TEST_P(StoreContract, LiveOfUnitIsWhoABatchLeftOut) {
+  auto store = openExisting();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(writeBatch(*store, "431302", {"A1", "A2", "A3", "A4"})) << store->error();
+  ASSERT_TRUE(writeBatch(*store, "431321", {"B1", "A4"})) << store->error();
+  // The unit's re-submission without A2 and A4: A1 and A3 replaced, A4's version of 431302
+  // still live (431321's too), A2 left out.
+  int64_t bid = 0;
+  ASSERT_TRUE(writeBatch(*store, "431302", {"A1", "A3"}, nullptr, &bid)) << store->error();
+  auto ofUnit = [&](const char* unit, int64_t batch) {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(store->forEachLiveOfUnit(unit, batch, [&](std::string_view k) {
+      keys.emplace_back(k);
+    })) << store->error();
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  // writeBatch retires the replaced person's one live version, whatever its unit: A4 of
+  // 431302 was retired by 431321's batch.
+  EXPECT_EQ(ofUnit("431302", bid), (std::vector<std::string>{"A2"}));
+  EXPECT_EQ(ofUnit("431321", 0), (std::vector<std::string>{"A4", "B1"}));
+  EXPECT_EQ(ofUnit("431321", 2), (std::vector<std::string>{}));
+  EXPECT_EQ(ofUnit("431302", 0), (std::vector<std::string>{"A1", "A2", "A3"}));
+  EXPECT_EQ(ofUnit("nowhere", 0), (std::vector<std::string>{}));
+  // Two live versions of one key from the unit: the key once.
+  ASSERT_TRUE(store->begin());
+  int64_t b4 = 0, version = 0;
+  ASSERT_TRUE(store->addBatch(batchOf("431302"), &b4));
+  ASSERT_TRUE(store->addVersion("A2", b4, "431302", lineOf("A2", "431302"), &version));
+  ASSERT_TRUE(store->commit()) << store->error();
+  EXPECT_EQ(ofUnit("431302", bid), (std::vector<std::string>{"A2"}));
+  // Retired versions are not live: a batch that retires A2's versions leaves nobody out.
+  ASSERT_TRUE(store->begin());
+  int64_t b5 = 0;
+  ASSERT_TRUE(store->addBatch(batchOf("431302"), &b5));
+  ASSERT_TRUE(store->retireOlder("A2", "431302", b5));
+  ASSERT_TRUE(store->retireOlder("A1", "431302", b5));
+  ASSERT_TRUE(store->retireOlder("A3", "431302", b5));
+  EXPECT_EQ(ofUnit("431302", b5), (std::vector<std::string>{})) << "inside the transaction";
+  store->rollback();
+  EXPECT_EQ(ofUnit("431302", bid), (std::vector<std::string>{"A2"}));
+}
+
 // A version moved under another key and retired (an identity correction) goes back under its
 // own key, live again (a "different" decided later); without `revive` it stays retired.
 TEST_P(StoreContract, MoveVersionBackAndRevive) {
@@ -568,9 +744,10 @@ TEST_P(StoreContract, SheetLayoutsOfAnOlderStoreComeFromItsLines) {
   EXPECT_EQ(got[0], R"(a.xlsx花名册{"name":"C"}{"name":"名字"})");
 }
 
-// PostgreSQL migrations are numbered: the send-back rounds are 4, the log of extracts 5. A
-// store that has 4 but not 5 (made by the build before the log) gets 5, and only 5; a reader
-// never migrates.
+// PostgreSQL migrations are numbered: the send-back rounds are 4, the log of extracts 5, the
+// live-versions-by-unit index 6 (issue 18), sheet layouts and the replies' round 7. A store
+// that has 4 and 7 but not 5 and 6 (branches merged in another order) gets 5 and 6, and only
+// those; a reader never migrates.
 TEST_P(StoreContract, PgMigrationFiveAppliedWhereMissing) {
   if (GetParam() != "pg") GTEST_SKIP() << "PostgreSQL's numbered migrations";
   ASSERT_TRUE(openExisting());
@@ -586,19 +763,22 @@ TEST_P(StoreContract, PgMigrationFiveAppliedWhereMissing) {
   };
   const char* versions =
       "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migration";
-  EXPECT_EQ(sql(versions), "1,2,3,4,5,7");  // 7: sheet layouts (6 is another branch's)
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7");  // 6: live versions by unit, 7: sheet layouts
   EXPECT_EQ(PgStore::layoutVersion(), 7);
-  sql("DROP TABLE extract_log; DELETE FROM schema_migration WHERE version = 5;");
+  sql("DROP TABLE extract_log; DROP INDEX record_version_live_unit; "
+      "DELETE FROM schema_migration WHERE version IN (5, 6);");
   std::string err;
   EXPECT_FALSE(openStoreReader(where_, &err)) << "a reader never migrates";
   EXPECT_EQ(sql(versions), "1,2,3,4,7");
   auto s = open();
-  ASSERT_TRUE(s) << "4 is kept (its tables exist), 5 is applied";
+  ASSERT_TRUE(s) << "4 and 7 are kept (their tables exist), 5 and 6 are applied";
   size_t n = 0;
   EXPECT_TRUE(s->extractLog()->forEachExtract([&](const ExtractEntry&) { ++n; })) << s->error();
   EXPECT_EQ(n, 0u);
   EXPECT_TRUE(s->sendbackLog()->forEachRound([&](const SendbackRound&) {})) << s->error();
-  EXPECT_EQ(sql(versions), "1,2,3,4,5,7");
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7");
+  EXPECT_EQ(sql("SELECT count(*) FROM pg_indexes WHERE indexname = 'record_version_live_unit'"),
+            "1");
 }
 
 // A writer killed half-way through a big batch (SIGKILL: no cleanup of its own) leaves the

@@ -931,17 +931,21 @@ constexpr const char kCurrentColumns[] =
 
 }  // namespace
 
+CurrentRow PgStore::currentRowOf(const Rows& r) {
+  CurrentRow row;
+  PersonRef& p = row.person;
+  p.key = r.text(0);
+  row.version = r.integer(1);
+  p.name = r.text(2), p.birth_date = r.text(3), p.gender = r.text(4), p.id15 = r.text(5);
+  p.src = r.text(6), p.sheet = r.text(7), p.row = long(r.integer(8)), p.unit = r.text(9);
+  row.sources = r.integer(10);
+  row.absent_from = r.integer(11);
+  return row;
+}
+
 bool PgStore::forEachCurrent(const std::function<void(CurrentRow&&)>& fn) {
   return query(kCurrentColumns, Params(), true, [&](const Rows& r) {
-    CurrentRow row;
-    PersonRef& p = row.person;
-    p.key = r.text(0);
-    row.version = r.integer(1);
-    p.name = r.text(2), p.birth_date = r.text(3), p.gender = r.text(4), p.id15 = r.text(5);
-    p.src = r.text(6), p.sheet = r.text(7), p.row = long(r.integer(8)), p.unit = r.text(9);
-    row.sources = r.integer(10);
-    row.absent_from = r.integer(11);
-    fn(std::move(row));
+    fn(currentRowOf(r));
     return true;
   });
 }
@@ -1006,15 +1010,7 @@ bool PgStore::currentRowsFull(const std::vector<std::string>& asked,
     std::string array = textArray(from, std::min(keys.size(), from + kPerStatement),
                                   [&](size_t i) -> const std::string& { return keys[i]; });
     if (!query(sql.c_str(), Params().keys(array), false, [&](const Rows& r) {
-          CurrentRow row;
-          PersonRef& p = row.person;
-          p.key = r.text(0);
-          row.version = r.integer(1);
-          p.name = r.text(2), p.birth_date = r.text(3), p.gender = r.text(4), p.id15 = r.text(5);
-          p.src = r.text(6), p.sheet = r.text(7), p.row = long(r.integer(8)), p.unit = r.text(9);
-          row.sources = r.integer(10);
-          row.absent_from = r.integer(11);
-          fn(std::move(row));
+          fn(currentRowOf(r));
           return true;
         }))
       return false;

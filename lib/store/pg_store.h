@@ -152,6 +152,7 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
  private:
   class Params;
   class Rows;
+  static CurrentRow currentRowOf(const Rows& r);  // one row of kCurrentColumns
   bool connect(const std::string& conninfo, std::string* err);
   bool exec(const char* sql);
   bool execParams(const char* sql, const Params& p);

@@ -51,12 +51,12 @@ struct MergedWriter::Impl {
     *raw = v.raw_json_token();
     return true;
   }
-
-  static bool isProvenance(std::string_view k) {
-    return k == "_src" || k == "_sheet" || k == "_row" || k == "_columns" || k == "_sources" ||
-           k == "_unit_note" || k == "_title";
-  }
 };
+
+bool isProvenanceKey(std::string_view k) {
+  return k == "_src" || k == "_sheet" || k == "_row" || k == "_columns" || k == "_sources" ||
+         k == "_unit_note" || k == "_title";
+}
 
 MergedWriter::MergedWriter(const Schema& schema) : impl_(std::make_unique<Impl>(schema)) {}
 MergedWriter::~MergedWriter() = default;
@@ -113,7 +113,7 @@ bool MergedWriter::writeSingle(std::string_view line, const SourceTag& tag, std:
   RawProvenance raw;
   bool ok = impl_->members(line, [&](std::string_view k, std::string_view v) {
     raw.take(k, v);
-    if (Impl::isProvenance(k)) return;
+    if (isProvenanceKey(k)) return;
     if (out->back() != '{') *out += ',';
     JsonWriter::appendQuoted(out, k);
     *out += ':';
@@ -171,7 +171,7 @@ bool MergedWriter::writeMerged(const std::vector<MergeSource>& sources,
   }
   // The other `_` keys (_extra, _id15, _issues ...) of the first source.
   bool ok = impl_->members(sources[0].record->line, [&](std::string_view k, std::string_view raw) {
-    if (k.empty() || k[0] != '_' || Impl::isProvenance(k)) return;
+    if (k.empty() || k[0] != '_' || isProvenanceKey(k)) return;
     if (out->back() != '{') *out += ',';
     JsonWriter::appendQuoted(out, k);
     *out += ':';

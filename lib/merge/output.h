@@ -42,6 +42,10 @@ class MergedWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Whether `key` is one of the underscore keys that say where a record's line came from
+/// (_src, _sheet, _row, _columns, _sources, _unit_note, _title): kept apart from its values.
+bool isProvenanceKey(std::string_view key);
+
 /// Appends a JSON value for `v` (null when absent).
 void appendFieldValue(const FieldValue& v, std::string* out);
 

@@ -7,6 +7,7 @@
 #include "core/text_catalogue.h"
 #include "import/normalize.h"
 #include "io/input.h"
+#include "merge/output.h"
 #include "record/json_line.h"
 #include "record/json_writer.h"
 #include "record/record_reader.h"
@@ -85,8 +86,9 @@ bool revised(std::string_view line, const Revision& r, const std::string& src, s
     od::value v;
     if (member.unescaped_key().get(k) || member.value().get(v) || !rawJson(v, &raw)) return false;
     std::string key(k);
-    if (r.values.count(key) || key == "_src" || key == "_sheet" || key == "_row" ||
-        key == "_columns" || key == "_sources" || key == "_absent_from" || key == "_version")
+    // The reply's values replace the stored ones; where the stored line came from, and the
+    // store's own stamps, are not the reply's.
+    if (r.values.count(key) || isProvenanceKey(key) || key == "_absent_from" || key == "_version")
       continue;
     if (out->size() > 1) *out += ',';
     JsonWriter::appendQuoted(out, key);

@@ -1,14 +1,12 @@
 #include "merge/session.h"
 
-#include <algorithm>
-#include "core/text_catalogue.h"
-
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 
+#include "core/text_catalogue.h"
 #include "merge/session_impl.h"
 #include "record/value_equivalence.h"
 #include "text/id_number.h"

@@ -19,6 +19,8 @@ const char kExitStatusHelp[] =
     "input).";
 
 std::unique_ptr<Schema> CommonOptions::loadSchema(std::string* err) const {
+  // The installed catalogue speaks for the schema's own load errors; the schema's, once loaded.
+  speak();
   auto loaded = Schema::load(schemaPath(), err);
   if (loaded) loaded->messages().speak(lang);
   return loaded;

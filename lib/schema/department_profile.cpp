@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/text_catalogue.h"
 #include "text/fold.h"
 
 namespace vetkit {
@@ -30,12 +31,13 @@ size_t choose(const YAML::Node& node, const char* key, std::initializer_list<con
     if (v == n) return i;
     list += (i++ ? ", " : "") + std::string(n);
   }
-  fail(node, std::string("`") + key + ": " + v + "` is none of " + list);
+  fail(node,
+       tr("`{key}: {value}` is none of {list}", {{"key", key}, {"value", v}, {"list", list}}));
 }
 
 std::vector<std::string> strings(const YAML::Node& node, const char* key) {
   if (!node) return {};
-  if (!node.IsSequence()) fail(node, std::string("`") + key + ":` must be a list");
+  if (!node.IsSequence()) fail(node, tr("`{key}:` must be a list", {{"key", key}}));
   std::vector<std::string> out;
   for (const auto& n : node) out.push_back(n.as<std::string>());
   return out;
@@ -44,7 +46,7 @@ std::vector<std::string> strings(const YAML::Node& node, const char* key) {
 const Field* fieldOf(const Schema& schema, const YAML::Node& node) {
   std::string id = node.as<std::string>();
   const Field* f = schema.field(id);
-  if (!f) fail(node, "no field '" + id + "'");
+  if (!f) fail(node, tr("no field '{field}'", {{"field", id}}));
   return f;
 }
 
@@ -76,10 +78,10 @@ bool DepartmentProfile::load(const std::string& path, const Schema& schema, Depa
       bool any = false;
       for (const CodeEntry& e : t ? t->entries : std::vector<CodeEntry>{})
         if (e.code == c || e.group == c) out->categories_.push_back(e.code), any = true;
-      if (!any) fail(root["categories"], "no category or group '" + c + "'");
+      if (!any) fail(root["categories"], tr("no category or group '{code}'", {{"code", c}}));
     }
     if (YAML::Node s = root["status"]) {
-      if (!s["column"]) fail(s, "`status:` needs the `column:` that holds it");
+      if (!s["column"]) fail(s, tr("`status:` needs the `column:` that holds it"));
       out->status_columns_ = s["column"].IsSequence()
                                  ? strings(s["column"], "column")
                                  : std::vector<std::string>{s["column"].as<std::string>()};
@@ -90,28 +92,28 @@ bool DepartmentProfile::load(const std::string& path, const Schema& schema, Depa
     }
     YAML::Node checks = root["authority"];
     if (!checks || !checks.IsMap() || checks.size() == 0)
-      fail(checks ? checks : root,
-           "a department profile needs an `authority:` map of field: "
-           "equal | on-list | subset | present");
+      fail(checks ? checks : root, tr("a department profile needs an `authority:` map of field: "
+                                      "equal | on-list | subset | present"));
     for (const auto& c : checks) {
       DepartmentCheck check;
       check.field = fieldOf(schema, c.first);
       YAML::Node how = c.second.IsMap() ? c.second["compare"] : c.second;
-      if (!how) fail(c.second, "`compare:` missing");
+      if (!how) fail(c.second, tr("`compare:` missing"));
       check.compare = DepartmentCheck::Compare(
           choose(how, "compare", {"equal", "on-list", "subset", "present"}));
       const Field& f = *check.field;
       using C = DepartmentCheck::Compare;
       if (check.compare == C::OnList && f.type != FieldType::YesNo)
-        fail(c.first, "on-list compares a yes/no field; " + f.id + " is not one");
+        fail(c.first, tr("on-list compares a yes/no field; {field} is not one", {{"field", f.id}}));
       if (check.compare == C::Subset) {
         if (f.type != FieldType::CodeSet)
-          fail(c.first, "subset compares a code set; " + f.id + " is not one");
+          fail(c.first, tr("subset compares a code set; {field} is not one", {{"field", f.id}}));
         check.holds = strings(c.second.IsMap() ? c.second["holds"] : YAML::Node(), "holds");
-        if (check.holds.empty()) fail(c.second, "subset needs `holds:`, the codes kept");
+        if (check.holds.empty()) fail(c.second, tr("subset needs `holds:`, the codes kept"));
         for (const std::string& code : check.holds)
           if (!f.table || !f.table->find(code))
-            fail(c.second["holds"], "'" + code + "' is no code of " + f.id);
+            fail(c.second["holds"],
+                 tr("'{code}' is no code of {field}", {{"code", code}, {"field", f.id}}));
       }
       out->checks_.push_back(std::move(check));
     }
@@ -119,8 +121,10 @@ bool DepartmentProfile::load(const std::string& path, const Schema& schema, Depa
         std::none_of(out->checks_.begin(), out->checks_.end(), [](const DepartmentCheck& c) {
           return c.compare == DepartmentCheck::Compare::OnList;
         }))
-      fail(root["rows"], "`rows: list` needs a field compared on-list (what being listed means)");
-    if (!root["send"]) fail(root, "a department profile needs `send:`, the fields it may receive");
+      fail(root["rows"],
+           tr("`rows: list` needs a field compared on-list (what being listed means)"));
+    if (!root["send"])
+      fail(root, tr("a department profile needs `send:`, the fields it may receive"));
     for (const auto& n : root["send"]) out->send_.push_back(fieldOf(schema, n));
   } catch (const ProfileError& e) {
     *err = path + ":" + std::to_string(e.line) + ": " + e.what;

@@ -1,5 +1,6 @@
 #include "schema/divisions.h"
 
+#include "core/text_catalogue.h"
 #include "schema/schema.h"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ namespace vetkit {
 bool Divisions::load(const std::string& path, std::string* err) {
   std::ifstream in(path);
   if (!in) {
-    *err = path + ": cannot open division table";
+    *err = path + ": " + tr("cannot open division table");
     return false;
   }
   std::string line;
@@ -21,7 +22,7 @@ bool Divisions::load(const std::string& path, std::string* err) {
     if (line.empty() || line[0] == '#') continue;
     size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 == std::string::npos || t1 != 6) {
-      *err = path + ":" + std::to_string(line_no) + ": expected code<TAB>status<TAB>name";
+      *err = path + ":" + std::to_string(line_no) + ": " + tr("expected code<TAB>status<TAB>name");
       return false;
     }
     Division d{line.substr(0, 6), line.substr(t2 + 1),

@@ -1,5 +1,7 @@
 #include "schema/merge_policy.h"
 
+#include "core/text_catalogue.h"
+
 #include <yaml-cpp/yaml.h>
 
 namespace vetkit {
@@ -33,12 +35,13 @@ static bool parseRule(const std::string& name, MergeRule* r) {
 
 static bool parseRules(const YAML::Node& node, const std::string& where,
                        std::vector<MergeRule>* out, std::string* err) {
-  if (!node.IsSequence()) return *err = where + ": expected a list of rules", false;
+  if (!node.IsSequence()) return *err = where + ": " + tr("expected a list of rules"), false;
   out->clear();
   for (const auto& item : node) {
     MergeRule r;
     if (!parseRule(item.as<std::string>(), &r))
-      return *err = where + ": unknown rule '" + item.as<std::string>() + "'", false;
+      return *err = where + ": " + tr("unknown rule '{rule}'", {{"rule", item.as<std::string>()}}),
+             false;
     out->push_back(r);
   }
   return true;
@@ -56,7 +59,7 @@ bool MergePolicy::load(const std::string& path, const Schema& schema, MergePolic
   auto fieldIndex = [&](const char* key, size_t* index) {
     if (!root[key]) return true;
     const Field* f = schema.field(root[key].as<std::string>());
-    if (!f) return *err = path + ": " + key + ": unknown field", false;
+    if (!f) return *err = path + ": " + key + ": " + tr("unknown field"), false;
     *index = f->index;
     return true;
   };
@@ -75,7 +78,8 @@ bool MergePolicy::load(const std::string& path, const Schema& schema, MergePolic
     for (const auto& kv : root["fields"]) {
       std::string id = kv.first.as<std::string>();
       const Field* f = schema.field(id);
-      if (!f) return *err = path + ": fields: unknown field '" + id + "'", false;
+      if (!f)
+        return *err = path + ": fields: " + tr("unknown field '{field}'", {{"field", id}}), false;
       if (!parseRules(kv.second, path + ": " + id, &out->by_field[f->index], err)) return false;
     }
   } catch (const YAML::Exception& e) {

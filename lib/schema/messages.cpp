@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/text_catalogue.h"
+
 namespace vetkit {
 
 bool Messages::load(const std::string& path, std::string* err) {
@@ -19,7 +21,7 @@ bool Messages::load(const std::string& path, std::string* err) {
         text_[code + "\t" + lang.first.as<std::string>()] = lang.second.as<std::string>();
     }
   } catch (const YAML::BadFile&) {
-    *err = path + ": cannot open messages";
+    *err = path + ": " + tr("cannot open messages");
     return false;
   } catch (const YAML::Exception& e) {
     *err = path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg;

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/text_catalogue.h"
+
 namespace vetkit {
 
 namespace {
@@ -18,7 +20,7 @@ struct RuleError {
 const Field* fieldAt(const Schema& schema, const YAML::Node& n) {
   if (!n) return nullptr;
   const Field* f = schema.field(n.as<std::string>());
-  if (!f) fail(n, "no field '" + n.as<std::string>() + "' in the schema");
+  if (!f) fail(n, tr("no field '{field}' in the schema", {{"field", n.as<std::string>()}}));
   return f;
 }
 
@@ -39,7 +41,8 @@ std::vector<std::string> strings(const YAML::Node& n) {
 std::optional<PartialDate> dateAt(const YAML::Node& n) {
   if (!n) return std::nullopt;
   PartialDate d;
-  if (!parseDate(n.as<std::string>(), &d)) fail(n, "not a date: " + n.as<std::string>());
+  if (!parseDate(n.as<std::string>(), &d))
+    fail(n, tr("not a date: {value}", {{"value", n.as<std::string>()}}));
   return d;
 }
 
@@ -53,7 +56,7 @@ std::optional<Severity> severityAt(const YAML::Node& n) {
   if (s == "error") return Severity::Error;
   if (s == "warning") return Severity::Warning;
   if (s == "off") return std::nullopt;
-  fail(n, "severity must be error, warning or off, not '" + s + "'");
+  fail(n, tr("severity must be error, warning or off, not '{value}'", {{"value", s}}));
 }
 
 // Category codes, with group names expanded through the category table.
@@ -73,7 +76,8 @@ std::vector<std::string> categoriesAt(const Schema& schema, const YAML::Node& n)
 void readSeverities(const YAML::Node& rules, RuleSet* out, bool must_exist) {
   for (const auto& r : rules) {
     std::string code = r.first.as<std::string>();
-    if (must_exist && !out->severities.count(code)) fail(r.first, "no rule '" + code + "'");
+    if (must_exist && !out->severities.count(code))
+      fail(r.first, tr("no rule '{code}'", {{"code", code}}));
     out->severities[code] = severityAt(r.second);
   }
 }
@@ -103,7 +107,7 @@ void resolve(const YAML::Node& root, const Schema& s, RuleSet* out) {
       req.when.op = Condition::Op::Has;
       req.when.values = strings(w["has"]);
     } else {
-      fail(w, "a condition needs in, is or has");
+      fail(w, tr("a condition needs in, is or has"));
     }
     out->requirements.push_back(std::move(req));
   }
@@ -116,7 +120,7 @@ void resolve(const YAML::Node& root, const Schema& s, RuleSet* out) {
     out->ranges.push_back(range);
   }
   for (const auto& o : root["date_order"]) {
-    if (!o.IsSequence() || o.size() < 2) fail(o, "date_order entries are [earlier, later]");
+    if (!o.IsSequence() || o.size() < 2) fail(o, tr("date_order entries are [earlier, later]"));
     out->date_order.push_back(
         {fieldAt(s, o[0]), fieldAt(s, o[1]), o.size() > 2 && o[2].as<std::string>() == "strict"});
   }
@@ -159,7 +163,8 @@ void resolve(const YAML::Node& root, const Schema& s, RuleSet* out) {
   const YAML::Node ins = root["insurance_conflict"];
   out->insurance = fieldAt(s, ins["field"]);
   for (const auto& pair : ins["exclusive"]) {
-    if (!pair.IsSequence() || pair.size() != 2) fail(pair, "exclusive entries are [code, code]");
+    if (!pair.IsSequence() || pair.size() != 2)
+      fail(pair, tr("exclusive entries are [code, code]"));
     out->insurance_exclusive.emplace_back(pair[0].as<std::string>(), pair[1].as<std::string>());
   }
 
@@ -185,7 +190,7 @@ bool RuleSet::load(const std::string& path, const Schema& schema, RuleSet* out, 
     *err = path + ":" + e.message;
     return false;
   } catch (const YAML::BadFile&) {
-    *err = path + ": cannot open rules";
+    *err = path + ": " + tr("cannot open rules");
     return false;
   } catch (const YAML::Exception& e) {
     *err = path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg;
@@ -203,13 +208,13 @@ bool RuleSet::loadForSite(const Schema& schema, const std::string& site_config, 
 bool RuleSet::overlay(const std::string& path, std::string* err) {
   try {
     YAML::Node root = YAML::LoadFile(path);
-    if (!root["rules"]) throw RuleError{"1: a site config holds a `rules:` map"};
+    if (!root["rules"]) throw RuleError{"1: " + tr("a site config holds a `rules:` map")};
     readSeverities(root["rules"], this, true);
   } catch (const RuleError& e) {
     *err = path + ":" + e.message;
     return false;
   } catch (const YAML::BadFile&) {
-    *err = path + ": cannot open config";
+    *err = path + ": " + tr("cannot open config");
     return false;
   } catch (const YAML::Exception& e) {
     *err = path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg;

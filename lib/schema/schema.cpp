@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/text_catalogue.h"
 #include "text/fold.h"
 
 namespace vetkit {
@@ -35,9 +36,9 @@ std::vector<std::string> strings(const YAML::Node& n) {
     out.push_back(n.as<std::string>());
   } else {
     // A map here would reach yaml-cpp's iterator as an "invalid node" without a line.
-    if (!n.IsSequence()) throw YAML::Exception(n.Mark(), "expected a text or a list of texts");
+    if (!n.IsSequence()) throw YAML::Exception(n.Mark(), tr("expected a text or a list of texts"));
     for (const auto& item : n) {
-      if (!item.IsScalar()) throw YAML::Exception(item.Mark(), "expected a text");
+      if (!item.IsScalar()) throw YAML::Exception(item.Mark(), tr("expected a text"));
       out.push_back(item.as<std::string>());
     }
   }
@@ -108,7 +109,8 @@ class SchemaLoader {
         size_t idx = table->entries.size();
         if (int slot = digitSlot(entry.code); slot >= 0) table->by_digits_[slot] = int16_t(idx + 1);
         if (!table->by_code_.emplace(entry.code, idx).second) {
-          *err = where(e) + "table " + table->id + ": duplicate code " + entry.code;
+          *err = where(e) + tr("table {table}: duplicate code {code}",
+                               {{"table", table->id}, {"code", entry.code}});
           return false;
         }
         std::vector<std::string> keys = strings(e["aliases"]);
@@ -121,7 +123,8 @@ class SchemaLoader {
           table->by_spelling_.emplace(k, idx);
           auto [it, fresh] = table->by_key_.emplace(foldKey(k), idx);
           if (!fresh && it->second != idx) {
-            *err = where(e) + "table " + table->id + ": '" + k + "' names two codes";
+            *err = where(e) + tr("table {table}: '{spelling}' names two codes",
+                                 {{"table", table->id}, {"spelling", k}});
             return false;
           }
         }
@@ -139,7 +142,8 @@ class SchemaLoader {
       auto tn = std::find_if(std::begin(kTypes), std::end(kTypes),
                              [&](const TypeName& x) { return type == x.name; });
       if (tn == std::end(kTypes)) {
-        *err = where(f) + "field " + field.id + ": unknown type '" + type + "'";
+        *err = where(f) +
+               tr("field {field}: unknown type '{type}'", {{"field", field.id}, {"type", type}});
         return false;
       }
       field.type = tn->type;
@@ -148,7 +152,8 @@ class SchemaLoader {
         std::string tid = f["table"] ? f["table"].as<std::string>() : "";
         field.table = s->table(tid);
         if (!field.table) {
-          *err = where(f) + "field " + field.id + ": no code table '" + tid + "'";
+          *err = where(f) + tr("field {field}: no code table '{table}'",
+                               {{"field", field.id}, {"table", tid}});
           return false;
         }
       }
@@ -175,15 +180,15 @@ class SchemaLoader {
       if (f["about"]) {
         std::string about = f["about"].as<std::string>();
         if (about != "person" && about != "collection") {
-          *err = where(f) + "field " + field.id + ": about must be person or collection, not '" +
-                 about + "'";
+          *err = where(f) + tr("field {field}: about must be person or collection, not '{about}'",
+                               {{"field", field.id}, {"about", about}});
           return false;
         }
         field.about_collection = about == "collection";
       }
       field.index = s->fields_.size();
       if (!s->field_by_id_.emplace(field.id, field.index).second) {
-        *err = where(f) + "duplicate field " + field.id;
+        *err = where(f) + tr("duplicate field {field}", {{"field", field.id}});
         return false;
       }
       std::vector<std::string> keys = field.labels;
@@ -191,7 +196,7 @@ class SchemaLoader {
       for (const std::string& label : keys) {
         auto [it, fresh] = s->field_by_label_.emplace(foldKey(label), field.index);
         if (!fresh && it->second != field.index) {
-          *err = where(f) + "label '" + label + "' names two fields";
+          *err = where(f) + tr("label '{label}' names two fields", {{"label", label}});
           return false;
         }
       }
@@ -201,7 +206,7 @@ class SchemaLoader {
     std::string cat = root["category_field"] ? root["category_field"].as<std::string>() : "";
     s->category_field_ = s->field(cat);
     if (!cat.empty() && !s->category_field_) {
-      *err = "category_field '" + cat + "' is not a field";
+      *err = tr("category_field '{field}' is not a field", {{"field", cat}});
       return false;
     }
     for (const auto& c : strings(root["ignored_columns"]))
@@ -238,7 +243,7 @@ class SchemaLoader {
             type == "all" || std::any_of(std::begin(kTypes), std::end(kTypes),
                                          [&](const TypeName& t) { return type == t.name; });
         if (!known) {
-          *err = where(kv.first) + "header_matching: unknown type '" + type + "'";
+          *err = where(kv.first) + tr("header_matching: unknown type '{type}'", {{"type", type}});
           return false;
         }
         hm->ignore.push_back({type, {strings(kv.second["words"]), strings(kv.second["endings"])}});
@@ -248,7 +253,7 @@ class SchemaLoader {
     if (n["suggest"]) hm->suggest = n["suggest"].as<double>();
     if (n["margin"]) hm->margin = n["margin"].as<double>();
     if (!(hm->suggest > 0 && hm->suggest <= hm->accept && hm->accept <= 1 && hm->margin >= 0)) {
-      *err = where(n) + "header_matching: need 0 < suggest <= accept <= 1 and margin >= 0";
+      *err = where(n) + tr("header_matching: need 0 < suggest <= accept <= 1 and margin >= 0");
       return false;
     }
     return true;
@@ -266,7 +271,7 @@ std::unique_ptr<Schema> Schema::load(const std::string& path, std::string* err) 
       return nullptr;
     }
   } catch (const YAML::BadFile&) {
-    *err = path + ": cannot open schema";
+    *err = path + ": " + tr("cannot open schema");
     return nullptr;
   } catch (const YAML::Exception& e) {
     // Some yaml-cpp errors (a node of the wrong kind) carry no position.
@@ -304,7 +309,7 @@ bool Schema::fields(std::string_view list, std::vector<const Field*>* out, std::
     std::string_view id = list.substr(start, end - start);
     const Field* f = field(id);
     if (!f) {
-      *err = "unknown field '" + std::string(id) + "'";
+      *err = tr("unknown field '{field}'", {{"field", std::string(id)}});
       return false;
     }
     out->push_back(f);

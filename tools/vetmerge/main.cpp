@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     std::string err;
     MergeSetup setup;
     options.lang = options.import.lang = common.lang;
+    common.speak();
     if (!setup.load(common.schemaPath(), policy_path, key, "", &options, &err)) return usage(err);
     const Schema* schema = setup.schema.get();
     Profile profile;

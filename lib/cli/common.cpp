@@ -9,6 +9,7 @@
 #include "cli/help_lang.h"
 #include "cli/progress.h"
 #include "core/exit_status.h"
+#include "core/text_catalogue.h"
 #include "text/nearest.h"
 #include "text/utf8.h"
 
@@ -188,7 +189,7 @@ int runTool(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
   try {
     return body();
   } catch (const std::bad_alloc&) {
-    printError(app.get_name(), "out of memory");
+    printError(app.get_name(), tr("out of memory"));
   } catch (const std::exception& e) {
     printError(app.get_name(), std::string("internal error: ") + e.what());
   }

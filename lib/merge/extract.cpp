@@ -46,7 +46,7 @@ class XlsxRows {
     wb_ = file_.open(path, true, err);
     if (!wb_) return false;
     ws_ = workbook_add_worksheet(wb_, sheet.c_str());
-    if (!ws_) return *err = path + ": cannot add sheet", false;
+    if (!ws_) return *err = path + ": " + tr("cannot add sheet '{name}'", {{"name", sheet}}), false;
     lxw_format* bold = workbook_add_format(wb_);
     format_set_bold(bold);
     text_ = workbook_add_format(wb_);
@@ -55,7 +55,7 @@ class XlsxRows {
       bool id = fields[c]->type == FieldType::IdNumber;
       worksheet_set_column(ws_, lxw_col_t(c), lxw_col_t(c), id ? 21 : 14, text_);
       if (worksheet_write_string(ws_, 0, lxw_col_t(c), header(*fields[c]).c_str(), bold))
-        return *err = path + ": cannot write the header", false;
+        return *err = path + ": " + tr("cannot write the header"), false;
     }
     worksheet_freeze_panes(ws_, 1, 0);
     return true;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "core/text_catalogue.h"
 #include "merge/set_values.h"
 #include "record/json_writer.h"
 #include "record/mask.h"
@@ -155,7 +156,7 @@ int checkSetManifest(const SetCheckRequest& r, const Schema& schema, const Diagn
   }
   std::ifstream in(manifest);
   if (!in) {
-    say(Severity::Error, manifest, 0, "unreadable", {{"reason", "no such manifest"}});
+    say(Severity::Error, manifest, 0, "unreadable", {{"reason", tr("no such manifest")}});
     return 2;
   }
   simdjson::ondemand::parser parser;
@@ -212,7 +213,8 @@ int checkSetManifest(const SetCheckRequest& r, const Schema& schema, const Diagn
     covered[id] = ok;
   }
   if (!header) {
-    say(Severity::Error, manifest, 1, "unreadable", {{"reason", "not a vetkit city-set manifest"}});
+    say(Severity::Error, manifest, 1, "unreadable",
+        {{"reason", tr("not a vetkit city-set manifest")}});
     return 2;
   }
   // 4. Each record comes from a covered, verified batch; 5. each of its values from a row of

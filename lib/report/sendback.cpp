@@ -75,7 +75,9 @@ bool moveEarlierRound(const std::string& dir, std::string* err) {
   while (fs::exists(dir + "/rounds/" + std::to_string(n), ec)) ++n;
   std::string to = dir + "/rounds/" + std::to_string(n);
   fs::create_directories(to, ec);
-  if (ec) return *err = to + ": cannot create: " + ec.message(), false;
+  if (ec)
+    return *err = to + ": " + tr("cannot create: {reason}", {{"reason", errnoText(ec.value())}}),
+           false;
   for (const std::string& f : files) {
     if (!fs::exists(dir + "/" + f, ec)) continue;
     fs::rename(dir + "/" + f, to + "/" + f, ec);

@@ -1,5 +1,6 @@
 // The one place where the report reads the city store: its current set as records, and each
 // batch merged as a row of the report's batch table.
+#include "core/text_catalogue.h"
 #include "report/session.h"
 #include "sign/digest.h"
 #include "store/store_source.h"
@@ -46,7 +47,7 @@ bool ReportSession::recordRound(const std::string& dir, std::string* err) {
       Store::openOrCreate(db_, err, {&schema_.messages(), options_.report.lang});
   if (!store) return false;
   SendbackLog* log = store->sendbackLog();
-  if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;
+  if (!log) return *err = db_ + ": " + tr("this store keeps no send-back rounds"), false;
   std::vector<SendbackLogPackage> packages;
   for (const auto& [county, p] : sendback_->packages()) {
     FileDigest digest;
@@ -61,7 +62,8 @@ bool ReportSession::recordRound(const std::string& dir, std::string* err) {
   if (store->begin() && log->addRound(&round, packages, sendback_->logItems()) && store->commit() &&
       store->finish())
     return true;
-  *err = db_ + ": cannot record the send-back round: " + store->error();
+  *err =
+      db_ + ": " + tr("cannot record the send-back round: {reason}", {{"reason", store->error()}});
   store->rollback();
   return false;
 }
@@ -71,7 +73,7 @@ bool ReportSession::readSendbackHistory(SendbackHistory* out, std::string* err) 
       openStoreReader(db_, err, {&schema_.messages(), options_.report.lang});
   if (!store) return false;
   SendbackLog* log = store->sendbackLog();
-  if (!log) return *err = db_ + ": this store keeps no send-back rounds", false;
+  if (!log) return *err = db_ + ": " + tr("this store keeps no send-back rounds"), false;
   if (log->forEachRound([&](const SendbackRound& r) { out->rounds.push_back(r); }) &&
       log->forEachItem(
           [&](int64_t round, const SendbackLogItem& it) { out->items.emplace_back(round, it); }) &&

@@ -648,7 +648,7 @@ bool writeAnnotatedWorkbook(const std::string& input, const std::vector<Diagnost
   struct stat in_st, out_st;
   if (stat(input.c_str(), &in_st) == 0 && stat(out_path.c_str(), &out_st) == 0 &&
       in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
-    *err = out_path + ": is the input itself; choose another name for the annotated copy";
+    *err = out_path + ": " + tr("is the input itself; choose another name for the annotated copy");
     return false;
   }
 

@@ -24,6 +24,7 @@ Examples:
 #include "cli/progress.h"
 #include "core/atomic_file.h"
 #include "core/exit_status.h"
+#include "core/text_catalogue.h"
 #include "crosscheck/crosscheck_run.h"
 #include "diff/diff.h"
 #include "diff/diff_output.h"
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
     std::string err;
     if (!parseEncodingOption(tool, encoding, &options.import.csv.encoding)) return kExitTrouble;
     if (files[0] == "-" && files[1] == "-")
-      return printError(tool, "OLD and NEW cannot both be standard input"), int(kExitTrouble);
+      return printError(tool, tr("OLD and NEW cannot both be standard input")), int(kExitTrouble);
     auto schema = common.loadSchema(&err);
     if (!schema) return printError(tool, err), int(kExitTrouble);
     Profile profile;

@@ -19,30 +19,12 @@
 #include "record/mask.h"
 #include "report/table.h"
 #include "schema/divisions.h"
+#include "store/sheet_layouts.h"
 #include "text/id_number.h"
 #include "text/utf8.h"
 
 namespace vetkit {
 namespace {
-
-// The file, sheet and row of the first entry of a merged record's `_sources` (vetmerge), found
-// by a plain scan: the keys and their order are vetmerge's own and stable.
-void firstSource(const std::string& line, std::string* file, std::string* sheet, int* row) {
-  size_t start = line.rfind("\"_sources\":[{");
-  if (start == std::string::npos) return;
-  size_t end = line.find('}', start);
-  std::string_view src(line.data() + start, (end == std::string::npos ? line.size() : end) - start);
-  auto text = [&](std::string_view key, std::string* out) {
-    size_t k = src.find(key);
-    if (k == std::string_view::npos) return;
-    size_t b = k + key.size(), e = src.find('"', b);
-    if (e != std::string_view::npos) *out = std::string(src.substr(b, e - b));
-  };
-  text("\"file\":\"", file);
-  text("\"sheet\":\"", sheet);
-  size_t k = src.find("\"row\":");
-  if (k != std::string_view::npos) *row = std::atoi(std::string(src.substr(k + 6, 12)).c_str());
-}
 
 // A file name from a county's name: path separators and controls replaced.
 std::string safeName(std::string s) {
@@ -140,9 +122,10 @@ void Sendback::add(const Record& r, const std::vector<Diagnostic>& diags) {
   if (diags.empty() && !absent) return;
   // A record of the merged set (vetmerge --export) has no _src of its own: the county finds
   // the person where its first source put them.
-  std::string file, sheet;
-  int row = 0;
-  if (r.src == "-" || r.src.empty()) firstSource(r.line, &file, &sheet, &row);
+  StoredSource first;
+  if (r.src == "-" || r.src.empty()) firstStoredSource(r.line, &first);
+  const std::string &file = first.file, &sheet = first.sheet;
+  const int row = first.row;
   bool merged = !file.empty();
   SendbackPackage& p = packages_[county];
   p.county = county;

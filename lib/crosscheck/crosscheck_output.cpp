@@ -1,5 +1,6 @@
 #include "crosscheck/crosscheck_output.h"
 
+#include "io/xml_tags.h"
 #include "record/csv_output.h"
 #include "record/json_writer.h"
 #include "record/mask.h"
@@ -131,16 +132,16 @@ class HtmlWriter : public Writer {
       : Writer(schema, dept, options, out) {
     std::string title = msg("cross-html-title", {{"dept", dept.name()}});
     buf_ += "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>";
-    appendHtmlEscaped(&buf_, title);
+    appendXmlEscaped(&buf_, title);
     buf_ +=
         "</title><style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;"
         "width:100%}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left}"
         "th{background:#e8eef7}</style></head><body>\n<h1>";
-    appendHtmlEscaped(&buf_, title);
+    appendXmlEscaped(&buf_, title);
     buf_ += "</h1>\n<table>\n<tr>";
     for (const char* c : kColumns) {
       buf_ += "<th>";
-      appendHtmlEscaped(&buf_, msg(c));
+      appendXmlEscaped(&buf_, msg(c));
       buf_ += "</th>";
     }
     buf_ += "</tr>\n";
@@ -150,7 +151,7 @@ class HtmlWriter : public Writer {
     buf_ += "<tr>";
     for (const std::string& c : cells(f)) {
       buf_ += "<td>";
-      appendHtmlEscaped(&buf_, c);
+      appendXmlEscaped(&buf_, c);
       buf_ += "</td>";
     }
     buf_ += "</tr>\n";
@@ -158,7 +159,7 @@ class HtmlWriter : public Writer {
   }
   void finish(const CrossStats& stats) override {
     buf_ += "</table>\n<p>";
-    appendHtmlEscaped(&buf_, crossSummary(schema_, dept_, stats, o_.lang));
+    appendXmlEscaped(&buf_, crossSummary(schema_, dept_, stats, o_.lang));
     buf_ += "</p>\n</body></html>\n";
     out_->wrote();
   }

@@ -1,36 +1,12 @@
 // The differences as one self-contained HTML page the auditor can open, print or mail: no
 // scripts, no fonts, no network. Rows stream out as they are found.
 #include "diff/diff_output.h"
+#include "io/xml_tags.h"
 #include "record/mask.h"
 
 namespace vetkit {
 
-void appendHtmlEscaped(std::string* out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        *out += "&lt;";
-        break;
-      case '>':
-        *out += "&gt;";
-        break;
-      case '&':
-        *out += "&amp;";
-        break;
-      case '"':
-        *out += "&quot;";
-        break;
-      default:
-        *out += c;
-    }
-  }
-}
-
 namespace {
-
-void escape(std::string* out, std::string_view s) {
-  appendHtmlEscaped(out, s);
-}
 
 class HtmlOut : public DiffSink {
  public:
@@ -45,7 +21,7 @@ class HtmlOut : public DiffSink {
     b += "<!DOCTYPE html>\n<html lang=\"";
     b += htmlLangCode(o_.lang);
     b += "\"><head><meta charset=\"utf-8\"><title>";
-    escape(&b, msg("diff-html-title"));
+    appendXmlEscaped(&b, msg("diff-html-title"));
     b += "</title><style>"
          "body{font-family:sans-serif;margin:2em;color:#222}"
          "table{border-collapse:collapse;width:100%}"
@@ -53,12 +29,12 @@ class HtmlOut : public DiffSink {
          "th{background:#eee}.added td{background:#e6f4e6}.removed td{background:#fbe9e9}"
          ".old{color:#9c0006;text-decoration:line-through}.new{color:#006100}"
          "@media print{body{margin:0}}</style></head><body>\n<h1>";
-    escape(&b, msg("diff-html-title"));
+    appendXmlEscaped(&b, msg("diff-html-title"));
     b += "</h1>\n<table><tr>";
     for (const char* head :
          {"diff-html-change", "diff-html-key", "diff-html-name", "diff-html-fields"}) {
       b += "<th>";
-      escape(&b, msg(head));
+      appendXmlEscaped(&b, msg(head));
       b += "</th>";
     }
     b += "</tr>\n";
@@ -75,20 +51,20 @@ class HtmlOut : public DiffSink {
     b += "<tr class=\"";
     b += cls;
     b += "\"><td>";
-    escape(&b, e.op == DiffEntry::Op::Added     ? added_
-               : e.op == DiffEntry::Op::Removed ? removed_
-                                                : changed_);
+    appendXmlEscaped(&b, e.op == DiffEntry::Op::Added     ? added_
+                         : e.op == DiffEntry::Op::Removed ? removed_
+                                                          : changed_);
     b += "</td><td>";
-    escape(&b, displayKey(e.key, o_.key, o_.mask));
+    appendXmlEscaped(&b, displayKey(e.key, o_.key, o_.mask));
     b += "</td><td>";
-    escape(&b, e.name);
+    appendXmlEscaped(&b, e.name);
     b += "</td><td>";
     for (const FieldChange& c : e.changes) {
-      escape(&b, changeColumnName(schema_, c, o_.lang));
+      appendXmlEscaped(&b, changeColumnName(schema_, c, o_.lang));
       b += "：<span class=\"old\">";
-      escape(&b, changeDisplayValue(schema_, c, c.old_value, o_.lang, o_.mask));
+      appendXmlEscaped(&b, changeDisplayValue(schema_, c, c.old_value, o_.lang, o_.mask));
       b += "</span> → <span class=\"new\">";
-      escape(&b, changeDisplayValue(schema_, c, c.new_value, o_.lang, o_.mask));
+      appendXmlEscaped(&b, changeDisplayValue(schema_, c, c.new_value, o_.lang, o_.mask));
       b += "</span><br>";
     }
     b += "</td></tr>\n";
@@ -98,7 +74,7 @@ class HtmlOut : public DiffSink {
   void finish(const DiffStats& stats) override {
     std::string& b = *out_->buffer();
     b += "</table>\n<p>";
-    escape(&b, diffSummary(schema_, stats, o_.lang));
+    appendXmlEscaped(&b, diffSummary(schema_, stats, o_.lang));
     b += "</p>\n</body></html>\n";
     out_->wrote();
   }

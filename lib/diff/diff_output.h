@@ -51,9 +51,6 @@ std::string changeDisplayValue(const Schema& schema, const FieldChange& c, const
 /// and phone numbers masked when `mask`.
 void writeJsonValue(JsonWriter* w, const Field& field, const FieldValue& value, bool mask);
 
-/// Appends `s` with the characters HTML gives a meaning (< > & ") escaped.
-void appendHtmlEscaped(std::string* out, std::string_view s);
-
 /// The one-line summary for standard error: counts of added, removed, changed, unchanged.
 std::string diffSummary(const Schema& schema, const DiffStats& stats, Lang lang);
 

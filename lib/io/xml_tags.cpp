@@ -150,31 +150,35 @@ std::string XmlTag::asStart() const {
   return out;
 }
 
-std::string xmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+void appendXmlEscaped(std::string* out, std::string_view s) {
   for (char c : s) {
     switch (c) {
       case '&':
-        out += "&amp;";
+        *out += "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        *out += "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        *out += "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        *out += "&quot;";
         break;
       case '\'':
-        out += "&apos;";
+        *out += "&apos;";
         break;
       default:
         // Controls other than tab, line feed and carriage return are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t' || c == '\r') out += c;
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t' || c == '\r') *out += c;
     }
   }
+}
+
+std::string xmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  appendXmlEscaped(&out, s);
   return out;
 }
 

@@ -48,8 +48,11 @@ void forEachXmlTag(std::string_view xml, F f) {
 }
 
 /// Text escaped for element content or an attribute value (where a line break reads as a
-/// space); controls XML cannot hold are dropped.
+/// space); controls XML cannot hold are dropped. HTML pages use it too: the same five
+/// entities are HTML's.
 std::string xmlEscape(std::string_view s);
+/// xmlEscape(s) appended to `*out`.
+void appendXmlEscaped(std::string* out, std::string_view s);
 /// The predefined and numeric entities of `s` expanded.
 std::string xmlUnescape(std::string_view s);
 

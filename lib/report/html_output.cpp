@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "io/xml_tags.h"
 #include "report/output.h"
 #include "text/utf8.h"
 
@@ -13,27 +14,6 @@ namespace {
 const char* const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
                                 "#393b79", "#ad494a", "#637939", "#e7ba52"};
-
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  return out;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -81,13 +61,13 @@ class Page {
     const double bar_w = 520, row_h = 28;
     double legend_rows = std::ceil(double(cats.size()) / 4.0);
     double h = r_.units.size() * row_h + 20 + legend_rows * 20;
-    out_ += "<figure><figcaption>" + esc(L("chart-units")) + "</figcaption>\n";
+    out_ += "<figure><figcaption>" + xmlEscape(L("chart-units")) + "</figcaption>\n";
     out_ += "<svg role=\"img\" width=\"" + num(left + bar_w + 60) + "\" height=\"" + num(h) +
             "\" viewBox=\"0 0 " + num(left + bar_w + 60) + " " + num(h) + "\">\n";
     double y = 4;
     for (const auto& [u, st] : r_.units) {
       out_ += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + 17) + "\" text-anchor=\"end\">" +
-              esc(unitName(s_, lang_, u)) + "</text>";
+              xmlEscape(unitName(s_, lang_, u)) + "</text>";
       double x = left;
       for (size_t ci = 0; ci < cats.size(); ++ci) {
         auto it = st.by_category.find(cats[ci]);
@@ -95,7 +75,7 @@ class Page {
         double w = bar_w * double(it->second) / double(max);
         out_ += "<rect x=\"" + num(x) + "\" y=\"" + num(y + 3) + "\" width=\"" + num(w) +
                 "\" height=\"20\" fill=\"" + kPalette[ci % std::size(kPalette)] + "\"><title>" +
-                esc(unitName(s_, lang_, u) + " " + categoryName(cats[ci])) + ": " +
+                xmlEscape(unitName(s_, lang_, u) + " " + categoryName(cats[ci])) + ": " +
                 std::to_string(it->second) + "</title></rect>";
         x += w;
       }
@@ -109,7 +89,7 @@ class Page {
       out_ += "<rect x=\"" + num(x) + "\" y=\"" + num(yy) +
               "\" width=\"12\" height=\"12\" fill=\"" + kPalette[ci % std::size(kPalette)] +
               "\"/><text x=\"" + num(x + 16) + "\" y=\"" + num(yy + 11) + "\" class=\"small\">" +
-              esc(categoryName(cats[ci])) + "</text>";
+              xmlEscape(categoryName(cats[ci])) + "</text>";
     }
     out_ += "\n</svg></figure>\n";
   }
@@ -126,13 +106,13 @@ class Page {
     for (const Field* f : fields) left = std::max(left, labelWidth(f->name(lang_)) + 10);
     const double cw = 90, ch = 22, top = 40;
     double w = left + cw * double(r_.units.size()) + 10, h = top + ch * double(fields.size()) + 6;
-    out_ += "<figure><figcaption>" + esc(L("chart-completeness")) + "</figcaption>\n";
+    out_ += "<figure><figcaption>" + xmlEscape(L("chart-completeness")) + "</figcaption>\n";
     out_ += "<svg role=\"img\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" viewBox=\"0 0 " +
             num(w) + " " + num(h) + "\">\n";
     size_t col = 0;
     for (const auto& [u, st] : r_.units) {
       out_ += "<text x=\"" + num(left + cw * double(col) + cw / 2) + "\" y=\"" + num(top - 10) +
-              "\" text-anchor=\"middle\">" + esc(unitName(s_, lang_, u)) + "</text>";
+              "\" text-anchor=\"middle\">" + xmlEscape(unitName(s_, lang_, u)) + "</text>";
       ++col;
     }
     out_ += "\n";
@@ -140,7 +120,7 @@ class Page {
       const Field& f = *fields[fi];
       double y = top + ch * double(fi);
       out_ += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + 15) + "\" text-anchor=\"end\">" +
-              esc(f.name(lang_)) + "</text>";
+              xmlEscape(f.name(lang_)) + "</text>";
       col = 0;
       for (const auto& [u, st] : r_.units) {
         double x = left + cw * double(col++);
@@ -174,9 +154,9 @@ class Page {
     }
     std::stable_sort(rules.begin(), rules.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    out_ += "<figure><figcaption>" + esc(L("chart-problems")) + "</figcaption>\n";
+    out_ += "<figure><figcaption>" + xmlEscape(L("chart-problems")) + "</figcaption>\n";
     if (rules.empty()) {
-      out_ += "<p>" + esc(L("no-problems")) + "</p></figure>\n";
+      out_ += "<p>" + xmlEscape(L("no-problems")) + "</p></figure>\n";
       return;
     }
     double left = 60;
@@ -194,25 +174,26 @@ class Page {
       bool error = r_.rule_severity.at(code) == Severity::Error;
       double bw = bar_w * double(n) / double(max);
       out_ += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + 15) + "\" text-anchor=\"end\">" +
-              esc(code) + "</text><rect x=\"" + num(left) + "\" y=\"" + num(y + 2) + "\" width=\"" +
-              num(bw) + "\" height=\"18\" fill=\"" + (error ? "#c0392b" : "#e0a800") +
-              "\"/><text x=\"" + num(left + bw + 6) + "\" y=\"" + num(y + 15) + "\">" +
-              std::to_string(n) + "</text>\n";
+              xmlEscape(code) + "</text><rect x=\"" + num(left) + "\" y=\"" + num(y + 2) +
+              "\" width=\"" + num(bw) + "\" height=\"18\" fill=\"" +
+              (error ? "#c0392b" : "#e0a800") + "\"/><text x=\"" + num(left + bw + 6) + "\" y=\"" +
+              num(y + 15) + "\">" + std::to_string(n) + "</text>\n";
       y += row_h;
     }
     out_ += "</svg></figure>\n";
   }
 
   void table(const ReportTable& t) {
-    out_ += "<section><h2 id=\"" + esc(t.id) + "\">" + esc(t.title) + "</h2>\n<table>\n<thead><tr>";
-    for (const std::string& c : t.columns) out_ += "<th>" + esc(c) + "</th>";
+    out_ += "<section><h2 id=\"" + xmlEscape(t.id) + "\">" + xmlEscape(t.title) +
+            "</h2>\n<table>\n<thead><tr>";
+    for (const std::string& c : t.columns) out_ += "<th>" + xmlEscape(c) + "</th>";
     out_ += "</tr></thead>\n<tbody>\n";
     for (size_t ri = 0; ri < t.rows.size(); ++ri) {
       bool total = t.total_row && ri + 1 == t.rows.size();
       out_ += total ? "<tr class=\"total\">" : "<tr>";
       for (const TableCell& c : t.rows[ri])
         out_ += std::string(c.kind == TableCell::Kind::Text ? "<td>" : "<td class=\"n\">") +
-                esc(cellText(c)) + "</td>";
+                xmlEscape(cellText(c)) + "</td>";
       out_ += "</tr>\n";
     }
     out_ += "</tbody></table></section>\n";
@@ -255,11 +236,11 @@ void writeHtmlReport(const Report& r, const Schema& s, Lang lang,
   Page page(r, s, lang, out);
   std::string title = page.L("title");
   *out += "<!DOCTYPE html>\n<html lang=\"" + std::string(htmlLangCode(lang)) +
-          "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) + "</title>\n" + kStyle +
-          "</head>\n<body>\n<h1>" + esc(title) + "</h1>\n";
+          "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xmlEscape(title) + "</title>\n" +
+          kStyle + "</head>\n<body>\n<h1>" + xmlEscape(title) + "</h1>\n";
   *out += "<div class=\"cards\">";
   auto card = [&](const std::string& label, const std::string& value) {
-    *out += "<div class=\"card\">" + esc(label) + "<b>" + esc(value) + "</b></div>";
+    *out += "<div class=\"card\">" + xmlEscape(label) + "<b>" + xmlEscape(value) + "</b></div>";
   };
   card(page.L("records"), std::to_string(r.records));
   card(page.L("units"), std::to_string(r.units.size()));
@@ -283,8 +264,8 @@ void writeHtmlTables(const Schema& s, Lang lang, const std::string& title,
   static const Report kNone{};
   Page page(kNone, s, lang, out);
   *out += "<!DOCTYPE html>\n<html lang=\"" + std::string(htmlLangCode(lang)) +
-          "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) + "</title>\n" + kStyle +
-          "</head>\n<body>\n<h1>" + esc(title) + "</h1>\n<div class=\"tables\">\n";
+          "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xmlEscape(title) + "</title>\n" +
+          kStyle + "</head>\n<body>\n<h1>" + xmlEscape(title) + "</h1>\n<div class=\"tables\">\n";
   for (const ReportTable& t : tables) page.table(t);
   *out += "</div>\n</body>\n</html>\n";
 }

@@ -2,6 +2,7 @@
 // and however it is cut into pieces, the scanner must either agree with expat event for event
 // or give up, and never deliver an element event that expat would not deliver at that point.
 #include "io/sheet_xml.h"
+#include "io/xml_tags.h"
 
 #include "sheet_xml_reference.h"
 
@@ -207,3 +208,16 @@ TEST(SheetXml, AgreesWithExpatOnMutations) {
 
 }  // namespace
 }  // namespace vetkit::sheetxml
+
+// One escaper for the xlsx parts and the HTML pages (report, diff, cross-check): the five
+// entities, the controls XML cannot hold dropped, appended after what is there.
+namespace vetkit {
+TEST(XmlEscape, EscapesFiveEntitiesDropsControlsAndAppends) {
+  EXPECT_EQ(xmlEscape("a<b>&\"c'd"), "a&lt;b&gt;&amp;&quot;c&apos;d");
+  EXPECT_EQ(xmlEscape(std::string("x\x01\ty\n", 5)), "x\ty\n");
+  EXPECT_EQ(xmlUnescape(xmlEscape("王五 <\"&'>")), "王五 <\"&'>");
+  std::string out = "<td>";
+  appendXmlEscaped(&out, "1 < 2");
+  EXPECT_EQ(out, "<td>1 &lt; 2");
+}
+}  // namespace vetkit

@@ -145,7 +145,6 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentRow& row) {
 
 void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
   Person& p = people[who];
-  if (!p.live) ++live;
   p.live = true;
   p.version = b.version;
   p.sources = uint32_t(b.sources);
@@ -158,7 +157,6 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
 }
 
 void MergeSession::Impl::forget(uint32_t who) {
-  if (people[who].live) --live;
   people[who].live = false;
 }
 
@@ -355,7 +353,6 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
     store.rollback();
     for (auto it = before.rbegin(); it != before.rend(); ++it) {
       Person& p = people[it->first];
-      if (p.live != it->second.live) live += it->second.live ? 1 : -1;
       p = it->second;
       p.pending = false;
     }
@@ -491,7 +488,6 @@ bool MergeSession::Impl::mergeBatch(Store& store, const std::string& path, int* 
   // The batch row was written before its size (and, from stdin, its digest) was known.
   if (!store.setBatchRecords(bid, int64_t(records), info.sha256, info.signed_at) || !store.commit())
     return undo(), false;
-  counts.people = live;
   return true;
 }
 
@@ -567,10 +563,14 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
   }
   if (!variants.empty() && !lookUp()) return false;
   std::sort(near.begin(), near.end());
-  // The one pass over the store: nothing but memory is touched while it streams.
+  // The one pass over the store: nothing but memory is touched while it streams. It reads
+  // every row of `current`, so it counts the people too (a count of its own at the start
+  // read the whole table once more: half a second at 1M people).
   std::unordered_set<uint64_t> shared;  // blocks with one of the others in them
   std::string key;
+  counts.people = 0;
   if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
+        ++counts.people;
         uint64_t packed;
         bool known = packer.find(b.key, &packed);
         if (known && fresh_index.find(packed)) return;
@@ -710,9 +710,7 @@ bool MergeSession::Impl::loadPeople(Store& store) {
     if (p.fresh) fresh.push_back(packer.unpack(p.key));
   people.clear();
   index = KeyIndex();
-  int64_t n = 0;
-  if (!store.countCurrent(&n) || !loadKeys(store, fresh) || !layouts.load(store)) return false;
-  live = size_t(n);
+  if (!loadKeys(store, fresh) || !layouts.load(store)) return false;
   uint64_t packed;
   for (const std::string& k : fresh)
     if (const uint32_t* who = packer.find(k, &packed) ? index.find(packed) : nullptr)
@@ -726,7 +724,6 @@ bool MergeSession::Impl::loadKeys(Store& store, const std::vector<std::string>& 
   for (const std::string& k : asked)
     if (!packer.find(k, &packed) || !index.find(packed)) keys.push_back(k);
   if (keys.empty()) return true;
-  // Counted in `live` already (the store's count): held, not added.
   if (!store.currentRows(keys, [&](const CurrentBrief& b) {
         uint32_t who = personFor(b.key);
         people[who].live = true;
@@ -780,7 +777,6 @@ int MergeSession::Impl::mergeStore(Store& store, const std::vector<std::string>&
     if (!mergeBatch(store, path, &status)) return storeTrouble();
     counts.held = std::max(counts.held, people.size());
   }
-  counts.people = live;
   counts.held = std::max(counts.held, people.size());
   if (!storeCandidates(store) || !store.finish()) return storeTrouble();
   if (status == kExitOk &&

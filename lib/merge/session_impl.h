@@ -191,7 +191,6 @@ struct MergeSession::Impl {
   KeyPacker packer;
   KeyIndex index;
   std::vector<Person> people;
-  size_t live = 0;
   std::vector<std::string> unit_sets;  // "431302", "431302,431321" ...: Person::units
   std::unordered_map<std::string, uint32_t> unit_set_ids;
 
@@ -228,7 +227,8 @@ struct MergeSession::Impl {
   UnitAttribution batchUnit(const Record& first, const std::string& path);
 
   /// Starts over from the store (again, when another writer changed it): `people` holds only
-  /// this run's fresh people, read back; `live` is the store's count.
+  /// this run's fresh people, read back. (The number of people is counted by the streamed
+  /// pass of candidate detection, storeCandidates, which reads every row anyway.)
   bool loadPeople(Store& store);
   /// Reads into `people` those of `keys` it does not hold yet (StoreReader::currentRows):
   /// the merge holds the people the run touches, never the whole current set.
@@ -257,6 +257,8 @@ struct MergeSession::Impl {
   /// thousands at a time.
   bool retireAndRecompute(Store& store, const std::vector<uint32_t>& who, const std::string& unit,
                           int64_t bid, const std::function<void(uint32_t)>& before_each);
+  /// Candidate detection over the store (store_merge.cpp); its one streamed pass over
+  /// `current` also sets counts.people, the store's people after the run.
   bool storeCandidates(Store& store);
   /// Of the people of `unit` that batch `bid` left out (`absent`), those it brought back under
   /// the valid form of their number are merged with them (identity_correction.h) and taken

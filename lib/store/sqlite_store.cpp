@@ -267,7 +267,11 @@ bool SqliteStore::setUp(const std::string& file, bool bulk, std::string* err) {
                            "absent_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            &err_) &&
       delete_current_.prepare(db_.get(), "DELETE FROM current WHERE key = ?", &err_) &&
-      mark_absent_.prepare(db_.get(), "UPDATE current SET absent_from = ? WHERE key = ?", &err_);
+      mark_absent_.prepare(db_.get(), "UPDATE current SET absent_from = ? WHERE key = ?", &err_) &&
+      rekey_.prepare(db_.get(), "UPDATE record_version SET key = ? WHERE key = ?", &err_) &&
+      add_decision_.prepare(
+          db_.get(), "INSERT OR REPLACE INTO decision(a, b, decision, batch) VALUES (?,?,?,?)",
+          &err_);
   if (!ok) *err = file + ": " + err_;
   return ok;
 }
@@ -382,9 +386,9 @@ bool SqliteStore::finish() {
 
 // Statements are finalized before the connection closes.
 void SqliteStore::finalizeAll() {
-  for (Statement* s :
-       {&current_row_, &current_brief_, &add_batch_, &set_records_, &add_version_, &add_json_,
-        &retire_version_, &retire_older_, &live_, &put_current_, &delete_current_, &mark_absent_})
+  for (Statement* s : {&current_row_, &current_brief_, &add_batch_, &set_records_, &add_version_,
+                       &add_json_, &retire_version_, &retire_older_, &live_, &put_current_,
+                       &delete_current_, &mark_absent_, &rekey_, &add_decision_})
     s->finalize();
 }
 
@@ -535,26 +539,54 @@ bool SqliteStore::countCurrent(int64_t* n) {
   return true;
 }
 
+bool SqliteStore::forSortedKeys(const std::vector<std::string>& keys,
+                                const std::function<bool(const std::string&)>& each) {
+  bool own = sqlite3_get_autocommit(db_.get()) != 0;
+  if (own && !exec("BEGIN")) return false;
+  for (const std::string& key : sortedOnce(keys))
+    if (!each(key)) {
+      if (own) rollback();
+      return false;
+    }
+  return !own || exec("COMMIT");
+}
+
 // One look-up of the primary key each: in-process, cheaper than filling a table to join.
 bool SqliteStore::currentRows(const std::vector<std::string>& keys,
                               const std::function<void(const CurrentBrief&)>& fn) {
   Statement& s = current_brief_;
-  // Outside a transaction, one read transaction for all: else each look-up takes and drops
-  // the file's locks (two fcntl calls each).
-  bool own = sqlite3_get_autocommit(db_.get()) != 0;
-  if (own && !exec("BEGIN")) return false;
-  for (const std::string& key : sortedOnce(keys)) {
+  return forSortedKeys(keys, [&](const std::string& key) {
     s.bind(1, key);
     if (s.step())
       fn({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6),
           s.integer(7)});
-    if (!s.reset()) {
-      fail(s);
-      if (own) rollback();
-      return false;
+    return s.reset() || fail(s);
+  });
+}
+
+bool SqliteStore::currentRowsFull(const std::vector<std::string>& keys,
+                                  const std::function<void(CurrentRow&&)>& fn) {
+  Statement& s = current_row_;
+  return forSortedKeys(keys, [&](const std::string& key) {
+    s.bind(1, key);
+    if (s.step()) {
+      CurrentRow r;
+      readCurrentRow(s, &r);
+      fn(std::move(r));
     }
-  }
-  return !own || exec("COMMIT");
+    return s.reset() || fail(s);
+  });
+}
+
+bool SqliteStore::forEachLiveOfKeys(
+    const std::vector<std::string>& keys,
+    const std::function<void(std::string_view key, const LiveVersion&)>& fn) {
+  return forSortedKeys(keys, [&](const std::string& key) {
+    live_.bind(1, key);
+    while (live_.step())
+      fn(key, {live_.integer(0), live_.integer(1), live_.text(2), live_.text(3), live_.text(4)});
+    return live_.reset() || fail(live_);
+  });
 }
 
 bool SqliteStore::forEachLiveOfUnit(std::string_view unit, int64_t batch,
@@ -615,10 +647,8 @@ bool SqliteStore::history(
 }
 
 bool SqliteStore::rekey(std::string_view alias, std::string_view canonical) {
-  Statement s;
-  if (!s.prepare(db_.get(), "UPDATE record_version SET key = ? WHERE key = ?", &err_)) return false;
-  s.bind(1, canonical).bind(2, alias).step();
-  if (!s.ok()) return fail(s);
+  rekey_.bind(1, canonical).bind(2, alias).step();
+  if (!rekey_.reset()) return fail(rekey_);
   return deleteCurrent(alias);
 }
 
@@ -635,17 +665,14 @@ bool SqliteStore::moveVersion(int64_t version, std::string_view key, bool revive
 
 bool SqliteStore::addDecision(std::string_view a, std::string_view b, std::string_view decision,
                               int64_t batch) {
-  Statement s;
-  if (!s.prepare(db_.get(),
-                 "INSERT OR REPLACE INTO decision(a, b, decision, batch) VALUES (?,?,?,?)", &err_))
-    return false;
+  Statement& s = add_decision_;
   s.bind(1, a).bind(2, b).bind(3, decision);
   if (batch)
     s.bind(4, batch);
   else
     s.bindNull(4);
   s.step();
-  return s.ok() || fail(s);
+  return s.reset() || fail(s);
 }
 
 bool SqliteStore::forEachBatchRecord(int64_t batch,

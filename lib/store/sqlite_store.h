@@ -123,6 +123,12 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   bool countCurrent(int64_t* n) override;
   bool currentRows(const std::vector<std::string>& keys,
                    const std::function<void(const CurrentBrief&)>& fn) override;
+  /// One prepared look-up for all, in key order, in one read transaction when outside one.
+  bool currentRowsFull(const std::vector<std::string>& keys,
+                       const std::function<void(CurrentRow&&)>& fn) override;
+  bool forEachLiveOfKeys(
+      const std::vector<std::string>& keys,
+      const std::function<void(std::string_view key, const LiveVersion&)>& fn) override;
   bool forEachLiveOfUnit(std::string_view unit, int64_t batch,
                          const std::function<void(std::string_view key)>& fn) override;
   bool forEachDecision(const std::function<void(std::string_view a, std::string_view b,
@@ -147,6 +153,11 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
 
  private:
   bool exec(const char* sql);
+  /// Runs `each` for every key of `keys` (sorted, each once) inside one transaction: the
+  /// caller's, else a read transaction of its own (else each look-up takes and drops the
+  /// file's locks).
+  bool forSortedKeys(const std::vector<std::string>& keys,
+                     const std::function<bool(const std::string&)>& each);
   bool fail(const Statement& s);
   bool setUp(const std::string& path, bool bulk, std::string* err);
   bool migrate();
@@ -170,7 +181,8 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   std::string path_, tmp_path_;  // tmp_path_: a created store not yet in place
   int64_t data_version_ = -1;    // PRAGMA data_version when last asked
   Statement current_row_, current_brief_, add_batch_, set_records_, add_version_, add_json_,
-      retire_version_, retire_older_, live_, put_current_, delete_current_, mark_absent_;
+      retire_version_, retire_older_, live_, put_current_, delete_current_, mark_absent_, rekey_,
+      add_decision_;
 };
 
 }  // namespace vetkit

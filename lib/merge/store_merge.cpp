@@ -557,77 +557,85 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
   for (uint32_t i = 0; i < people.size(); ++i)
     if (people[i].live && people[i].fresh && people[i].suspect)
       probeFresh(packer.unpack(people[i].key), people[i].upgraded, i, &involved[i]);
-  // A fresh suspect's variants among the store's others: looked up, some thousands a call.
-  std::vector<std::pair<std::string, uint32_t>> variants;
-  auto lookUp = [&]() {
-    std::sort(variants.begin(), variants.end());
-    std::vector<std::string> keys;
-    for (auto& [k, who] : variants)
-      if (keys.empty() || keys.back() != k) keys.push_back(k);
-    bool ok = store.currentRows(keys, [&](const CurrentBrief& b) {
-      uint64_t packed;
-      if (KeyPacker::packId(b.key, &packed) && freshOne(packed)) return;
-      others[std::string(b.key)] = 2;
-      for (auto it = std::lower_bound(variants.begin(), variants.end(),
-                                      std::pair<std::string, uint32_t>(std::string(b.key), 0));
-           it != variants.end() && it->first == b.key; ++it)
-        involved[it->second] = 2;
-    });
-    variants.clear();
-    return ok;
-  };
-  // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
-  // every row anyway; beyond, they are looked up by key, 65,536 a call.
-  constexpr size_t kNearMax = size_t(4) << 20;
-  std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
-  for (uint32_t i = 0; i < people.size(); ++i) {
-    const Person& p = people[i];
-    if (!p.live || !p.fresh || !p.suspect) continue;
-    typed.key = packer.unpack(p.key);
-    typed.id15 = p.upgraded ? typed.key.substr(0, 6) + typed.key.substr(8, 9) : std::string();
-    forEachIdVariant(typed, [&](const std::string& v, bool) {
-      uint64_t packed;
-      if (!KeyPacker::packId(v, &packed)) return;
-      if (near.size() < kNearMax)
-        near.emplace_back(packed, i);
-      else
-        variants.emplace_back(v, i);
-    });
-    if (variants.size() >= 65536 && !lookUp()) return false;
-  }
-  if (!variants.empty() && !lookUp()) return false;
-  std::sort(near.begin(), near.end());
-  // The one pass over the store: nothing but memory is touched while it streams. It reads
-  // every row of `current`, so it counts the people too (a count of its own at the start
-  // read the whole table once more: half a second at 1M people).
   std::unordered_set<uint64_t> shared;  // blocks with one of the others in them
-  std::string key;
-  counts.people = 0;
-  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
-        ++counts.people;
+  // A store this run is building holds the run's people only, all fresh and held: there are
+  // no others to meet, and the people are counted in memory.
+  if (store.privateToThisRun()) {
+    counts.people =
+        size_t(std::count_if(people.begin(), people.end(), [](const Person& p) { return p.live; }));
+  } else {
+    // A fresh suspect's variants among the store's others: looked up, some thousands a call.
+    std::vector<std::pair<std::string, uint32_t>> variants;
+    auto lookUp = [&]() {
+      std::sort(variants.begin(), variants.end());
+      std::vector<std::string> keys;
+      for (auto& [k, who] : variants)
+        if (keys.empty() || keys.back() != k) keys.push_back(k);
+      bool ok = store.currentRows(keys, [&](const CurrentBrief& b) {
         uint64_t packed;
-        bool known = packer.find(b.key, &packed);
-        if (known && freshOne(packed)) return;
-        char mark = 0;
-        if (known && !near.empty() && KeyPacker::packId(b.key, &packed))
-          for (auto it = std::lower_bound(near.begin(), near.end(), std::pair(packed, uint32_t(0)));
-               it != near.end() && it->first == packed; ++it)
-            involved[it->second] = 2, mark = 2;
-        if (!blocks.empty())
-          if (uint64_t nb = nameBirthBlock(b.name, b.birth_date);
-              nb && fresh_blocks.mayHave(nb) && blocks.count(nb))
-            mark = 1, shared.insert(nb);
-        bool upgraded = !b.id15.empty();
-        if (upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok)) {
-          key.assign(b.key);
-          probeFresh(key, upgraded, uint32_t(-1), &mark);
-        }
-        if (mark) {
-          char& m = others[std::string(b.key)];
-          m = std::max(m, mark);
-        }
-      }))
-    return false;
+        if (KeyPacker::packId(b.key, &packed) && freshOne(packed)) return;
+        others[std::string(b.key)] = 2;
+        for (auto it = std::lower_bound(variants.begin(), variants.end(),
+                                        std::pair<std::string, uint32_t>(std::string(b.key), 0));
+             it != variants.end() && it->first == b.key; ++it)
+          involved[it->second] = 2;
+      });
+      variants.clear();
+      return ok;
+    };
+    // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
+    // every row anyway; beyond, they are looked up by key, 65,536 a call.
+    constexpr size_t kNearMax = size_t(4) << 20;
+    std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
+    for (uint32_t i = 0; i < people.size(); ++i) {
+      const Person& p = people[i];
+      if (!p.live || !p.fresh || !p.suspect) continue;
+      typed.key = packer.unpack(p.key);
+      typed.id15 = p.upgraded ? typed.key.substr(0, 6) + typed.key.substr(8, 9) : std::string();
+      forEachIdVariant(typed, [&](const std::string& v, bool) {
+        uint64_t packed;
+        if (!KeyPacker::packId(v, &packed)) return;
+        if (near.size() < kNearMax)
+          near.emplace_back(packed, i);
+        else
+          variants.emplace_back(v, i);
+      });
+      if (variants.size() >= 65536 && !lookUp()) return false;
+    }
+    if (!variants.empty() && !lookUp()) return false;
+    std::sort(near.begin(), near.end());
+    // The one pass over the store: nothing but memory is touched while it streams. It reads
+    // every row of `current`, so it counts the people too (a count of its own at the start
+    // read the whole table once more: half a second at 1M people).
+    std::string key;
+    counts.people = 0;
+    if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
+          ++counts.people;
+          uint64_t packed;
+          bool known = packer.find(b.key, &packed);
+          if (known && freshOne(packed)) return;
+          char mark = 0;
+          if (known && !near.empty() && KeyPacker::packId(b.key, &packed))
+            for (auto it =
+                     std::lower_bound(near.begin(), near.end(), std::pair(packed, uint32_t(0)));
+                 it != near.end() && it->first == packed; ++it)
+              involved[it->second] = 2, mark = 2;
+          if (!blocks.empty())
+            if (uint64_t nb = nameBirthBlock(b.name, b.birth_date);
+                nb && fresh_blocks.mayHave(nb) && blocks.count(nb))
+              mark = 1, shared.insert(nb);
+          bool upgraded = !b.id15.empty();
+          if (upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok)) {
+            key.assign(b.key);
+            probeFresh(key, upgraded, uint32_t(-1), &mark);
+          }
+          if (mark) {
+            char& m = others[std::string(b.key)];
+            m = std::max(m, mark);
+          }
+        }))
+      return false;
+  }
   for (uint32_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];
     if (p.live && p.fresh && p.name_birth && !involved[i] &&
@@ -759,7 +767,8 @@ bool MergeSession::Impl::loadKeys(Store& store, const std::vector<std::string>& 
   for (const std::string& k : asked)
     if (!packer.find(k, &packed) || !index.find(packed)) keys.push_back(k);
   if (keys.empty()) return true;
-  if (!store.currentRows(keys, [&](const CurrentBrief& b) {
+  // A store this run is building holds no one the run has not met: nothing to ask.
+  if (!store.privateToThisRun() && !store.currentRows(keys, [&](const CurrentBrief& b) {
         uint32_t who = personFor(b.key);
         people[who].live = true;
         remember(who, b);

@@ -90,6 +90,7 @@ class SqliteStore final : public Store, public SendbackLog, public ExtractLog {
   /// A created store: builds its indexes, syncs it and renames it into place (never over a
   /// file that appeared meanwhile). An opened one: nothing to do.
   bool finish() override;
+  bool privateToThisRun() const override { return !tmp_path_.empty(); }
   bool addBatch(const BatchInfo& b, int64_t* id) override;
   bool setBatchRecords(int64_t batch, int64_t records, std::string_view sha256,
                        std::string_view signed_at) override;

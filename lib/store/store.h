@@ -193,6 +193,10 @@ class StoreWriter {
   /// A store being built (openOrCreate of a missing one): puts it in place, complete. An
   /// existing one: nothing to do.
   virtual bool finish() = 0;
+  /// True while the store is being built by this object (created, not yet put in place by
+  /// finish()): no one else can have written to it, so every person in it came through this
+  /// writer and a merge that holds what it wrote need not look anyone up. A shared store: false.
+  virtual bool privateToThisRun() const { return false; }
 
   /// Inserts a batch row; its id in `*id`.
   virtual bool addBatch(const BatchInfo& b, int64_t* id) = 0;

@@ -546,9 +546,10 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
     variants.clear();
     return ok;
   };
-  // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
+  // Up to near_max of them (16 bytes each) are met in the streamed pass below, which reads
   // every row anyway; beyond, they are looked up by key, 65,536 a call.
-  constexpr size_t kNearMax = size_t(4) << 20;
+  // A store that finds its rows by index (findsNear) is asked for every variant by key.
+  const size_t near_max = store.findsNear() ? 0 : size_t(4) << 20;
   std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
   for (uint32_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];
@@ -558,7 +559,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
     forEachIdVariant(typed, [&](const std::string& v, bool) {
       uint64_t packed;
       if (!KeyPacker::packId(v, &packed)) return;
-      if (near.size() < kNearMax)
+      if (near.size() < near_max)
         near.emplace_back(packed, i);
       else
         variants.emplace_back(v, i);
@@ -567,10 +568,15 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
   }
   if (!variants.empty() && !lookUp()) return false;
   std::sort(near.begin(), near.end());
-  // The one pass over the store: nothing but memory is touched while it streams.
+  // The one pass over the store (or over the rows it finds by index: those in a fresh
+  // person's block, and the suspect numbers): nothing but memory is touched while it streams.
+  std::vector<std::string> fresh_keys;
+  if (store.findsNear())
+    for (const Person& p : people)
+      if (p.live && p.fresh) fresh_keys.push_back(packer.unpack(p.key));
   std::unordered_set<uint64_t> shared;  // blocks with one of the others in them
   std::string key;
-  if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
+  if (!store.forEachCurrentNear(fresh_keys, [&](const CurrentBrief& b) {
         uint64_t packed;
         bool known = packer.find(b.key, &packed);
         if (known && fresh_index.find(packed)) return;

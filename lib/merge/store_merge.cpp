@@ -583,9 +583,10 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       variants.clear();
       return ok;
     };
-    // Up to kNearMax of them (16 bytes each) are met in the streamed pass below, which reads
-    // every row anyway; beyond, they are looked up by key, 65,536 a call.
-    constexpr size_t kNearMax = size_t(4) << 20;
+    // Up to near_max of them (16 bytes each) are met in the streamed pass below, which reads
+    // every row anyway; beyond, they are looked up by key, 65,536 a call. A store that finds
+    // its rows by index (findsNear) is asked for every variant by key.
+    const size_t near_max = store.findsNear() ? 0 : size_t(4) << 20;
     std::vector<std::pair<uint64_t, uint32_t>> near;  // (packed variant, the fresh suspect)
     for (uint32_t i = 0; i < people.size(); ++i) {
       const Person& p = people[i];
@@ -595,7 +596,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
       forEachIdVariant(typed, [&](const std::string& v, bool) {
         uint64_t packed;
         if (!KeyPacker::packId(v, &packed)) return;
-        if (near.size() < kNearMax)
+        if (near.size() < near_max)
           near.emplace_back(packed, i);
         else
           variants.emplace_back(v, i);
@@ -604,13 +605,18 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
     }
     if (!variants.empty() && !lookUp()) return false;
     std::sort(near.begin(), near.end());
-    // The one pass over the store: nothing but memory is touched while it streams. It reads
-    // every row of `current`, so it counts the people too (a count of its own at the start
-    // read the whole table once more: half a second at 1M people).
+    // The one pass over the store (or over the rows it finds by index: those in a fresh
+    // person's block, and the suspect numbers): nothing but memory is touched while it
+    // streams. A pass over every row of `current` counts the people too (a count of its own
+    // read the whole table once more: half a second at 1M people); one by index cannot.
+    std::vector<std::string> fresh_list;
+    if (store.findsNear())
+      for (const Person& p : people)
+        if (p.live && p.fresh) fresh_list.push_back(packer.unpack(p.key));
     std::string key;
-    counts.people = 0;
-    if (!store.forEachCurrentBrief([&](const CurrentBrief& b) {
-          ++counts.people;
+    size_t streamed = 0;
+    if (!store.forEachCurrentNear(fresh_list, [&](const CurrentBrief& b) {
+          ++streamed;
           uint64_t packed;
           bool known = packer.find(b.key, &packed);
           if (known && freshOne(packed)) return;
@@ -635,6 +641,9 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
           }
         }))
       return false;
+    int64_t n = int64_t(streamed);
+    if (store.findsNear() && !store.countCurrent(&n)) return false;
+    counts.people = size_t(n);
   }
   for (uint32_t i = 0; i < people.size(); ++i) {
     const Person& p = people[i];

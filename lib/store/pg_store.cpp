@@ -1,5 +1,6 @@
 #include "store/pg_store.h"
 #include "core/text_catalogue.h"
+#include "text/id_number.h"
 
 #include <libpq-fe.h>
 
@@ -147,6 +148,27 @@ INSERT INTO sheet_layout(batch, src, sheet, columns, headers)
   WHERE jsonb_typeof(j->'_columns') = 'object'
 ON CONFLICT DO NOTHING;)",
      7},
+    {"current.suspect: the rows whose identity number candidate detection expands (upgraded from "
+     "15 digits, or 18 characters failing the check), with a partial index, so that a merge "
+     "finds them without reading every row (issue 18: a 5M-person store)",
+     R"(
+ALTER TABLE current ADD COLUMN IF NOT EXISTS suspect boolean;
+UPDATE current SET suspect = true
+WHERE suspect IS NULL AND (id15 IS NOT NULL OR (key ~ '^[0-9]{17}[0-9X]$' AND (
+  substr('10X98765432', (
+    7 * substr(key, 1, 1)::int + 9 * substr(key, 2, 1)::int + 10 * substr(key, 3, 1)::int
+    + 5 * substr(key, 4, 1)::int + 8 * substr(key, 5, 1)::int + 4 * substr(key, 6, 1)::int
+    + 2 * substr(key, 7, 1)::int + 1 * substr(key, 8, 1)::int + 6 * substr(key, 9, 1)::int
+    + 3 * substr(key, 10, 1)::int + 7 * substr(key, 11, 1)::int + 9 * substr(key, 12,
+    1)::int + 10 * substr(key, 13, 1)::int + 5 * substr(key, 14, 1)::int + 8 * substr(key,
+    15, 1)::int + 4 * substr(key, 16, 1)::int + 2 * substr(key, 17, 1)::int) % 11 + 1, 1) <> substr(key, 18, 1)
+  OR NOT CASE WHEN substr(key, 11, 2)::int BETWEEN 1 AND 12
+                   AND substr(key, 13, 2)::int BETWEEN 1 AND 31 AND substr(key, 7, 4)::int >= 1800
+              THEN extract(day FROM make_date(substr(key, 7, 4)::int, substr(key, 11, 2)::int, 1)
+                                    + (substr(key, 13, 2)::int - 1)) = substr(key, 13, 2)::int
+              ELSE false END)));
+CREATE INDEX IF NOT EXISTS current_suspect ON current(key) WHERE suspect;)",
+     8},
 };
 constexpr int kMigrationCount = int(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int versionOf(int i) {
@@ -226,6 +248,8 @@ std::string textArray(size_t from, size_t to, Get get) {
 
 // Keys sent in one statement as an array (one round trip each).
 constexpr size_t kPerStatement = 8192;
+// Rows fetched from a cursor at a time (query(), stream).
+constexpr int kFetchRows = 4096;
 
 }  // namespace
 
@@ -291,7 +315,16 @@ namespace {
 struct PendingCurrent {
   std::string key, merged, name, birth_date, gender, id15, src, sheet, units;
   int64_t version, row, sources, absent_from;
+  bool suspect;  // current.suspect (migration 8)
 };
+
+// What candidate detection expands into its variants (merge/candidates.h, suspectId): a
+// number upgraded from 15 digits, or one of 18 characters that fails its check.
+bool suspectNumber(std::string_view key, std::string_view id15) {
+  if (!id15.empty()) return true;
+  IdStatus s = checkIdNumber(key);
+  return s != IdStatus::Ok && s != IdStatus::BadFormat;
+}
 
 }  // namespace
 
@@ -385,9 +418,11 @@ bool PgStore::connect(const std::string& conninfo, std::string* err) {
     *err = where_ + ": " + lastError(conn_.get());
     return false;
   }
-  // Records are UTF-8; a writer waits for another's batch as long as SQLite's would (30 min).
+  // Records are UTF-8; a writer waits for another's batch as long as SQLite's would (30 min);
+  // a cursor (query(), stream) is planned as the statement alone would be: to be read whole.
   if (PQsetClientEncoding(conn_.get(), "UTF8") != 0 ||
-      !exec("SET lock_timeout = '30min'; SET client_min_messages = warning")) {
+      !exec("SET lock_timeout = '30min'; SET client_min_messages = warning; "
+            "SET cursor_tuple_fraction = 1")) {
     *err = where_ + ": " + err_;
     return false;
   }
@@ -411,8 +446,10 @@ bool PgStore::execParams(const char* sql, const Params& p) {
   return false;
 }
 
-// Runs `sql`; `fn` gets each row (false stops). `stream`: rows come one at a time (single-row
-// mode), so that the whole current set of a province never sits in the client.
+// Runs `sql`; `fn` gets each row (false stops). `stream`: through a cursor, kFetchRows rows a
+// round trip, so that the whole current set of a province never sits in the client (single-row
+// mode made a result of every row: a third of the client's time reading 5M people). The
+// cursor lives in the caller's transaction, or in one of its own when there is none.
 bool PgStore::query(const char* sql, const Params& p, bool stream,
                     const std::function<bool(const Rows&)>& fn) {
   if (in_tx_ && !flush()) return false;
@@ -425,31 +462,28 @@ bool PgStore::query(const char* sql, const Params& p, bool stream,
       if (!fn(Rows(r.get(), i))) break;
     return true;
   }
-  if (!PQsendQueryParams(c, sql, p.size(), p.types(), p.values(), p.lengths(), p.formats(), 0) ||
-      !PQsetSingleRowMode(c))
-    return err_ = lastError(c), false;
-  bool ok = true, wanted = true;
-  while (Result r{PQgetResult(c)}) {
-    ExecStatusType st = PQresultStatus(r.get());
-    if (st == PGRES_SINGLE_TUPLE) {
-      if (wanted && !fn(Rows(r.get(), 0))) {
-        wanted = false;
-        // Outside a transaction the rest is cancelled (a broken pipe, a reader that has what
-        // it wanted); inside one a cancel would abort it, so the rest is only drained.
-        if (!in_tx_ && !reader_) {
-          if (PGcancel* cancel = PQgetCancel(c)) {
-            char buf[256];
-            PQcancel(cancel, buf, sizeof buf);
-            PQfreeCancel(cancel);
-          }
-        }
-      }
-    } else if (st != PGRES_TUPLES_OK && wanted) {
-      ok = false;
-      err_ = lastError(c);
-    }
+  bool own = !in_tx_ && !reader_;
+  if (own && !exec("BEGIN")) return false;
+  auto fail = [&]() {
+    std::string why = lastError(c);
+    if (own) Result(PQexec(c, "ROLLBACK"));
+    err_ = why;
+    return false;
+  };
+  std::string declare = std::string("DECLARE vetkit_rows NO SCROLL CURSOR FOR ") + sql;
+  Result d(PQexecParams(c, declare.c_str(), p.size(), p.types(), p.values(), p.lengths(),
+                        p.formats(), 0));
+  if (PQresultStatus(d.get()) != PGRES_COMMAND_OK) return fail();
+  static const std::string kFetch = "FETCH " + std::to_string(kFetchRows) + " FROM vetkit_rows";
+  for (bool wanted = true; wanted;) {
+    Result r(PQexec(c, kFetch.c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return fail();
+    int n = PQntuples(r.get());
+    for (int i = 0; i < n && wanted; ++i) wanted = fn(Rows(r.get(), i));
+    wanted = wanted && n == kFetchRows;
   }
-  return ok;
+  if (!exec("CLOSE vetkit_rows")) return fail();
+  return !own || exec("COMMIT") || fail();
 }
 
 bool PgStore::copyIn(const char* sql, const std::string& data) {
@@ -495,7 +529,7 @@ bool PgStore::flush() {
       "name = EXCLUDED.name, birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, "
       "id15 = EXCLUDED.id15, src = EXCLUDED.src, sheet = EXCLUDED.sheet, \"row\" = "
       "EXCLUDED.\"row\", units = EXCLUDED.units, sources = EXCLUDED.sources, absent_from = "
-      "EXCLUDED.absent_from";
+      "EXCLUDED.absent_from, suspect = EXCLUDED.suspect";
   if (p.current.size() >= kStageRows) {
     std::string data;
     int64_t seq = 0;
@@ -513,11 +547,11 @@ bool PgStore::flush() {
         copyInt(&data, r.absent_from);
       else
         data += "\\N";
-      data += '\n';
+      data += r.suspect ? "\tt\n" : "\t\\N\n";
     }
     std::string upsert =
         "INSERT INTO current SELECT DISTINCT ON (key) key, version, merged, name, birth_date, "
-        "gender, id15, src, sheet, \"row\", units, sources, absent_from FROM "
+        "gender, id15, src, sheet, \"row\", units, sources, absent_from, suspect FROM "
         "pg_temp.current_stage ORDER BY key, seq DESC" +
         std::string(kUpsert) + "; TRUNCATE pg_temp.current_stage";
     if (!copyIn("COPY pg_temp.current_stage FROM STDIN", data) || !exec(upsert.c_str()))
@@ -525,8 +559,8 @@ bool PgStore::flush() {
   } else {
     std::string upsert =
         "INSERT INTO current(key, version, merged, name, birth_date, gender, id15, src, sheet, "
-        "\"row\", units, sources, absent_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13)" +
+        "\"row\", units, sources, absent_from, suspect) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $14::boolean)" +
         std::string(kUpsert);
     for (const PendingCurrent& r : p.current) {
       Params q;
@@ -535,6 +569,10 @@ bool PgStore::flush() {
       q.optional(r.sheet).integer(r.row).text(r.units).integer(r.sources);
       if (r.absent_from)
         q.integer(r.absent_from);
+      else
+        q.null();
+      if (r.suspect)
+        q.text("t");
       else
         q.null();
       if (!execParams(upsert.c_str(), q)) return false;
@@ -613,7 +651,9 @@ bool PgStore::open(const std::string& conninfo, std::string* err) {
             "CREATE TEMP TABLE IF NOT EXISTS current_stage(seq bigint, key text COLLATE \"C\", "
             "version bigint, merged text, name text, birth_date text, gender text, id15 text, "
             "src text, sheet text, \"row\" bigint, units text, sources bigint, absent_from "
-            "bigint) ON COMMIT DELETE ROWS")) {
+            "bigint, suspect boolean) ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS key_stage(key text COLLATE \"C\") "
+            "ON COMMIT DELETE ROWS")) {
     *err = where_ + ": " + err_;
     return false;
   }
@@ -747,7 +787,7 @@ bool PgStore::putCurrent(const CurrentRow& r, std::string_view merged) {
   const PersonRef& ref = r.person;
   p.current.push_back({ref.key, std::string(merged), ref.name, ref.birth_date, ref.gender, ref.id15,
                        ref.src, ref.sheet, ref.unit, r.version, int64_t(ref.row), r.sources,
-                       r.absent_from});
+                       r.absent_from, suspectNumber(ref.key, ref.id15)});
   p.bytes += 160 + merged.size() + ref.key.size() + ref.name.size() + ref.src.size();
   if (versions_.size() + jsons_.size() + p.bytes > kFlushBytes) return flush();
   return true;
@@ -958,6 +998,55 @@ bool PgStore::forEachCurrentBrief(const std::function<void(const CurrentBrief&)>
             r.integer(7)});
         return true;
       });
+}
+
+bool PgStore::forEachCurrentNear(const std::vector<std::string>& fresh,
+                                 const std::function<void(const CurrentBrief&)>& fn) {
+  if (reader_) return forEachCurrentBrief(fn);
+  // The fresh keys in a temporary table (analysed, so that the planner knows their number),
+  // in a transaction of its own when the caller has none: its rows go at commit.
+  bool own = !in_tx_;
+  if (own && !exec("BEGIN")) return false;
+  in_tx_ = true;
+  std::string data;
+  for (const std::string& k : fresh) copyField(&data, k), data += '\n';
+  auto fail = [&]() {
+    if (own) {
+      std::string why = err_;
+      Result r(PQexec(conn_.get(), "ROLLBACK"));
+      err_ = why, in_tx_ = false;
+    }
+    return false;
+  };
+  if (!exec("TRUNCATE pg_temp.key_stage") ||
+      (!data.empty() && !copyIn("COPY pg_temp.key_stage(key) FROM STDIN", data)) ||
+      !exec("ANALYZE pg_temp.key_stage"))
+    return fail();
+  std::string().swap(data);
+  // A block is the name and the first 7 bytes of the birth date (nameBirthBlock: 1966-10),
+  // none without a name or with fewer than 4 bytes of date.
+  static const char kNear[] =
+      "WITH b AS (SELECT DISTINCT c.name, substr(textsend(c.birth_date), 1, 7) AS ym "
+      "FROM pg_temp.key_stage f JOIN current c ON c.key = f.key "
+      "WHERE c.name IS NOT NULL AND octet_length(c.birth_date) >= 4) "
+      "SELECT c.key, c.name, c.birth_date, c.id15, c.units, c.version, c.sources, "
+      "c.absent_from FROM current c JOIN b ON c.name = b.name "
+      "AND substr(textsend(c.birth_date), 1, 7) = b.ym "
+      "WHERE NOT EXISTS (SELECT 1 FROM pg_temp.key_stage f WHERE f.key = c.key) "
+      "UNION ALL "
+      "SELECT c.key, c.name, c.birth_date, c.id15, c.units, c.version, c.sources, "
+      "c.absent_from FROM current c WHERE c.suspect "
+      "AND NOT EXISTS (SELECT 1 FROM pg_temp.key_stage f WHERE f.key = c.key)";
+  if (!query(kNear, Params(), true, [&](const Rows& r) {
+        fn({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5), r.integer(6),
+            r.integer(7)});
+        return true;
+      }))
+    return fail();
+  if (!own) return true;
+  if (!exec("COMMIT")) return fail();
+  in_tx_ = false;
+  return true;
 }
 
 bool PgStore::currentRow(std::string_view key, CurrentRow* row) {

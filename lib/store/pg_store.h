@@ -11,6 +11,8 @@
 //   extract_log                                     -- extract_log.h (5)
 //   record_version_live_unit: an index of the live versions by unit (6), for the merge that
 //   no longer holds the current set in memory (forEachLiveOfUnit)
+//   current.suspect and its partial index (8): the rows whose number candidate detection
+//   expands, found without reading every row (forEachCurrentNear)
 //
 // Concurrency. Every write transaction (a batch, a run's decisions) first takes one
 // transaction-scoped advisory lock, pg_advisory_xact_lock(kStoreLock), and then reads what it
@@ -109,6 +111,12 @@ class PgStore final : public Store, public SendbackLog, public ExtractLog {
                    const std::function<void(const LiveVersion&)>& fn) override;
   bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) override;
   bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) override;
+  /// By index (migration 8): the blocks of the `fresh` rows joined back to `current` on
+  /// name and birth month, and the suspect numbers through their partial index; the fresh
+  /// keys go to a temporary table by COPY.
+  bool forEachCurrentNear(const std::vector<std::string>& fresh,
+                          const std::function<void(const CurrentBrief&)>& fn) override;
+  bool findsNear() const override { return !reader_; }
   bool currentRow(std::string_view key, CurrentRow* row) override;
   bool countCurrent(int64_t* n) override;
   /// By = ANY of an array of keys, some thousands a statement (one round trip each).

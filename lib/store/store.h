@@ -134,6 +134,21 @@ class StoreReader {
   /// Every row of `current`.
   virtual bool forEachCurrent(const std::function<void(CurrentRow&&)>& fn) = 0;
   virtual bool forEachCurrentBrief(const std::function<void(const CurrentBrief&)>& fn) = 0;
+  /// The rows of `current` candidate detection judges the run's people against, `fresh`
+  /// being their keys: those that share a block of name and birth month (the name, the first
+  /// 7 characters of the birth date) with one of them, and those whose identity number is
+  /// suspect (upgraded from 15 digits, or 18 characters failing the check), `fresh` excepted;
+  /// in no given order, a row possibly more than once. A store may give more: the default
+  /// gives every row (forEachCurrentBrief) and needs no `fresh`.
+  virtual bool forEachCurrentNear(const std::vector<std::string>& fresh,
+                                  const std::function<void(const CurrentBrief&)>& fn) {
+    (void)fresh;
+    return forEachCurrentBrief(fn);
+  }
+  /// True when forEachCurrentNear() finds its rows by index, without reading every row: the
+  /// caller then gives it `fresh` and looks the variants of a suspect number up by key
+  /// (currentRows) instead of meeting them in the pass.
+  virtual bool findsNear() const { return false; }
   /// The row of `current` for `key` into `*row`; false when there is none (error() empty) or
   /// on failure (error() set).
   virtual bool currentRow(std::string_view key, CurrentRow* row) = 0;

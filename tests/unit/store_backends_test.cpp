@@ -20,6 +20,7 @@
 #include "store/pg_store.h"
 #include "store/sendback_log.h"
 #include "store/store.h"
+#include "text/id_number.h"
 
 using namespace vetkit;
 
@@ -744,6 +745,84 @@ TEST_P(StoreContract, SheetLayoutsOfAnOlderStoreComeFromItsLines) {
   EXPECT_EQ(got[0], R"(a.xlsx花名册{"name":"C"}{"name":"名字"})");
 }
 
+// The rows candidate detection judges a run's people against: those in a block of name and
+// birth month with one of them, and those whose number is suspect (upgraded from 15 digits,
+// 18 characters failing the check or naming no real day); never the run's own. A store that
+// finds them by index gives those and no more; the default gives every row. On PostgreSQL a
+// store older than migration 8 gets its suspects flagged when the migration is applied.
+TEST_P(StoreContract, CurrentNearIsBlocksAndSuspectNumbers) {
+  auto id = [](std::string body17) { return body17 + idCheckChar(body17); };
+  auto badCheck = [](std::string body17) {
+    return body17 + (idCheckChar(body17) == '0' ? '1' : '0');
+  };
+  struct Row {
+    std::string key, name, birth, id15;
+  };
+  const std::vector<Row> fresh = {
+      {id("43130219600105001"), "张三", "1960-01-05", ""},
+      {id("43130219700201002"), "李四", "1970-02-01", ""},
+      {badCheck("43130219500301003"), "赵六", "1950-03-01", ""},  // suspect, but fresh
+  };
+  const std::vector<Row> wanted = {
+      {id("43130219600120005"), "张三", "1960-01-20", ""},        // 张三's block, another day
+      {badCheck("43130219610101004"), "王五", "1961-01-01", ""},  // fails its check
+      {id("43130219600231006"), "孙七", "1960-02-31", ""},        // no such day
+      {upgradeId15("431302500101007"), "周八", "1950-01-01", "431302500101007"},
+  };
+  const std::vector<Row> others = {
+      {id("43130219600201008"), "张三", "1960-02-01", ""},  // another month
+      {id("43130219800101009"), "王五", "1980-01-01", ""},  // a sound number
+      {"4.313811982091551e+17", "吴九", "1982-09-15", ""},  // no number at all: not suspect
+      {id("43130219700201010"), "", "1970-02-01", ""},      // no name: no block
+  };
+  auto write = [&](Store& s) {
+    ASSERT_TRUE(s.begin());
+    int64_t bid = 0, version = 0;
+    ASSERT_TRUE(s.addBatch(batchOf("431302"), &bid));
+    for (const auto* rows : {&fresh, &wanted, &others})
+      for (const Row& r : *rows) {
+        ASSERT_TRUE(s.addVersion(r.key, bid, "431302", lineOf(r.key, "431302"), &version));
+        CurrentRow row;
+        row.person.key = r.key, row.person.unit = "431302", row.person.name = r.name;
+        row.person.birth_date = r.birth, row.person.id15 = r.id15, row.version = version;
+        ASSERT_TRUE(s.putCurrent(row, {}));
+      }
+    ASSERT_TRUE(s.commit()) << s.error();
+  };
+  std::vector<std::string> fresh_keys;
+  for (const Row& r : fresh) fresh_keys.push_back(r.key);
+  auto check = [&](Store& s) {
+    std::map<std::string, int> got;
+    ASSERT_TRUE(s.forEachCurrentNear(fresh_keys, [&](const CurrentBrief& b) {
+      ++got[std::string(b.key)];
+    })) << s.error();
+    for (const Row& r : wanted) EXPECT_EQ(got.count(r.key), 1u) << r.key;
+    if (s.findsNear()) {
+      EXPECT_EQ(got.size(), wanted.size());
+      for (const auto* rows : {&fresh, &others})
+        for (const Row& r : *rows) EXPECT_EQ(got.count(r.key), 0u) << r.key;
+    }
+  };
+  {
+    auto store = openExisting();
+    ASSERT_TRUE(store);
+    write(*store);
+    check(*store);
+  }
+  if (GetParam() != "pg") return;
+  // As a store made before migration 8 holds it: no flags, no index, 8 not applied.
+  PGconn* c = PQconnectdb(where_.c_str());
+  PGresult* r = PQexec(c,
+                       "DROP INDEX current_suspect; ALTER TABLE current DROP COLUMN suspect; "
+                       "DELETE FROM schema_migration WHERE version = 8");
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  auto store = open();
+  ASSERT_TRUE(store);
+  check(*store);
+}
+
 // PostgreSQL migrations are numbered: the send-back rounds are 4, the log of extracts 5, the
 // live-versions-by-unit index 6 (issue 18), sheet layouts and the replies' round 7. A store
 // that has 4 and 7 but not 5 and 6 (branches merged in another order) gets 5 and 6, and only
@@ -763,20 +842,21 @@ TEST_P(StoreContract, PgMigrationFiveAppliedWhereMissing) {
   };
   const char* versions =
       "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migration";
-  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7");  // 6: live versions by unit, 7: sheet layouts
-  EXPECT_EQ(PgStore::layoutVersion(), 7);
+  // 6: live versions by unit, 7: sheet layouts, 8: suspect numbers flagged
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7,8");
+  EXPECT_EQ(PgStore::layoutVersion(), 8);
   sql("DROP TABLE extract_log; DROP INDEX record_version_live_unit; "
       "DELETE FROM schema_migration WHERE version IN (5, 6);");
   std::string err;
   EXPECT_FALSE(openStoreReader(where_, &err)) << "a reader never migrates";
-  EXPECT_EQ(sql(versions), "1,2,3,4,7");
+  EXPECT_EQ(sql(versions), "1,2,3,4,7,8");
   auto s = open();
-  ASSERT_TRUE(s) << "4 and 7 are kept (their tables exist), 5 and 6 are applied";
+  ASSERT_TRUE(s) << "4, 7 and 8 are kept (their tables exist), 5 and 6 are applied";
   size_t n = 0;
   EXPECT_TRUE(s->extractLog()->forEachExtract([&](const ExtractEntry&) { ++n; })) << s->error();
   EXPECT_EQ(n, 0u);
   EXPECT_TRUE(s->sendbackLog()->forEachRound([&](const SendbackRound&) {})) << s->error();
-  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7");
+  EXPECT_EQ(sql(versions), "1,2,3,4,5,6,7,8");
   EXPECT_EQ(sql("SELECT count(*) FROM pg_indexes WHERE indexname = 'record_version_live_unit'"),
             "1");
 }

@@ -1159,10 +1159,11 @@ bool PgStore::integrityOk(std::string* detail) {
              }))
     return *detail = err_, false;
   std::string all;
-  const char* what[] = {"rows of current without their version", "versions without their line",
-                        "versions without their batch"};
+  const char* what[] = {"{count} rows of current without their version",
+                        "{count} versions without their line",
+                        "{count} versions without their batch"};
   for (int i = 0; i < 3; ++i)
-    if (n[i]) all += (all.empty() ? "" : "; ") + std::to_string(n[i]) + " " + what[i];
+    if (n[i]) all += (all.empty() ? "" : "; ") + tr(what[i], {{"count", std::to_string(n[i])}});
   *detail = all.empty() ? "ok" : all;
   return all.empty();
 }

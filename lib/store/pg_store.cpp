@@ -1013,7 +1013,7 @@ bool PgStore::forEachCurrentNear(const std::vector<std::string>& fresh,
   auto fail = [&]() {
     if (own) {
       std::string why = err_;
-      Result r(PQexec(conn_.get(), "ROLLBACK"));
+      Result(PQexec(conn_.get(), "ROLLBACK"));
       err_ = why, in_tx_ = false;
     }
     return false;

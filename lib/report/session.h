@@ -63,6 +63,10 @@ class ReportSession {
   bool trouble() const { return trouble_; }
   /// Send-back packages were filed (something goes back to a county).
   bool sendingBack() const { return sendback_ && !sendback_->packages().empty(); }
+  /// Each finding is being filed as a send-back item, whose memory grows with the findings:
+  /// with send-back, or reading a store that has recorded rounds (the table of where the loop
+  /// stands); never for a plain report, which only counts.
+  bool filingItems() const { return sendback_ || status_now_; }
   /// The closing line in the chosen language: the report's counts, or the packages written.
   std::string summaryLine() const;
 

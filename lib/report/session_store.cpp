@@ -7,6 +7,21 @@
 
 namespace vetkit {
 
+namespace {
+
+// The store can be read and has recorded no send-back round. Any doubt (no such store, a
+// store without the log, an error) says false: the items are filed as before and the same
+// error is met where it was.
+bool storeHasNoRounds(const std::string& db) {
+  std::string err;
+  std::unique_ptr<StoreReader> store = openStoreReader(db, &err);
+  SendbackLog* log = store ? store->sendbackLog() : nullptr;
+  bool any = false;
+  return log && log->forEachRound([&](const SendbackRound&) { any = true; }) && !any;
+}
+
+}  // namespace
+
 bool ReportSession::runStore(const std::string& db, std::string* err) {
   db_ = db;
   auto onBatch = [this](int64_t, const BatchInfo& b) {
@@ -25,9 +40,11 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
     row.verified = row.verified_known;
     addBatch(row);
   };
-  if (!sendback_) {
-    // The report of a store shows where the send-back loop stands (writeReport()): today's
-    // items as a round by hukou county would file them, merge and cross-check findings too.
+  // The report of a store shows where the send-back loop stands (writeReport()): today's
+  // items as a round by hukou county would file them, merge and cross-check findings too.
+  // Filed only when the store has rounds to set them against: the items grow with the
+  // findings (every person's, in a store of many), and without rounds the table is not shown.
+  if (!sendback_ && !storeHasNoRounds(db)) {
     status_now_.emplace(schema_, SendbackOptions{SendbackOptions::By::Hukou, options_.report.lang,
                                                  options_.validate.mask});
     for (const MergeConflict& c : merge_.conflicts) status_now_->addConflict(c);

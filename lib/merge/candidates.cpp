@@ -141,7 +141,7 @@ void forEachIdVariant(const PersonRef& p, const std::function<void(const std::st
 }
 
 bool suspectId(const PersonRef& p) {
-  return !p.id15.empty() || (looksLikeId18(p.key) && checkIdNumber(p.key) != IdStatus::Ok);
+  return suspectIdNumber(p.key, p.id15);
 }
 
 std::vector<Candidate> CandidateFinder::find() const {

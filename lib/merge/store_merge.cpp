@@ -178,7 +178,7 @@ void MergeSession::Impl::remember(uint32_t who, const CurrentBrief& b) {
   if (unit_sets.empty() || unit_sets[last_units] != b.units) last_units = unitSet(b.units);
   p.units = last_units;
   p.upgraded = !b.id15.empty();
-  p.suspect = p.upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok);
+  p.suspect = suspectIdNumber(b.key, b.id15);
   p.name_birth = nameBirthBlock(b.name, b.birth_date);
 }
 
@@ -631,7 +631,7 @@ bool MergeSession::Impl::storeCandidates(Store& store) {
                 nb && fresh_blocks.mayHave(nb) && blocks.count(nb))
               mark = 1, shared.insert(nb);
           bool upgraded = !b.id15.empty();
-          if (upgraded || (looksLikeId18(b.key) && checkIdNumber(b.key) != IdStatus::Ok)) {
+          if (suspectIdNumber(b.key, b.id15)) {
             key.assign(b.key);
             probeFresh(key, upgraded, uint32_t(-1), &mark);
           }

@@ -9,15 +9,15 @@ namespace vetkit {
 
 namespace {
 
-// The store can be read and has recorded no send-back round. Any doubt (no such store, a
-// store without the log, an error) says false: the items are filed as before and the same
-// error is met where it was.
-bool storeHasNoRounds(const std::string& db) {
+// False only when the store can be read and has recorded no send-back round. Any doubt (no
+// such store, a store without the log, an error) says true: the items are filed as before
+// and the same error is met where it was.
+bool mayHaveRounds(const std::string& db) {
   std::string err;
   std::unique_ptr<StoreReader> store = openStoreReader(db, &err);
   SendbackLog* log = store ? store->sendbackLog() : nullptr;
   bool any = false;
-  return log && log->forEachRound([&](const SendbackRound&) { any = true; }) && !any;
+  return !log || !log->forEachRound([&](const SendbackRound&) { any = true; }) || any;
 }
 
 }  // namespace
@@ -44,7 +44,7 @@ bool ReportSession::runStore(const std::string& db, std::string* err) {
   // items as a round by hukou county would file them, merge and cross-check findings too.
   // Filed only when the store has rounds to set them against: the items grow with the
   // findings (every person's, in a store of many), and without rounds the table is not shown.
-  if (!sendback_ && !storeHasNoRounds(db)) {
+  if (!sendback_ && mayHaveRounds(db)) {
     status_now_.emplace(schema_, SendbackOptions{SendbackOptions::By::Hukou, options_.report.lang,
                                                  options_.validate.mask});
     for (const MergeConflict& c : merge_.conflicts) status_now_->addConflict(c);

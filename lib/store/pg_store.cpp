@@ -318,14 +318,6 @@ struct PendingCurrent {
   bool suspect;  // current.suspect (migration 8)
 };
 
-// What candidate detection expands into its variants (merge/candidates.h, suspectId): a
-// number upgraded from 15 digits, or one of 18 characters that fails its check.
-bool suspectNumber(std::string_view key, std::string_view id15) {
-  if (!id15.empty()) return true;
-  IdStatus s = checkIdNumber(key);
-  return s != IdStatus::Ok && s != IdStatus::BadFormat;
-}
-
 }  // namespace
 
 // The pending rows of `current` and retirements (the COPY text of versions is in the class).
@@ -787,7 +779,7 @@ bool PgStore::putCurrent(const CurrentRow& r, std::string_view merged) {
   const PersonRef& ref = r.person;
   p.current.push_back({ref.key, std::string(merged), ref.name, ref.birth_date, ref.gender, ref.id15,
                        ref.src, ref.sheet, ref.unit, r.version, int64_t(ref.row), r.sources,
-                       r.absent_from, suspectNumber(ref.key, ref.id15)});
+                       r.absent_from, suspectIdNumber(ref.key, ref.id15)});
   p.bytes += 160 + merged.size() + ref.key.size() + ref.name.size() + ref.src.size();
   if (versions_.size() + jsons_.size() + p.bytes > kFlushBytes) return flush();
   return true;

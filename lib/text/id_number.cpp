@@ -72,6 +72,12 @@ IdStatus checkIdNumber(std::string_view id, IdParts* parts) {
   return IdStatus::Ok;
 }
 
+bool suspectIdNumber(std::string_view key, std::string_view id15) {
+  if (!id15.empty()) return true;
+  IdStatus s = checkIdNumber(key);
+  return s != IdStatus::Ok && s != IdStatus::BadFormat;
+}
+
 std::string maskIdNumber(std::string_view id) {
   // Count characters, not bytes: a malformed value may hold CJK text.
   std::string out;

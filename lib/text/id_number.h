@@ -44,6 +44,11 @@ struct IdParts {
 /// Checks a folded 18-character number and splits it into its parts.
 IdStatus checkIdNumber(std::string_view id, IdParts* parts = nullptr);
 
+/// True when the identity key `key` is worth expanding into its one-mistake variants
+/// (candidate detection): it was upgraded from 15 digits (`id15` not empty: the check
+/// character came after any mistake), or it has 18 characters and fails its check.
+bool suspectIdNumber(std::string_view key, std::string_view id15);
+
 /// An 18-character identity number (17 digits and a digit or X, the check not verified) as
 /// one number below 2^63, never 0: (the 17 digits * 11 + the check value) + 1, the check
 /// value of X being 10. 0 when `id` is not of that form. Keys compare as integers this way.
